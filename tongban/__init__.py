@@ -1,0 +1,1 @@
+"""通办 tongban: the county government service centre platform."""

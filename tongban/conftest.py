@@ -1,0 +1,116 @@
+"""Named personas built once per test through the real services (Healthchecks' Alice / Bob / Charlie).
+
+    county.center                  测试县行政审批服务中心
+      ├── county.section           市场准入股            (section chief: personas.section_chief)
+      ├── county.department        县市场监管局（进驻）  (window: county.specialist_window)
+      ├── county.township_a        城关镇便民服务中心    (personas.township_admin)
+      │     └── county.village_a   东关村便民服务点
+      └── county.township_b        王村乡便民服务中心    (personas.other_township_admin)
+    county.intake_window (centre)  综合受理窗口 (personas.window_clerk)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+PASSWORD = "Tongban#2026"
+
+
+@dataclass
+class County:
+    center: object
+    section: object
+    department: object
+    township_a: object
+    village_a: object
+    township_b: object
+    intake_window: object
+    specialist_window: object
+    township_window: object
+
+
+@dataclass
+class Personas:
+    director: object
+    rectification_office: object
+    section_chief: object
+    window_clerk: object
+    township_admin: object
+    other_township_admin: object
+    inspector: object
+    admin: object
+
+
+@pytest.fixture
+def county(db) -> County:
+    from tongban.org import services
+    from tongban.org.models import UnitKind
+
+    kind = {k.code: k for k in UnitKind.objects.all()}
+    center = services.create_unit(code="center", name="测试县行政审批服务中心", kind=kind["center"])
+    section = services.create_unit(code="sec-market", name="市场准入股", kind=kind["section"], parent=center)
+    department = services.create_unit(code="dept-samr", name="县市场监管局", kind=kind["department"], parent=center)
+    township_a = services.create_unit(code="tw-chengguan", name="城关镇便民服务中心", kind=kind["township"], parent=center)
+    village_a = services.create_unit(code="vil-dongguan", name="东关村便民服务点", kind=kind["village"], parent=township_a)
+    township_b = services.create_unit(code="tw-wangcun", name="王村乡便民服务中心", kind=kind["township"], parent=center)
+    intake = services.create_window(code="A01", name="综合受理一号窗", kind="intake", unit=center)
+    specialist = services.create_window(code="B01", name="市场监管专业窗口", kind="specialist", unit=department)
+    township_window = services.create_window(code="CG01", name="城关镇综合窗口", kind="intake", unit=township_a)
+    return County(center, section, department, township_a, village_a, township_b, intake, specialist, township_window)
+
+
+@pytest.fixture
+def personas(county) -> Personas:
+    from tongban.org import services
+
+    def person(no, name, unit, role, **kw):
+        return services.create_staff(staff_no=no, name=name, unit=unit, role=role, username=no, password=PASSWORD, **kw).user
+
+    admin = person("admin", "管理员", county.center, "system_admin")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    return Personas(
+        director=person("director", "张主任", county.center, "center_leader", is_leader=True, position="主任"),
+        rectification_office=person("office", "李整改", county.center, "rectification_office"),
+        section_chief=person("chief", "王股长", county.section, "unit_head", position="股长"),
+        window_clerk=person("clerk", "赵窗口", county.center, "window_clerk", window=county.intake_window),
+        township_admin=person("township", "钱乡镇", county.township_a, "township_admin"),
+        other_township_admin=person("township2", "孙乡镇", county.township_b, "township_admin"),
+        inspector=person("inspector", "周监察", county.center, "inspector"),
+        admin=admin,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a persona in with the real login page (axes requires a request on authenticate)."""
+
+    def login(user):
+        client.logout()
+        response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for():
+    """An API client authenticated with the persona's real token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2's deliberate slowness makes persona set-up dominate the suite; MD5 is fine in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

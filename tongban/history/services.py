@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from tongban.history.models import DomainEvent
+
+
+def record_event(obj: models.Model, code: str, message: str, *, by=None, **data: Any) -> DomainEvent:
+    """Append one event to `obj`'s timeline. `code` is stable (e.g. "org.unit.moved"); `message` is
+    the Chinese sentence the timeline shows."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return DomainEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        code=code,
+        message=message,
+        actor=actor,
+        data=data,
+    )
+
+
+def events_for(obj: models.Model) -> models.QuerySet[DomainEvent]:
+    return DomainEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+    ).select_related("actor")

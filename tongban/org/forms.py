@@ -1,0 +1,49 @@
+from django import forms
+
+from tongban.org.models import Staff, Unit, Window
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a stale edit is refused instead of overwriting."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["expected_version"] = self.instance.version
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UnitForm(VersionedForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "address", "phone", "service_hours", "sort_order", "is_active"]
+
+
+class WindowForm(VersionedForm):
+    class Meta:
+        model = Window
+        fields = ["name", "kind", "location", "is_active"]
+
+
+class StaffForm(VersionedForm):
+    class Meta:
+        model = Staff
+        fields = ["name", "position", "window", "phone", "email", "is_active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = Window.objects.visible_to(user) if user else Window.objects.none()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+    dry_run = forms.BooleanField(label="只检查，不写入", required=False)

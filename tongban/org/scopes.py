@@ -1,0 +1,116 @@
+"""The one scope layer: what each user may see, decided over the unit tree.
+
+Every queryset a user can reach goes through `Model.objects.visible_to(user)`; every lookup by id
+goes through `get_visible_or_404`, which answers 404 for "missing" and "not yours" alike.
+
+A model takes part by declaring where its unit is (and, optionally, its window):
+
+    class Window(models.Model):
+        objects = ScopedQuerySet.as_manager()
+        scope_unit_field = "unit"       # "" when the model *is* the unit
+        scope_window_field = ""          # "" when the model *is* the window; omit if none
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from tongban.org.choices import COUNTY_WIDE_ROLES, SUBTREE_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may read. `everything` wins; otherwise the union of the parts."""
+
+    everything: bool = False
+    subtree_paths: tuple[str, ...] = ()  # this unit and all below it
+    unit_ids: tuple[int, ...] = ()  # exactly these units
+    window_ids: tuple[int, ...] = ()  # records handled at these windows
+    role: str = ""
+    staff_id: int | None = None
+    unit_id: int | None = None
+    label: str = field(default="", compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.subtree_paths or self.unit_ids or self.window_ids)
+
+
+NOTHING = Scope(label="无")
+
+
+def scope_for(user) -> Scope:
+    """Compute (once per request) what `user` may see."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    cached = getattr(user, "_tongban_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._tongban_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
+    if user.is_superuser:
+        return Scope(everything=True, role=Role.SYSTEM_ADMIN, label="全部（超级管理员）",
+                     staff_id=getattr(staff, "pk", None), unit_id=getattr(staff, "unit_id", None))
+    if staff is None or not staff.is_active:
+        return NOTHING
+    charge_paths = tuple(staff.units_in_charge.values_list("path", flat=True))
+    common = {"role": staff.role, "staff_id": staff.pk, "unit_id": staff.unit_id}
+    if staff.role in COUNTY_WIDE_ROLES:
+        return Scope(everything=True, label="全县", **common)
+    if staff.role in SUBTREE_ROLES:
+        return Scope(subtree_paths=(staff.unit.path, *charge_paths), label=f"{staff.unit.name}及下级", **common)
+    if staff.role == Role.WINDOW_CLERK:
+        windows = (staff.window_id,) if staff.window_id else ()
+        return Scope(subtree_paths=charge_paths, unit_ids=(staff.unit_id,), window_ids=windows,
+                     label="本窗口", **common)
+    # Plain staff: their own unit's records, plus whatever they are in charge of (分管).
+    return Scope(subtree_paths=charge_paths, unit_ids=(staff.unit_id,), label="本单位", **common)
+
+
+def _prefix(name: str) -> str:
+    return f"{name}__" if name else ""
+
+
+def scope_q(model: type[models.Model], scope: Scope) -> Q:
+    """The filter that restricts `model` to `scope`."""
+    if scope.everything:
+        return Q()
+    unit_field = getattr(model, "scope_unit_field", None)
+    window_field = getattr(model, "scope_window_field", None)
+    q = Q(pk__in=[])
+    if unit_field is not None:
+        unit = _prefix(unit_field)
+        for path in scope.subtree_paths:
+            q |= Q(**{f"{unit}path__startswith": path})
+        if scope.unit_ids:
+            q |= Q(**{f"{unit}pk__in" if unit else "pk__in": scope.unit_ids})
+    if window_field is not None and scope.window_ids:
+        q |= Q(**{f"{_prefix(window_field)}pk__in": scope.window_ids})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ScopedQuerySet:
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        return self.filter(scope_q(self.model, scope))
+
+
+def get_visible_or_404(queryset_or_model, user, **lookup):
+    """Fetch one record the user may see; 404 when it is missing *or* out of scope."""
+    qs = queryset_or_model
+    if isinstance(qs, type) and issubclass(qs, models.Model):
+        qs = qs._default_manager.all()
+    try:
+        return qs.visible_to(user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该记录，或您无权查看。")

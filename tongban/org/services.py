@@ -1,0 +1,118 @@
+"""Writes to the organisation go through these functions (views, API, CLI and jobs only call them)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from tongban.core.error_codes import ErrorCode, service_error
+from tongban.core.services import update_versioned
+from tongban.history.services import record_event
+from tongban.org.models import Staff, Unit, UnitKind, Window
+
+
+@transaction.atomic
+def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None = None, by=None, **fields: Any) -> Unit:
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, **fields)
+    unit.full_clean()
+    unit.save()
+    record_event(unit, "org.unit.created", f"新建单位“{unit.name}”", by=by)
+    return unit
+
+
+def update_unit(unit: Unit, *, expected_version: int | None, by=None, **changes: Any) -> Unit:
+    parent = changes.pop("parent", unit.parent)
+    with transaction.atomic():
+        unit = update_versioned(unit, expected_version=expected_version, changes=changes)
+        if parent != unit.parent:
+            unit = move_unit(unit, parent, by=by)
+        record_event(unit, "org.unit.updated", f"修改单位“{unit.name}”", by=by, fields=sorted(changes))
+    return unit
+
+
+@transaction.atomic
+def move_unit(unit: Unit, new_parent: Unit | None, *, by=None) -> Unit:
+    """Re-hang `unit` (and its subtree) under `new_parent`, rewriting every path in one UPDATE."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise service_error(ErrorCode.UNIT_CYCLE, unit=unit.name)
+    old_path = unit.path
+    old_parent = unit.parent
+    new_path = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+    unit.parent = new_parent
+    unit.save()  # audit log sees the parent change; save() sets the unit's own path
+    descendants = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
+    descendants.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
+    depth_shift = new_path.count("/") - old_path.count("/")
+    if depth_shift:
+        Unit.objects.filter(path__startswith=new_path).exclude(pk=unit.pk).update(depth=F("depth") + depth_shift)
+    record_event(
+        unit,
+        "org.unit.moved",
+        f"单位“{unit.name}”由“{old_parent or '（无）'}”调整到“{new_parent or '（无）'}”下",
+        by=by,
+        old_parent=getattr(old_parent, "pk", None),
+        new_parent=getattr(new_parent, "pk", None),
+    )
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def create_window(*, code: str, name: str, kind: str, unit: Unit, by=None, **fields: Any) -> Window:
+    window = Window(code=code, name=name, kind=kind, unit=unit, **fields)
+    window.full_clean()
+    window.save()
+    record_event(window, "org.window.created", f"新建窗口“{window}”", by=by)
+    return window
+
+
+def update_window(window: Window, *, expected_version: int | None, by=None, **changes: Any) -> Window:
+    with transaction.atomic():
+        window = update_versioned(window, expected_version=expected_version, changes=changes)
+        record_event(window, "org.window.updated", f"修改窗口“{window}”", by=by, fields=sorted(changes))
+    return window
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    staff_no: str,
+    name: str,
+    unit: Unit,
+    units_in_charge: list[Unit] | tuple[Unit, ...] = (),
+    username: str | None = None,
+    password: str | None = None,
+    by=None,
+    **fields: Any,
+) -> Staff:
+    """Create a person; with `username` also their login (unusable password unless one is given)."""
+    user = None
+    if username:
+        user = get_user_model().objects.create_user(username=username, email=fields.get("email", ""))
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.first_name = name
+        user.save()
+    staff = Staff(staff_no=staff_no, name=name, unit=unit, user=user, **fields)
+    staff.full_clean()
+    staff.save()
+    if units_in_charge:
+        staff.units_in_charge.set(units_in_charge)
+    record_event(staff, "org.staff.created", f"新增工作人员“{staff.name}”（{staff.unit}）", by=by)
+    return staff
+
+
+def update_staff(staff: Staff, *, expected_version: int | None, by=None, **changes: Any) -> Staff:
+    units_in_charge = changes.pop("units_in_charge", None)
+    with transaction.atomic():
+        staff = update_versioned(staff, expected_version=expected_version, changes=changes)
+        if units_in_charge is not None:
+            staff.units_in_charge.set(units_in_charge)
+        record_event(staff, "org.staff.updated", f"修改工作人员“{staff.name}”", by=by, fields=sorted(changes))
+    return staff

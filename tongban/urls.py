@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tongban.core import views as core_views
+
+api_v1 = [
+    path("", include("tongban.core.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("org/", include("tongban.org.urls")),
+    path("calendar/", include("tongban.workdays.urls")),
+    path("jobs/", include("tongban.jobs.urls")),
+    path("inbox/", include("tongban.notifications.urls")),
+    path("history/", include("tongban.history.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "通办 · 系统管理"
+admin.site.site_title = "通办"
+admin.site.index_title = "数据管理"
