@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "tongban.workdays",
     "tongban.jobs",
     "tongban.notifications",
+    "tongban.documents",
+    "tongban.rectification",
+    "tongban.catalog",
+    "tongban.portal",
 ]
 
 MIDDLEWARE = [

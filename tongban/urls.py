@@ -22,6 +22,9 @@ urlpatterns = [
     path("jobs/", include("tongban.jobs.urls")),
     path("inbox/", include("tongban.notifications.urls")),
     path("history/", include("tongban.history.urls")),
+    path("rectification/", include("tongban.rectification.urls")),
+    path("catalog/", include("tongban.catalog.urls")),
+    path("portal/", include("tongban.portal.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,9 @@ API_MODULES = [
     "tongban.workdays.api.urls",
     "tongban.jobs.api.urls",
     "tongban.notifications.api.urls",
+    "tongban.rectification.api.urls",
+    "tongban.catalog.api.urls",
+    "tongban.portal.api.urls",
 ]
 extra = []
 for name in API_MODULES:
