@@ -1,0 +1,34 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_dashboard_counts_follow_the_scope(personas, county, client_for):
+    director = client_for(personas.director).get("/")
+    assert director.context["counts"]["units"] == 6
+    township = client_for(personas.township_admin).get("/")
+    assert township.context["counts"] == {"units": 2, "windows": 1, "staff": 1}
+
+
+def test_home_dashboard_carries_chart_data_and_echarts(personas, client_for):
+    response = client_for(personas.director).get("/")
+    html = response.content.decode()
+    assert 'id="home-chart-data"' in html
+    assert "/static/vendor/echarts/echarts.min.js" in html
+    windows = response.context["chart"]["windows"]
+    assert windows["labels"] == ["帮办咨询", "综合受理", "统一出件", "专业窗口"]
+    assert windows["values"] == [0, 2, 0, 1]
+
+
+def test_api_schema_and_docs_page_work_offline(personas, client_for):
+    client = client_for(personas.director)
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"/api/v1/units/" in schema.content
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "swagger" in docs.lower()
+    assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_api_token_and_session_both_authenticate(personas, client_for, api_for):
+    assert api_for(personas.director).get("/api/v1/units/").status_code == 200
+    assert client_for(personas.director).get("/api/v1/units/").status_code == 200
