@@ -45,9 +45,9 @@ class Personas:
 @pytest.fixture
 def county(db) -> County:
     from tongban.org import services
-    from tongban.org.models import UnitKind
+    from tongban.org.defaults import ensure_unit_kinds
 
-    kind = {k.code: k for k in UnitKind.objects.all()}
+    kind = ensure_unit_kinds()  # transactional tests flush what the data migration loaded
     center = services.create_unit(code="center", name="测试县行政审批服务中心", kind=kind["center"])
     section = services.create_unit(code="sec-market", name="市场准入股", kind=kind["section"], parent=center)
     department = services.create_unit(code="dept-samr", name="县市场监管局", kind=kind["department"], parent=center)
@@ -114,3 +114,36 @@ def api_for():
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness makes persona set-up dominate the suite; MD5 is fine in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Browser tests: pytest-playwright driving Debian's Chromium (never a downloaded browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Used by pytest-playwright's `browser` / `page` fixtures."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"浏览器测试需要 {CHROMIUM}：运行 scripts/ensure-chromium.sh（make test 会自动安装）")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable from tests.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def login_page(live_server, page):
+    """Log a persona in through the real login form in the real browser; returns the page."""
+
+    def login(user):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return login

@@ -184,7 +184,8 @@ STORAGES = {
 }
 # Uploaded files (evidence, imports) live outside the web root and are served only through views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))
-MEDIA_URL = None
+# Never routed: files are streamed by views that check scope. (Django needs a value distinct from STATIC_URL.)
+MEDIA_URL = "/_media_not_served/"
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 
@@ -245,7 +246,7 @@ if SECURE_HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

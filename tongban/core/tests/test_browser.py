@@ -1,0 +1,48 @@
+"""The foundation walked in a real browser: log in, open the org tree and the calendar, save screenshots."""
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def test_director_logs_in_opens_the_org_tree_and_the_calendar(personas, county, login_page, live_server):
+    page = login_page(personas.director)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.locator("#count-units").inner_text() == "6"
+    page.wait_for_selector("body[data-charts-ready='1']")
+    page.wait_for_selector("#chart-units canvas")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+    page.click("text=组织机构")
+    page.click("text=单位树")
+    page.wait_for_selector("#org-tree")
+    assert page.locator("#org-tree").get_by_text("城关镇便民服务中心").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "org-tree.png"), full_page=True)
+
+    page.click("nav >> text=工作日历")
+    page.wait_for_selector(".month")
+    assert page.locator(".month").count() == 12
+    page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
+
+
+def test_township_admin_sees_only_their_township_in_the_tree(personas, county, login_page, live_server):
+    page = login_page(personas.township_admin)
+    page.goto(f"{live_server.url}/org/")
+    tree = page.locator("#org-tree").inner_text()
+    assert "城关镇便民服务中心" in tree and "王村乡" not in tree
+    response = page.goto(f"{live_server.url}/org/units/{county.township_b.pk}/")
+    assert response.status == 404
+
+
+def test_the_layout_works_on_a_phone(personas, county, login_page, live_server):
+    page = login_page(personas.window_clerk)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.locator(".navbar-toggler").is_visible()
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#mainnav.show")
+    assert page.locator("#mainnav").get_by_text("单位树", exact=False).count() >= 0
