@@ -32,3 +32,11 @@ def test_api_schema_and_docs_page_work_offline(personas, client_for):
 def test_api_token_and_session_both_authenticate(personas, client_for, api_for):
     assert api_for(personas.director).get("/api/v1/units/").status_code == 200
     assert client_for(personas.director).get("/api/v1/units/").status_code == 200
+
+
+def test_not_found_and_forbidden_pages_speak_chinese(personas, county, client_for):
+    client = client_for(personas.inspector)
+    not_found = client.get("/org/units/999999/")
+    assert not_found.status_code == 404 and "不在您的数据范围内" in not_found.content.decode()
+    forbidden = client.get("/org/import/")
+    assert forbidden.status_code == 403 and "您没有权限" in forbidden.content.decode()
