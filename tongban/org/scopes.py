@@ -85,14 +85,17 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q:
         return Q()
     unit_field = getattr(model, "scope_unit_field", None)
     window_field = getattr(model, "scope_window_field", None)
+    # A window clerk's work is their window's: where a record has a window, the window decides,
+    # and their own unit counts only for records that have no window.
+    by_window = window_field is not None and bool(scope.window_ids)
     q = Q(pk__in=[])
     if unit_field is not None:
         unit = _prefix(unit_field)
         for path in scope.subtree_paths:
             q |= Q(**{f"{unit}path__startswith": path})
-        if scope.unit_ids:
-            q |= Q(**{f"{unit}pk__in" if unit else "pk__in": scope.unit_ids})
-    if window_field is not None and scope.window_ids:
+        if scope.unit_ids and not by_window:
+            q |= Q(**{f"{unit}pk__in": scope.unit_ids})
+    if by_window:
         q |= Q(**{f"{_prefix(window_field)}pk__in": scope.window_ids})
     return q
 

@@ -86,12 +86,13 @@ def create_staff(
     units_in_charge: list[Unit] | tuple[Unit, ...] = (),
     username: str | None = None,
     password: str | None = None,
+    user=None,
     by=None,
     **fields: Any,
 ) -> Staff:
-    """Create a person; with `username` also their login (unusable password unless one is given)."""
-    user = None
-    if username:
+    """Create a person; with `username` also their login (unusable password unless one is given),
+    or linked to an existing `user`."""
+    if username and user is None:
         user = get_user_model().objects.create_user(username=username, email=fields.get("email", ""))
         if password:
             user.set_password(password)

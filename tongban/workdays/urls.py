@@ -1,5 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from tongban.workdays import views
 
 app_name = "workdays"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="calendar")]
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("calculate/", views.calculator, name="calculate"),
+    path("import/", views.import_schedule, name="import"),
+    path("override/", views.override_day, name="override"),
+]

@@ -68,3 +68,12 @@ def test_staff_list_page_is_scoped(personas, county, client_for):
     page = client_for(personas.other_township_admin).get("/org/staff/").content.decode()
     assert "孙乡镇" in page
     assert "钱乡镇" not in page and "张主任" not in page
+
+
+def test_window_clerk_sees_their_own_window_not_the_other_windows_of_their_unit(personas, county, api_for):
+    from tongban.org import services
+
+    services.create_window(code="A02", name="综合受理二号窗", kind="intake", unit=county.center)
+    api = api_for(personas.window_clerk)
+    assert {row["code"] for row in api.get("/api/v1/windows/").json()["results"]} == {"A01"}
+    assert {row["name"] for row in api.get("/api/v1/units/").json()["results"]} == {"测试县行政审批服务中心"}
