@@ -1,0 +1,124 @@
+"""The one look of every Excel file tongban writes (台账, 清单, 通报附表): title, header, bordered cells.
+
+    wb = styled_workbook("整改台账")
+    ws = wb.active
+    write_title_row(ws, "XX县巡察反馈问题整改台账", ncols=len(headers))
+    write_header(ws, 2, headers)
+    write_rows(ws, 3, rows)
+    autosize(ws)
+    wb.save(path)
+
+Styles are registered as named styles on the workbook, so a user who edits the file gets the same look
+from the style gallery; every writer registers them on first use, so a plain `Workbook()` works too.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "宋体"
+TITLE_STYLE = "通办标题"
+HEADER_STYLE = "通办表头"
+CELL_STYLE = "通办单元格"
+DATE_FORMAT = "yyyy年m月d日"
+
+
+def _ensure_styles(wb: Workbook) -> None:
+    if TITLE_STYLE in wb.named_styles:
+        return
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb.add_named_style(NamedStyle(
+        name=TITLE_STYLE,
+        font=Font(name=FONT_NAME, size=16, bold=True),
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ))
+    wb.add_named_style(NamedStyle(
+        name=HEADER_STYLE,
+        font=Font(name=FONT_NAME, size=11, bold=True),
+        fill=PatternFill("solid", fgColor="D9E1F2"),
+        border=border,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ))
+    wb.add_named_style(NamedStyle(
+        name=CELL_STYLE,
+        font=Font(name=FONT_NAME, size=11),
+        border=border,
+        alignment=Alignment(vertical="center", wrap_text=True),
+    ))
+
+
+def styled_workbook(sheet_title: str | None = None) -> Workbook:
+    """A new workbook with the house styles registered and its first sheet named."""
+    wb = Workbook()
+    _ensure_styles(wb)
+    if sheet_title:
+        wb.active.title = sheet_title
+    return wb
+
+
+def write_title_row(ws: Worksheet, title: str, ncols: int, *, row: int = 1) -> None:
+    """The title across the table's width (merged), as offices put it above every ledger."""
+    _ensure_styles(ws.parent)
+    cell = ws.cell(row=row, column=1, value=title)
+    cell.style = TITLE_STYLE
+    if ncols > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.row_dimensions[row].height = 36
+
+
+def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
+    """Header cells; the sheet is frozen below them and prints them on every A4 landscape page."""
+    _ensure_styles(ws.parent)
+    for column, text in enumerate(headers, start=1):
+        ws.cell(row=row, column=column, value=text).style = HEADER_STYLE
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.print_title_rows = f"{row}:{row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) -> int:
+    """Bordered, wrapped body cells (dates as 2023年6月30日); returns the next free row."""
+    _ensure_styles(ws.parent)
+    row = start_row
+    for values in rows:
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.style = CELL_STYLE
+            if isinstance(value, (date, datetime)):
+                cell.number_format = DATE_FORMAT
+        row += 1
+    return row
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: CJK and full-width characters are two wide, the rest one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def autosize(ws: Worksheet, *, min_width: int = 6, max_width: int = 60) -> None:
+    """Column widths from the longest line in each column; cells merged across columns don't count."""
+    spanning = set()
+    for merged in ws.merged_cells.ranges:
+        if merged.min_col != merged.max_col:
+            spanning.update(merged.cells)
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in spanning:
+                continue
+            value = cell.value
+            text = f"{value.year}年{value.month}月{value.day}日" if isinstance(value, (date, datetime)) else str(value)
+            longest = max(display_width(line) for line in text.split("\n"))
+            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(max_width, max(min_width, width + 2))

@@ -1,0 +1,86 @@
+"""The shared Excel look, checked in the saved and reloaded workbook."""
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import Workbook, load_workbook
+
+from tongban.documents.excel import (
+    CELL_STYLE,
+    HEADER_STYLE,
+    TITLE_STYLE,
+    autosize,
+    display_width,
+    styled_workbook,
+    write_header,
+    write_rows,
+    write_title_row,
+)
+
+HEADERS = ["序号", "整改措施", "牵头单位", "整改时限"]
+
+
+def build(path, wb=None):
+    wb = wb or styled_workbook("整改台账")
+    ws = wb.active
+    write_title_row(ws, "XX县行政审批服务中心巡察反馈问题整改台账（截至2023年8月）", ncols=len(HEADERS))
+    write_header(ws, 2, HEADERS)
+    next_row = write_rows(ws, 3, [
+        [1, "建立健全工作台账，每月5日前报送整改进展", "市场准入股", date(2023, 6, 30)],
+        [2, "清理中介事项\n公布中介服务目录并接受社会监督", "县市场监管局", "立行立改"],
+    ])
+    autosize(ws)
+    wb.save(path)
+    return next_row
+
+
+def test_a_styled_workbook_names_its_sheet_and_registers_the_house_styles():
+    wb = styled_workbook("整改台账")
+    assert wb.active.title == "整改台账"
+    assert {TITLE_STYLE, HEADER_STYLE, CELL_STYLE} <= set(wb.named_styles)
+
+
+def test_the_title_spans_the_table_and_the_header_is_frozen_and_repeated_when_printed(tmp_path):
+    build(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:D1"]
+    assert ws["A1"].value.startswith("XX县行政审批服务中心") and ws["A1"].font.b and ws["A1"].font.sz == 16
+    assert [c.value for c in ws[2]] == HEADERS
+    assert all(c.font.b and c.border.left.style == "thin" for c in ws[2])
+    assert ws["A2"].fill.fgColor.rgb.endswith("D9E1F2")
+    assert ws.freeze_panes == "A3"
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+
+
+def test_rows_are_bordered_and_wrapped_and_dates_read_as_chinese_dates(tmp_path):
+    next_row = build(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    assert next_row == 5
+    assert ws["D3"].value.date() == date(2023, 6, 30)
+    assert ws["D3"].number_format == "yyyy年m月d日"
+    assert ws["B4"].alignment.wrap_text and ws["B4"].border.bottom.style == "thin"
+    assert ws["B4"].value == "清理中介事项\n公布中介服务目录并接受社会监督"
+
+
+def test_autosize_counts_chinese_characters_double_and_ignores_the_merged_title(tmp_path):
+    build(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    # the longest line in column B is the 20-character measure (40 wide) + 2, not the 30-character title
+    assert ws.column_dimensions["B"].width == display_width("建立健全工作台账，每月5日前报送整改进展") + 2 == 41
+    assert ws.column_dimensions["A"].width == 6  # "序号" (4) + 2 = 6, the minimum
+    assert ws.column_dimensions["D"].width == 15  # the date shown as 2023年6月30日: 7 digits + 3 × 2 + 2
+
+
+def test_autosize_caps_very_long_texts():
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "很长" * 100
+    autosize(ws, max_width=50)
+    assert ws.column_dimensions["A"].width == 50
+
+
+def test_the_writers_work_on_a_plain_workbook_too(tmp_path):
+    build(tmp_path / "plain.xlsx", wb=Workbook())
+    ws = load_workbook(tmp_path / "plain.xlsx").active
+    assert ws["A2"].style == HEADER_STYLE and ws["A3"].style == CELL_STYLE
