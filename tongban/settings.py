@@ -257,4 +257,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -21,6 +21,7 @@ class TimelineEntry:
     changes: list[tuple[str, str, str]]  # (field label, old, new)
 
 
+HIDDEN_FIELDS = {"version", "updated_at", "created_at", "path", "depth", "id"}
 ACTIONS = {LogEntry.Action.CREATE: "创建", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除"}
 
 
@@ -40,12 +41,16 @@ def timeline_for(obj: models.Model, limit: int = 100) -> list[TimelineEntry]:
         entries.append(TimelineEntry(event.at, _who(event.actor), "event", event.code, event.message, []))
     logs = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk)).select_related("actor")
     for log in logs[:limit]:
+        # auditlog's display dict gives choice labels, localised dates and related objects' names,
+        # keyed by verbose name; the raw dict tells us which fields are bookkeeping.
+        display = log.changes_display_dict
         changes = []
-        for field, values in (log.changes_dict or {}).items():
-            if field in {"version", "updated_at", "created_at", "path", "depth", "id"}:
+        for field in log.changes_dict or {}:
+            if field in HIDDEN_FIELDS:
                 continue
-            old, new = (list(values) + ["", ""])[:2]
-            changes.append((_field_label(model, field), _show(old), _show(new)))
+            label = _field_label(model, field)
+            old, new = (list(display.get(label, display.get(field, log.changes_dict[field]))) + ["", ""])[:2]
+            changes.append((label, _show(old), _show(new)))
         if log.action == LogEntry.Action.UPDATE and not changes:
             continue
         entries.append(TimelineEntry(log.timestamp, _who(log.actor), "change", f"audit.{log.action}", ACTIONS.get(log.action, "变更"), changes))

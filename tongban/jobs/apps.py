@@ -8,5 +8,8 @@ class JobsConfig(AppConfig):
     verbose_name = "定时任务"
 
     def ready(self) -> None:
+        # JobRun is not registered with django-auditlog: no person ever edits a run, and its status,
+        # progress and result change through the conditional UPDATEs of the claim, which the audit log
+        # cannot see. The row is its own log; failures and forced re-runs are domain events on it.
         # Every app's jobs.py registers its jobs with tongban.jobs.registry.
         autodiscover_modules("jobs")

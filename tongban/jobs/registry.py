@@ -8,7 +8,9 @@
         return {"checked": 2}    # stored on the run record
 
 `frequency` is "daily", "weekly" (first workday of the week) or "monthly" (first workday of the month);
-the working-day calendar decides which date is the first workday.
+the working-day calendar decides which date is the first workday. `for_date` is the first day of the
+period the run is for: the day itself, or the first workday of the week / month. A job that finds
+nothing to do for its period raises `SkipJob("原因")`; the run is then recorded as 无需运行.
 """
 from __future__ import annotations
 
@@ -18,12 +20,20 @@ from typing import Callable
 FREQUENCIES = {"daily": "每日", "weekly": "每周", "monthly": "每月"}
 
 
+class SkipJob(Exception):
+    """Raised by a job that has nothing to do for its period; the message says why (in Chinese)."""
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
     frequency: str
     title: str
     func: Callable
+
+    @property
+    def frequency_label(self) -> str:
+        return FREQUENCIES[self.frequency]
 
 
 _REGISTRY: dict[str, JobSpec] = {}

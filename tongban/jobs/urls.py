@@ -1,5 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from tongban.jobs import views
 
 app_name = "jobs"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="list")]
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("run/", views.run_now, name="run_now"),
+    path("runs/<int:pk>/", views.run_detail, name="detail"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="progress"),
+]

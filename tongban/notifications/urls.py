@@ -1,5 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from tongban.notifications import views
 
 app_name = "notifications"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="inbox")]
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("<int:pk>/open/", views.open_message, name="open"),
+]

@@ -9,7 +9,9 @@ TONGBAN = [sys.executable, "-m", "tongban.cli"]
 
 
 def run(args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
+    # The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a deployment never has it.
+    dropped = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run([*TONGBAN, *args], capture_output=True, text=True, env=full_env, timeout=120)
 

@@ -1,5 +1,8 @@
+from tongban.jobs.api import views
+
+
 def register(router) -> None:
-    """Register this app's viewsets on the /api/v1/ router."""
+    router.register("job-runs", views.JobRunViewSet, basename="job-run")
 
 
 urlpatterns: list = []

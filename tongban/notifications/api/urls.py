@@ -1,5 +1,8 @@
+from tongban.notifications.api import views
+
+
 def register(router) -> None:
-    """Register this app's viewsets on the /api/v1/ router."""
+    router.register("notifications", views.NotificationViewSet, basename="notification")
 
 
 urlpatterns: list = []

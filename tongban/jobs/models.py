@@ -1,0 +1,88 @@
+"""One row per (job, period): the claim that makes a job run at most once for its day, week or month."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+
+from tongban.jobs.choices import RUN_STATUS_COLORS, RunStatus, Trigger
+from tongban.jobs.registry import get_job
+from tongban.org.scopes import ScopedQuerySet
+
+
+class JobRun(models.Model):
+    """A run belongs to no unit: county-wide scopes (and superusers) see every run, others none.
+
+    `period_key` is the day for daily jobs and the first workday of the week / month for weekly /
+    monthly ones, so the unique (job, period_key) pair is what "done for this period" means.
+    """
+
+    job = models.CharField("任务", max_length=100)
+    period_key = models.DateField("周期")
+    status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    attempts = models.PositiveIntegerField("运行次数", default=1)
+    progress_done = models.PositiveIntegerField("已完成", default=0)
+    progress_total = models.PositiveIntegerField("总数", default=0)
+    result = models.JSONField("结果", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField("错误信息", blank=True)
+    trigger = models.CharField("触发方式", max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="触发人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    # Set by `services.run_job` on the record it returns: what that call did (an `Outcome`).
+    outcome: str = ""
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["job", "period_key"], name="jobs_jobrun_one_per_period")]
+        indexes = [models.Index(fields=["status", "-started_at"], name="jobs_jobrun_status")]
+        verbose_name = "任务运行记录"
+        verbose_name_plural = "任务运行记录"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.period_key.isoformat()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        spec = get_job(self.job)
+        return spec.title if spec else self.job
+
+    @property
+    def status_color(self) -> str:
+        return RUN_STATUS_COLORS.get(self.status, "secondary")
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == RunStatus.RUNNING
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    def set_progress(self, done: int, total: int | None = None) -> None:
+        """Report progress from inside a running job: one UPDATE, committed at once (jobs do not run
+        inside one big transaction), so the jobs page's progress bar moves while the job works."""
+        changes = {"progress_done": max(0, done)}
+        if total is not None:
+            changes["progress_total"] = max(0, total)
+        JobRun.objects.filter(pk=self.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(self, field, value)

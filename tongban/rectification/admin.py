@@ -1,0 +1,37 @@
+"""Read-mostly admin for the rectification records; the loop itself runs through the pages and services."""
+from django.contrib import admin
+
+from tongban.rectification.models import Accountability, Bulletin, Inspection, Measure, WorkPlan
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "group", "inspected_unit", "feedback_date", "report_due_date", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "group"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["text", "lead_unit", "deadline_kind", "deadline", "status"]
+    list_filter = ["status", "deadline_kind", "source_kind"]
+    search_fields = ["text"]
+    readonly_fields = ["status", "version", "verified_at", "verified_by", "submitted_at", "reopened_count",
+                       "returned_count"]
+
+
+@admin.register(Accountability)
+class AccountabilityAdmin(admin.ModelAdmin):
+    list_display = ["decided_on", "action_kind", "reason_kind", "target_staff", "target_unit", "decided_by"]
+    list_filter = ["action_kind", "reason_kind"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "unit", "inspection"]
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ["month", "created_at"]
+    readonly_fields = ["month", "summary", "text"]

@@ -1,0 +1,130 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from tongban.org.models import Staff, Unit
+from tongban.rectification.models import Accountability, Checkpoint, Evidence, Finding, Inspection, Measure
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id that only accepts records the caller may see (others read as “does not exist”)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        return queryset.visible_to(request.user) if request else queryset.none()
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    inspected_unit = VisibleRelatedField(queryset=Unit.objects.all())
+    inspected_unit_name = serializers.CharField(source="inspected_unit.name", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "title", "kind", "kind_display", "body", "group", "inspected_unit", "inspected_unit_name",
+                  "feedback_date", "report_due_date", "status", "status_display", "notes", "version"]
+        read_only_fields = ["version"]
+        extra_kwargs = {"report_due_date": {"required": False}}
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    aspect_label = serializers.CharField(source="aspect.label", read_only=True, default="")
+    aspect_title = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                         help_text="问题方面；同名方面自动归并")
+    inspection = VisibleRelatedField(queryset=Inspection.objects.all())
+
+    class Meta:
+        model = Finding
+        fields = ["id", "inspection", "aspect", "aspect_label", "aspect_title", "number", "kind", "kind_display",
+                  "description", "version"]
+        read_only_fields = ["aspect", "number", "version"]
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Checkpoint
+        fields = ["id", "due_date", "reported_at", "report"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    source_kind_display = serializers.CharField(source="get_source_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
+    finding = VisibleRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
+    inspection = serializers.IntegerField(source="finding.inspection_id", read_only=True, default=None)
+    lead_unit = VisibleRelatedField(queryset=Unit.objects.all())
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+    coordinating_units = VisibleRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    supporting_units = VisibleRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    responsible_leader = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    responsible_person = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    checkpoint_dates = serializers.ListField(child=serializers.DateField(), write_only=True, required=False)
+    checkpoints = CheckpointSerializer(many=True, read_only=True)
+    due_date = serializers.DateField(read_only=True, default=None)
+    is_overdue = serializers.BooleanField(read_only=True, default=False)
+    evidence_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = ["id", "source_kind", "source_kind_display", "finding", "inspection", "number", "text", "lead_unit",
+                  "lead_unit_name", "coordinating_units", "supporting_units", "responsible_leader",
+                  "responsible_leader_name", "responsible_person", "responsible_person_name", "deadline_kind", "deadline_kind_display",
+                  "deadline", "checkpoint_dates", "checkpoints", "status", "status_display", "due_date", "is_overdue",
+                  "progress_note", "result", "last_return_reason", "returned_count", "reopened_count",
+                  "submitted_at", "verified_at", "evidence_count", "version"]
+        read_only_fields = ["number", "status", "progress_note", "result", "last_return_reason", "returned_count",
+                            "reopened_count", "submitted_at", "verified_at", "version"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["coordinating_units"] = [unit.pk for unit in instance.coordinating_units]
+        data["supporting_units"] = [unit.pk for unit in instance.supporting_units]
+        return data
+
+    def get_evidence_count(self, measure) -> int:
+        return Evidence.objects.filter(update__measure=measure).count()
+
+
+class TransitionSerializer(serializers.Serializer):
+    """Body of the submit / verify / return actions."""
+
+    version = serializers.IntegerField(required=False, help_text="您看到的版本；已被他人修改时拒绝")
+    result = serializers.CharField(required=False, allow_blank=True, help_text="申请销号：整改成效")
+    comment = serializers.CharField(required=False, allow_blank=True, help_text="销号：审核意见")
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="退回：理由（必填）")
+
+
+class ProgressSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="整改进展")
+    files = serializers.ListField(child=serializers.FileField(), required=False, help_text="佐证材料")
+    checkpoint = serializers.IntegerField(required=False, help_text="报告的时间节点（长期坚持）")
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    measure = serializers.IntegerField(source="update.measure_id", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "measure", "update", "original_name", "extension", "size", "sha256", "created_at",
+                  "download_url"]
+
+    def get_download_url(self, evidence) -> str:
+        return reverse("rectification:evidence_download", args=[evidence.pk])
+
+
+class AccountabilitySerializer(serializers.ModelSerializer):
+    action_kind_display = serializers.CharField(source="get_action_kind_display", read_only=True)
+    reason_kind_display = serializers.CharField(source="get_reason_kind_display", read_only=True)
+    target_staff = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    target_unit = VisibleRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    measures = VisibleRelatedField(queryset=Measure.objects.all(), many=True)
+    target_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Accountability
+        fields = ["id", "action_kind", "action_kind_display", "reason_kind", "reason_kind_display", "target_staff",
+                  "target_unit", "target_label", "unit", "measures", "decided_on", "decided_by", "notes", "version"]
+        read_only_fields = ["unit", "version"]

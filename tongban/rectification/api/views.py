@@ -1,0 +1,188 @@
+"""Rectification API: the same scopes, rules and services as the pages."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from tongban.core.api import ScopedViewSetMixin
+from tongban.rectification import services
+from tongban.rectification.api.serializers import (
+    AccountabilitySerializer,
+    EvidenceSerializer,
+    FindingSerializer,
+    InspectionSerializer,
+    MeasureSerializer,
+    ProgressSerializer,
+    TransitionSerializer,
+)
+from tongban.rectification.filtersets import (
+    AccountabilityFilterSet,
+    EvidenceFilterSet,
+    FindingFilterSet,
+    InspectionFilterSet,
+    MeasureFilterSet,
+)
+from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure
+from tongban.rectification.rules import TRANSITION_PERMS
+
+
+def require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+class WritableViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      viewsets.ReadOnlyModelViewSet):
+    """List, retrieve, create and update (no delete); writes need `rectification.manage`."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action in ("create", "update", "partial_update"):
+            require(request, "rectification.manage")  # before validation: no hints about other records
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_record(dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = self.request.data.get("version")
+        serializer.instance = self.update_record(serializer.instance, data,
+                                                 int(version) if str(version or "").isdigit() else None)
+
+
+class InspectionViewSet(WritableViewSet):
+    """巡察（巡视）：派出机关、巡察组、被巡察单位、反馈日期、整改报告报送期限（默认反馈后两个月）。"""
+
+    queryset = Inspection.objects.select_related("inspected_unit")
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
+
+    def create_record(self, data):
+        return services.create_inspection(by=self.request.user, **data)
+
+    def update_record(self, inspection, data, version):
+        return services.update_inspection(inspection, expected_version=version, by=self.request.user, **data)
+
+
+class FindingViewSet(WritableViewSet):
+    """反馈问题与意见建议，按问题方面归类。"""
+
+    queryset = Finding.objects.select_related("aspect", "inspection")
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        inspection = data.pop("inspection")
+        title = (data.pop("aspect_title", "") or "").strip()
+        aspect = services.add_aspect(inspection, title=title, by=self.request.user) if title else None
+        return services.add_finding(inspection, aspect=aspect, by=self.request.user, **data)
+
+
+class MeasureViewSet(WritableViewSet):
+    """整改措施：责任单位（牵头、协调、配合）、责任领导、责任人、时限、状态；
+    操作：start（启动）、progress（填报进展，可附佐证材料）、submit（申请销号）、verify（销号）、return（退回）。"""
+
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            Measure.objects.visible_to(self.request.user)
+            .with_overdue(timezone.localdate())
+            .select_related("lead_unit", "finding")
+            .prefetch_related("unit_roles__unit", "checkpoints")
+        )
+
+    def create_record(self, data):
+        checkpoints = data.pop("checkpoint_dates", [])
+        return services.create_measure(checkpoints=checkpoints, by=self.request.user, **data)
+
+    def update_record(self, measure, data, version):
+        if "checkpoint_dates" in data:
+            data["checkpoints"] = data.pop("checkpoint_dates")
+        data.pop("finding", None)
+        return services.update_measure(measure, expected_version=version, by=self.request.user, **data)
+
+    def _done(self, measure):
+        fresh = self.get_queryset().get(pk=measure.pk)
+        return Response(MeasureSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        measure = self.get_object()
+        require(request, "rectification.submit_measure", measure)
+        return self._done(services.start_measure(measure, by=request.user))
+
+    @action(detail=True, methods=["post"], serializer_class=ProgressSerializer)
+    def progress(self, request, pk=None):
+        measure = self.get_object()
+        body = ProgressSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        files = request.FILES.getlist("files")
+        if body.validated_data.get("checkpoint"):
+            require(request, "rectification.submit_measure", measure)
+            checkpoint = get_object_or_404(measure.checkpoints, pk=body.validated_data["checkpoint"])
+            services.report_checkpoint(measure, checkpoint, text=body.validated_data["text"], files=files,
+                                       by=request.user)
+        else:
+            require(request, "rectification.report_progress", measure)
+            services.add_progress(measure, text=body.validated_data["text"], files=files, by=request.user)
+        return self._done(measure)
+
+    def _transition(self, request, name: str):
+        """submit / verify / return: the same service and rule as the measure page."""
+        service, field_name = services.TRANSITIONS[name]
+        measure = self.get_object()
+        require(request, TRANSITION_PERMS[name], measure)
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._done(service(measure, by=request.user, expected_version=data.get("version"),
+                                  **{field_name: data.get(field_name, "")}))
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    def submit(self, request, pk=None):
+        """申请销号（需已上传佐证材料）；可附 result（整改成效）。"""
+        return self._transition(request, "submit")
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    def verify(self, request, pk=None):
+        """销号（整改办、中心领导、管理员）；可附 comment（审核意见）。"""
+        return self._transition(request, "verify")
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer, url_path="return")
+    def return_(self, request, pk=None):
+        """退回（须附 reason）。"""
+        return self._transition(request, "return")
+
+
+class EvidenceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """佐证材料（只读）；文件通过 download_url 下载，同样校验数据权限。"""
+
+    queryset = Evidence.objects.select_related("update")
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilterSet
+
+
+class AccountabilityViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """问责记录：约谈、通报批评、诫勉、组织处理、党纪处分……，针对人员或单位，关联整改措施。"""
+
+    queryset = Accountability.objects.select_related("target_staff", "target_unit").prefetch_related("measures")
+    serializer_class = AccountabilitySerializer
+    filterset_class = AccountabilityFilterSet
+
+    def create(self, request, *args, **kwargs):
+        require(request, "rectification.record_accountability")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.record_accountability(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,118 @@
+"""One FilterSet per list: the page, its Excel export and the API filter the same way."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from tongban.org.filtersets import SearchFilterMixin
+from tongban.rectification.choices import (
+    ActionKind,
+    DeadlineKind,
+    FindingKind,
+    InspectionKind,
+    InspectionStatus,
+    MeasureStatus,
+    ReasonKind,
+    SourceKind,
+    UnitRole,
+)
+from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure, MeasureUnit
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the filter bar's widgets."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                if getattr(field, "empty_label", None) == "---------":
+                    field.empty_label = "全部"
+                if isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+                    field.choices = [("", "全部"), *list(field.choices)[1:]]
+                is_select = field.widget.__class__.__name__.endswith("Select")
+                field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
+            form._styled = True
+        return form
+
+
+class InspectionFilterSet(SearchFilterMixin, StyledFilterSet):
+    search_fields = ("title", "body", "group", "inspected_unit__name")
+    q = django_filters.CharFilter(method="filter_q", label="关键词")
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label="类型")
+    status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label="状态")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "kind", "status"]
+
+
+class FindingFilterSet(SearchFilterMixin, StyledFilterSet):
+    search_fields = ("description", "aspect__title")
+    q = django_filters.CharFilter(method="filter_q", label="关键词")
+    inspection = django_filters.NumberFilter(field_name="inspection_id", label="巡察ID")
+    aspect = django_filters.NumberFilter(field_name="aspect_id", label="方面ID")
+    kind = django_filters.ChoiceFilter(choices=FindingKind.choices, label="类型")
+
+    class Meta:
+        model = Finding
+        fields = ["q", "inspection", "aspect", "kind"]
+
+
+class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
+    """Expects a queryset annotated by `Measure.objects.with_overdue(today)` (for `overdue`)."""
+
+    search_fields = ("text", "finding__description", "lead_unit__name", "responsible_leader__name",
+                     "responsible_person__name", "responsible_person_name")
+    q = django_filters.CharFilter(method="filter_q", label="关键词")
+    inspection = django_filters.NumberFilter(field_name="finding__inspection_id", label="巡察ID")
+    finding = django_filters.NumberFilter(field_name="finding_id", label="反馈问题ID")
+    status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label="状态")
+    deadline_kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices, label="时限类型")
+    source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label="来源")
+    overdue = django_filters.BooleanFilter(
+        field_name="is_overdue", label="逾期",
+        widget=forms.Select(choices=[("", "全部"), ("true", "逾期"), ("false", "未逾期")]),
+    )
+    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", label="牵头单位ID")
+    unit = django_filters.NumberFilter(method="filter_unit", label="责任单位ID（任一角色）")
+    role = django_filters.ChoiceFilter(choices=UnitRole.choices, method="filter_noop", label="单位角色")
+    leader = django_filters.NumberFilter(field_name="responsible_leader_id", label="责任领导ID")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
+
+    class Meta:
+        model = Measure
+        fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "lead_unit",
+                  "unit", "role", "leader", "deadline_before"]
+
+    def filter_unit(self, queryset, name, value):
+        roles = MeasureUnit.objects.filter(unit_id=value)
+        role = self.data.get("role") if self.data else None
+        if role in UnitRole.values:
+            roles = roles.filter(role=role)
+        return queryset.filter(pk__in=roles.values("measure_id"))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_unit
+
+
+class EvidenceFilterSet(django_filters.FilterSet):
+    measure = django_filters.NumberFilter(field_name="update__measure_id", label="整改措施ID")
+    extension = django_filters.CharFilter(field_name="extension", label="类型")
+
+    class Meta:
+        model = Evidence
+        fields = ["measure", "extension"]
+
+
+class AccountabilityFilterSet(SearchFilterMixin, StyledFilterSet):
+    search_fields = ("target_staff__name", "target_unit__name", "decided_by", "notes")
+    q = django_filters.CharFilter(method="filter_q", label="关键词")
+    action_kind = django_filters.ChoiceFilter(choices=ActionKind.choices, label="问责方式")
+    reason_kind = django_filters.ChoiceFilter(choices=ReasonKind.choices, label="问责事由")
+    measure = django_filters.NumberFilter(field_name="measures", label="整改措施ID")
+
+    class Meta:
+        model = Accountability
+        fields = ["q", "action_kind", "reason_kind", "measure"]

@@ -1,0 +1,608 @@
+"""The rectification ledger (巡察整改台账): inspections, findings, measures and the loop around them.
+
+A `Measure` is the unit of work of the one closed loop (ROADMAP X1): it has a `source_kind` (an
+inspection finding today; a bad rating, a failed callback, a complaint or an overdue case later) and,
+for inspection findings, the `Finding` it answers. Overdue is *derived* (`with_overdue(today)`), never
+stored, so it cannot drift from the deadlines.
+
+Visibility: a measure belongs to its lead unit, and is also visible to every unit on it (coordinating,
+supporting); the records hanging off a measure (progress, evidence, checkpoints, revisits) follow it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+
+from tongban.core.models import TimeStampedModel, VersionedModel
+from tongban.org.models import Staff, Unit
+from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
+from tongban.rectification.choices import (
+    ActionKind,
+    DeadlineKind,
+    FindingKind,
+    GroupRole,
+    InspectionKind,
+    InspectionStatus,
+    MEASURE_STATUS_COLORS,
+    MeasureStatus,
+    PLAN_TASK_STATUS_COLORS,
+    PlanTaskStatus,
+    ReasonKind,
+    SourceKind,
+    UnitRole,
+)
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 13 → 十三, 24 → 二十四 (enough for aspects and headings, 1–99)."""
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{CHINESE_DIGITS[tens]}十")
+    return head + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def cn_date(day: date | None) -> str:
+    """2023-06-30 → 2023年6月30日 (the way documents and ledgers write dates)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamped to the month's last day (31 Dec + 2 months = 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+# --------------------------------------------------------------------------------------------------
+# Querysets: the scope of each model, derived from the measures it belongs to.
+
+
+class MeasureQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> MeasureQuerySet:
+        """Lead unit in scope, or any unit on the measure (coordinating, supporting) in scope."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        on_measure = MeasureUnit.objects.filter(scope_q(MeasureUnit, scope)).values("measure_id")
+        return self.filter(scope_q(Measure, scope) | Q(pk__in=on_measure))
+
+    def with_overdue(self, today: date) -> MeasureQuerySet:
+        """Annotate `due_date` (the deadline; for ongoing measures the earliest unreported checkpoint,
+        their `deadline` being only the first time node as the ledger wrote it) and `is_overdue`
+        (due before `today` and not verified)."""
+        next_checkpoint = (
+            Checkpoint.objects.filter(measure=OuterRef("pk"), reported_at__isnull=True)
+            .order_by("due_date")
+            .values("due_date")[:1]
+        )
+        return self.annotate(
+            due_date=Case(
+                When(deadline_kind=DeadlineKind.ONGOING, then=Subquery(next_checkpoint)),
+                default=F("deadline"),
+                output_field=models.DateField(),
+            )
+        ).annotate(
+            is_overdue=Case(
+                When(Q(due_date__lt=today) & ~Q(status=MeasureStatus.VERIFIED), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def overdue(self, today: date) -> MeasureQuerySet:
+        return self.with_overdue(today).filter(is_overdue=True)
+
+
+class FollowsMeasureQuerySet(ScopedQuerySet):
+    """Records that hang off a measure are visible exactly when the measure is."""
+
+    measure_path = "measure"
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.measure_path}__in": Measure.objects.visible_to(user).values("pk")})
+
+
+class EvidenceQuerySet(FollowsMeasureQuerySet):
+    measure_path = "update__measure"
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The inspected unit in scope, or at least one measure of the inspection visible."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        measures = Measure.objects.visible_to(user).filter(finding__isnull=False).values("finding__inspection_id")
+        return self.filter(scope_q(Inspection, scope) | Q(pk__in=measures))
+
+
+class FindingQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        measures = Measure.objects.visible_to(user).values("finding_id")
+        return self.filter(scope_q(Finding, scope) | Q(pk__in=measures))
+
+
+# --------------------------------------------------------------------------------------------------
+# Inspections, the leadership group, aspects and findings.
+
+
+class Inspection(VersionedModel):
+    title = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=10, choices=InspectionKind.choices, default=InspectionKind.PATROL)
+    body = models.CharField("派出机关", max_length=60, help_text="如：县委、省委")
+    group = models.CharField("巡察组", max_length=60, blank=True, help_text="如：县委第一巡察组")
+    inspected_unit = models.ForeignKey(
+        Unit, verbose_name="被巡察单位", on_delete=models.PROTECT, related_name="inspections"
+    )
+    feedback_date = models.DateField("反馈日期")
+    report_due_date = models.DateField(
+        "整改报告报送期限", blank=True, help_text="默认反馈后两个月（《中国共产党巡视工作条例》第二十七条）"
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.RECTIFYING
+    )
+    notes = models.TextField("说明", blank=True)
+
+    objects = InspectionQuerySet.as_manager()
+    scope_unit_field = "inspected_unit"
+
+    class Meta:
+        ordering = ["-feedback_date", "-pk"]
+        verbose_name = "巡察"
+        verbose_name_plural = "巡察"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:inspection_detail", args=[self.pk])
+
+    @staticmethod
+    def default_report_due(feedback_date: date) -> date:
+        return add_months(feedback_date, 2)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.report_due_date is None and self.feedback_date:
+            self.report_due_date = self.default_report_due(self.feedback_date)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.report_due_date is None and self.feedback_date:
+            self.report_due_date = self.default_report_due(self.feedback_date)
+
+
+class RectificationGroup(VersionedModel):
+    """整改工作领导小组 and its office (M1)."""
+
+    DEFAULT_DUTIES = "协调督办、追责问责、建章立制、信息报送"
+
+    inspection = models.OneToOneField(
+        Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="rectification_group"
+    )
+    name = models.CharField("名称", max_length=100, default="巡察反馈问题整改工作领导小组")
+    office_unit = models.ForeignKey(
+        Unit, verbose_name="办公室设在", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    office_duties = models.TextField("办公室职责", default=DEFAULT_DUTIES)
+
+    class Meta:
+        verbose_name = "整改工作领导小组"
+        verbose_name_plural = "整改工作领导小组"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(TimeStampedModel):
+    group = models.ForeignKey(RectificationGroup, verbose_name="领导小组", on_delete=models.CASCADE, related_name="members")
+    staff = models.ForeignKey(Staff, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("职务", max_length=10, choices=GroupRole.choices)
+    title = models.CharField("本职", max_length=60, blank=True, help_text="如：中心党组书记、主任")
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        ordering = ["group", "sort_order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["group", "staff"], name="rect_group_member_once")]
+        verbose_name = "领导小组成员"
+        verbose_name_plural = "领导小组成员"
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.staff.name}"
+
+
+class Aspect(TimeStampedModel):
+    """A heading that groups findings: “（一）牵头作用发挥不充分，合力不足”."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="aspects")
+    number = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("标题", max_length=300)
+
+    class Meta:
+        ordering = ["inspection", "number", "pk"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "title"], name="rect_aspect_title_once")]
+        verbose_name = "问题方面"
+        verbose_name_plural = "问题方面"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"（{chinese_number(self.number)}）{self.title}"
+
+
+class Finding(VersionedModel):
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="findings")
+    aspect = models.ForeignKey(
+        Aspect, verbose_name="问题方面", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    number = models.PositiveSmallIntegerField("序号", default=1)
+    kind = models.CharField("类型", max_length=12, choices=FindingKind.choices, default=FindingKind.PROBLEM)
+    description = models.TextField("具体问题")
+
+    objects = FindingQuerySet.as_manager()
+    scope_unit_field = "inspection__inspected_unit"
+
+    class Meta:
+        ordering = ["inspection", "aspect__number", "number", "pk"]
+        verbose_name = "反馈问题"
+        verbose_name_plural = "反馈问题"
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.inspection.get_absolute_url()}#finding-{self.pk}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Measures: the unit of the closed loop.
+
+
+class Measure(VersionedModel):
+    source_kind = models.CharField(
+        "来源", max_length=20, choices=SourceKind.choices, default=SourceKind.INSPECTION_FINDING
+    )
+    finding = models.ForeignKey(
+        Finding, verbose_name="反馈问题", null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    source_type = models.ForeignKey(
+        ContentType, verbose_name="来源记录类型", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField("来源记录ID", max_length=64, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    number = models.PositiveSmallIntegerField("序号", default=1)
+    text = models.TextField("整改措施")
+    lead_unit = models.ForeignKey(Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_measures")
+    units = models.ManyToManyField(Unit, through="MeasureUnit", verbose_name="责任单位", related_name="measures")
+    responsible_leader = models.ForeignKey(
+        Staff, verbose_name="责任领导", null=True, blank=True, on_delete=models.PROTECT, related_name="led_measures"
+    )
+    responsible_leader_name = models.CharField("责任领导（姓名）", max_length=40, blank=True)
+    responsible_person = models.ForeignKey(
+        Staff, verbose_name="责任人", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_measures"
+    )
+    responsible_person_name = models.CharField("责任人（姓名）", max_length=40, blank=True)
+    deadline_kind = models.CharField("时限类型", max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.DATE)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED)
+    progress_note = models.TextField("整改进展", blank=True, help_text="最近一次进展，台账中的“整改进展”列")
+    result = models.TextField("整改成效", blank=True, help_text="申请销号时填写，效果清单使用")
+    last_return_reason = models.TextField("最近退回理由", blank=True)
+    returned_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    reopened_count = models.PositiveSmallIntegerField("重新整改次数", default=0)
+    submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    verified_at = models.DateTimeField("销号时间", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bookkeeping of the daily job: the due date for which the overdue event was recorded.
+    overdue_recorded_for = models.DateField("已记录逾期的期限", null=True, blank=True, editable=False)
+
+    objects = MeasureQuerySet.as_manager()
+    scope_unit_field = "lead_unit"
+
+    class Meta:
+        ordering = ["finding__aspect__number", "finding__number", "number", "pk"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+        verbose_name = "整改措施"
+        verbose_name_plural = "整改措施"
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:measure_detail", args=[self.pk])
+
+    @property
+    def inspection(self) -> Inspection | None:
+        return self.finding.inspection if self.finding_id else None
+
+    @property
+    def status_color(self) -> str:
+        return MEASURE_STATUS_COLORS.get(self.status, "secondary")
+
+    @property
+    def person_label(self) -> str:
+        return self.responsible_person.name if self.responsible_person_id else self.responsible_person_name
+
+    @property
+    def leader_label(self) -> str:
+        return self.responsible_leader.name if self.responsible_leader_id else self.responsible_leader_name
+
+    @property
+    def deadline_label(self) -> str:
+        if self.deadline_kind == DeadlineKind.DATE:
+            return cn_date(self.deadline)
+        label = self.get_deadline_kind_display()
+        return f"{label}（{cn_date(self.deadline)}）" if self.deadline else label
+
+    def units_with_role(self, role: str) -> list[Unit]:
+        return [mu.unit for mu in self.unit_roles.all() if mu.role == role]
+
+    @property
+    def coordinating_units(self) -> list[Unit]:
+        return self.units_with_role(UnitRole.COORDINATING)
+
+    @property
+    def supporting_units(self) -> list[Unit]:
+        return self.units_with_role(UnitRole.SUPPORTING)
+
+
+class MeasureUnit(models.Model):
+    measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="unit_roles")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="measure_roles")
+    role = models.CharField("角色", max_length=12, choices=UnitRole.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["measure", "role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="rect_measure_unit_once")]
+        verbose_name = "措施责任单位"
+        verbose_name_plural = "措施责任单位"
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}：{self.unit}"
+
+
+class Checkpoint(TimeStampedModel):
+    """A time node of an ongoing (长期坚持) measure, at which its unit reports."""
+
+    measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="checkpoints")
+    due_date = models.DateField("报告时间节点")
+    reported_at = models.DateTimeField("报告时间", null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报告人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.TextField("阶段性进展", blank=True)
+
+    objects = FollowsMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure", "due_date"]
+        constraints = [models.UniqueConstraint(fields=["measure", "due_date"], name="rect_checkpoint_once")]
+        verbose_name = "时间节点"
+        verbose_name_plural = "时间节点"
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%Y-%m-%d}"
+
+
+class ProgressUpdate(TimeStampedModel):
+    measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="updates")
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name="时间节点", null=True, blank=True, on_delete=models.SET_NULL, related_name="updates"
+    )
+    text = models.TextField("进展情况")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FollowsMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "整改进展"
+        verbose_name_plural = "整改进展"
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Stored under MEDIA_ROOT (outside the web root) with a random name; the original name is kept
+    on the record and given back on download."""
+    import uuid
+
+    return f"rectification/evidence/{date.today():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(TimeStampedModel):
+    update = models.ForeignKey(ProgressUpdate, verbose_name="进展", on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    extension = models.CharField("类型", max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:evidence_download", args=[self.pk])
+
+
+class Revisit(TimeStampedModel):
+    """回头看: a later re-check of a verified measure; unsatisfied reopens it with a new deadline."""
+
+    measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="revisits")
+    scheduled_date = models.DateField("计划日期")
+    done_date = models.DateField("完成日期", null=True, blank=True)
+    satisfied = models.BooleanField("群众满意", null=True, blank=True)
+    notes = models.TextField("情况说明", blank=True)
+    new_deadline = models.DateField("重新整改时限", null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="安排人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FollowsMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure", "scheduled_date", "pk"]
+        verbose_name = "回头看"
+        verbose_name_plural = "回头看"
+
+    def __str__(self) -> str:
+        return f"回头看 {self.scheduled_date:%Y-%m-%d}"
+
+
+class Accountability(VersionedModel):
+    """问责: a recorded disciplinary action against a person or a unit, linked to measures."""
+
+    action_kind = models.CharField("问责方式", max_length=20, choices=ActionKind.choices)
+    reason_kind = models.CharField("问责事由", max_length=20, choices=ReasonKind.choices)
+    target_staff = models.ForeignKey(
+        Staff, verbose_name="问责对象（人员）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_unit = models.ForeignKey(
+        Unit, verbose_name="问责对象（单位）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="accountabilities",
+                             editable=False)
+    measures = models.ManyToManyField(Measure, verbose_name="关联整改措施", related_name="accountabilities")
+    decided_on = models.DateField("决定日期")
+    decided_by = models.CharField("决定机关", max_length=60, help_text="如：中心党组、县纪委监委")
+    notes = models.TextField("情况说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = "问责记录"
+        verbose_name_plural = "问责记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_kind_display()}：{self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        return self.target_staff.name if self.target_staff_id else str(self.target_unit)
+
+
+# --------------------------------------------------------------------------------------------------
+# Annual work plans (M25) and monthly bulletins (M4).
+
+
+class WorkPlan(VersionedModel):
+    """A work plan decomposed into tasks: the annual plan's “24项具体工作”, or an 整改工作方案."""
+
+    title = models.CharField("名称", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(Unit, verbose_name="制定单位", on_delete=models.PROTECT, related_name="work_plans")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="对应巡察", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_plans"
+    )
+    description = models.TextField("说明", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["-year", "pk"]
+        verbose_name = "工作方案"
+        verbose_name_plural = "工作方案"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:plan_detail", args=[self.pk])
+
+
+class PlanTask(VersionedModel):
+    plan = models.ForeignKey(WorkPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("任务", max_length=200)
+    description = models.TextField("具体要求", blank=True)
+    lead_unit = models.ForeignKey(Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="plan_tasks")
+    units = models.ManyToManyField(Unit, verbose_name="责任单位（科室）", blank=True, related_name="+")
+    leaders = models.ManyToManyField(Staff, verbose_name="责任领导", blank=True, related_name="+")
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=PlanTaskStatus.choices, default=PlanTaskStatus.NOT_STARTED)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="rect_plan_task_number_once")]
+        verbose_name = "工作任务"
+        verbose_name_plural = "工作任务"
+
+    def __str__(self) -> str:
+        return f"{self.number}．{self.title}"
+
+    @property
+    def status_color(self) -> str:
+        return PLAN_TASK_STATUS_COLORS.get(self.status, "secondary")
+
+
+class Bulletin(TimeStampedModel):
+    """The monthly bulletin (月通报) of the rectification work: figures stored as computed that month."""
+
+    month = models.DateField("月份", unique=True, help_text="该月第一天")
+    summary = models.JSONField("统计", default=dict)
+    text = models.TextField("通报正文")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = None  # county-wide figures: county-wide roles only
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = "整改月通报"
+        verbose_name_plural = "整改月通报"
+
+    def __str__(self) -> str:
+        return f"{self.month.year}年{self.month.month}月整改工作通报"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('rectification:bulletin_list')}#bulletin-{self.pk}"

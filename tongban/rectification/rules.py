@@ -1,0 +1,57 @@
+"""Who may do what in the rectification loop (django-rules). What they may *see* is the scope layer's
+job (`Measure.objects.visible_to`).
+
+- the people of a unit on the measure (lead, coordinating, supporting), within their own scope, report
+  progress and upload evidence; the lead unit's people also submit for sign-off and report checkpoints;
+- the rectification office, the centre's leaders and the administrators manage inspections, sign off,
+  return, schedule and record 回头看, and record 问责. Read-only roles (效能监察) do neither.
+"""
+from __future__ import annotations
+
+import rules
+
+from tongban.org.choices import COUNTY_WIDE_ROLES, Role
+from tongban.org.rules import has_role
+from tongban.org.scopes import scope_for, scope_q
+from tongban.rectification.choices import UnitRole
+from tongban.rectification.models import Measure, MeasureUnit
+
+is_rectification_manager = rules.is_superuser | has_role(
+    Role.RECTIFICATION_OFFICE, Role.CENTER_LEADER, Role.SYSTEM_ADMIN
+)
+
+
+def _unit_in_scope(user, measure: Measure | None, roles: tuple[str, ...]) -> bool:
+    """A unit with one of `roles` on the measure lies inside the user's own (not county-wide) scope."""
+    if measure is None:
+        return False
+    scope = scope_for(user)
+    if scope.is_empty or scope.everything or scope.role in COUNTY_WIDE_ROLES:
+        return False
+    on_measure = MeasureUnit.objects.filter(measure_id=measure.pk, role__in=roles)
+    return on_measure.filter(scope_q(MeasureUnit, scope)).exists()
+
+
+@rules.predicate
+def works_on_measure(user, measure) -> bool:
+    return _unit_in_scope(user, measure, tuple(UnitRole.values))
+
+
+@rules.predicate
+def leads_measure(user, measure) -> bool:
+    return _unit_in_scope(user, measure, (UnitRole.LEAD,))
+
+
+rules.add_perm("rectification.manage", is_rectification_manager)  # inspections, findings, measures, import
+rules.add_perm("rectification.report_progress", is_rectification_manager | works_on_measure)
+rules.add_perm("rectification.submit_measure", is_rectification_manager | leads_measure)
+rules.add_perm("rectification.signoff_measure", is_rectification_manager)  # verify or return
+rules.add_perm("rectification.manage_revisits", is_rectification_manager)
+rules.add_perm("rectification.record_accountability", is_rectification_manager)
+
+# Which permission each sign-off transition (services.TRANSITIONS) needs.
+TRANSITION_PERMS = {
+    "submit": "rectification.submit_measure",
+    "verify": "rectification.signoff_measure",
+    "return": "rectification.signoff_measure",
+}

@@ -1,0 +1,275 @@
+"""The pages, through the real login, for each persona: scopes by URL, the loop in the browser's forms,
+the four lists and their Excel exports."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from tongban.rectification import services
+from tongban.rectification.choices import MeasureStatus
+from tongban.rectification.models import Evidence, Inspection, Measure
+from tongban.rectification.tests.conftest import PDF_BYTES, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url, status=200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "/rectification/", "/rectification/?inspection=all", "/rectification/inspections/",
+    "/rectification/lists/tasks/", "/rectification/lists/responsibility/", "/rectification/lists/problems/",
+    "/rectification/lists/results/", "/rectification/overdue/", "/rectification/accountability/",
+    "/rectification/plans/", "/rectification/bulletins/",
+])
+def test_every_page_opens_for_the_office_and_for_a_township(url, ledger, personas, client_for):
+    assert "整改" in page(client_for(personas.rectification_office), url)
+    page(client_for(personas.township_admin), url)
+
+
+def test_inspection_page_shows_aspects_findings_measures_and_counts_that_reconcile(ledger, personas, client_for):
+    html = page(client_for(personas.rectification_office), ledger.inspection.get_absolute_url())
+    assert "（一）牵头作用发挥不充分，合力不足" in html
+    assert "制定年度工作方案" in html and "常态化开展回访" in html
+    assert 'id="count-problems">1<' in html and 'id="count-suggestions">1<' in html
+    assert 'id="count-measures">4<' in html and 'id="count-open">4<' in html and 'id="count-ongoing">0<' in html
+
+
+def test_a_township_sees_only_its_measures_on_the_inspection_page(ledger, personas, client_for):
+    html = page(client_for(personas.township_admin), ledger.inspection.get_absolute_url())
+    assert "规范乡镇便民服务中心运行" in html and "制定年度工作方案" in html  # led, and supported
+    assert "开展政企回访" not in html
+    assert 'id="count-measures">2<' in html
+
+
+def test_an_inspection_with_nothing_for_you_answers_404(ledger, personas, client_for, county):
+    other = services.create_inspection(title="另一次巡察", body="县委", inspected_unit=county.department,
+                                       feedback_date=date(2023, 1, 1))
+    page(client_for(personas.township_admin), other.get_absolute_url(), 404)
+
+
+def test_another_townships_measure_answers_404_by_url(ledger, personas, client_for):
+    client = client_for(personas.other_township_admin)
+    page(client, ledger.township_measure.get_absolute_url(), 404)
+    page(client, "/rectification/measures/999999/", 404)
+    page(client, ledger.other_township_measure.get_absolute_url())
+
+
+def test_evidence_is_served_only_in_scope(ledger, personas, client_for):
+    update = services.add_progress(ledger.township_measure, text="佐证", files=[upload("会议纪要.pdf")])
+    evidence = update.evidence.get()
+    response = client_for(personas.township_admin).get(evidence.get_absolute_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert "attachment" in response["Content-Disposition"]
+    assert client_for(personas.other_township_admin).get(evidence.get_absolute_url()).status_code == 404
+
+
+def test_the_whole_loop_through_the_forms(ledger, personas, client_for):
+    measure = ledger.township_measure
+    url = measure.get_absolute_url()
+    clerk = client_for(personas.township_admin)
+    assert "填报进展" in page(clerk, url)
+    response = clerk.post(f"{url}progress/", {"text": "已完成大厅改造", "files": [upload("照片.pdf")]})
+    assert response.status_code == 302
+    assert Evidence.objects.filter(update__measure=measure).count() == 1
+    clerk.post(f"{url}submit/", {"result": "大厅改造完成"})
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.PENDING_SIGNOFF
+
+    office = client_for(personas.rectification_office)
+    html = page(office, url)
+    assert "审核通过，销号" in html and "退回整改" in html
+    office.post(f"{url}return/", {"reason": "照片不清晰"})
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.IN_PROGRESS
+
+    clerk = client_for(personas.township_admin)
+    assert "照片不清晰" in page(clerk, url)
+    clerk.post(f"{url}submit/", {})
+    office = client_for(personas.rectification_office)
+    office.post(f"{url}verify/", {"comment": "同意销号"})
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.VERIFIED
+
+
+def test_a_refused_transition_shows_the_chinese_reason(ledger, personas, client_for):
+    client = client_for(personas.township_admin)
+    services.start_measure(ledger.township_measure)
+    response = client.post(f"{ledger.township_measure.get_absolute_url()}submit/", {}, follow=True)
+    assert "申请销号前请至少上传一份佐证材料" in response.content.decode()
+
+
+def test_a_bad_file_is_refused_with_its_name(ledger, personas, client_for):
+    client = client_for(personas.township_admin)
+    response = client.post(f"{ledger.township_measure.get_absolute_url()}progress/",
+                           {"text": "x", "files": [upload("病毒.exe", b"MZ")]}, follow=True)
+    assert "病毒.exe" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("persona,action", [
+    ("inspector", "verify"), ("township_admin", "verify"), ("township_admin", "accountability"),
+    ("window_clerk", "progress"), ("inspector", "progress"),
+])
+def test_actions_outside_ones_role_are_forbidden(persona, action, ledger, personas, client_for):
+    client = client_for(getattr(personas, persona))
+    response = client.post(f"{ledger.section_measure.get_absolute_url()}{action}/", {"text": "x"})
+    assert response.status_code in (403, 404)
+
+
+def test_a_supporting_unit_reports_progress_but_does_not_submit(ledger, personas, client_for):
+    client = client_for(personas.township_admin)
+    url = ledger.section_measure.get_absolute_url()
+    assert client.post(f"{url}progress/", {"text": "配合完成"}).status_code == 302
+    assert client.post(f"{url}submit/", {}).status_code == 403
+
+
+def test_revisit_and_accountability_forms(ledger, personas, client_for, county):
+    services.add_progress(ledger.township_measure, text="x", files=[upload("a.pdf")])
+    services.submit_for_signoff(ledger.township_measure)
+    services.verify_measure(ledger.township_measure)
+    office = client_for(personas.rectification_office)
+    url = ledger.township_measure.get_absolute_url()
+    office.post(f"{url}revisit/", {"scheduled_date": "2030-01-10"})
+    revisit = ledger.township_measure.revisits.get()
+    office.post(f"{url}revisit-record/", {"revisit": revisit.pk, "done_date": "2030-01-12", "satisfied": "0",
+                                         "notes": "群众不满意", "new_deadline": "2099-06-30"})
+    measure = Measure.objects.get(pk=ledger.township_measure.pk)
+    assert measure.status == MeasureStatus.IN_PROGRESS and measure.reopened_count == 1
+    office.post(f"{url}accountability/", {"action_kind": "talk", "reason_kind": "superficial",
+                                         "target_unit": county.township_a.pk, "decided_on": "2030-01-15",
+                                         "decided_by": "中心党组"})
+    assert measure.accountabilities.count() == 1
+    assert "表面整改" in page(office, "/rectification/accountability/")
+
+
+def test_the_office_creates_an_inspection_a_finding_and_a_measure(county, personas, client_for):
+    client = client_for(personas.rectification_office)
+    response = client.post("/rectification/inspections/new/", {
+        "title": "县委第二巡察组反馈", "kind": "patrol", "body": "县委", "group": "县委第二巡察组",
+        "inspected_unit": county.center.pk, "feedback_date": "2024-03-01", "status": "rectifying",
+    })
+    inspection = Inspection.objects.get(title="县委第二巡察组反馈")
+    assert response.status_code == 302 and inspection.report_due_date == date(2024, 5, 1)
+    client.post(f"/rectification/inspections/{inspection.pk}/findings/new/",
+                {"aspect_title": "作风建设不够", "kind": "problem", "description": "窗口人员纪律松散"})
+    finding = inspection.findings.get()
+    client.post(f"/rectification/findings/{finding.pk}/measures/new/", {
+        "text": "开展作风整顿", "lead_unit": county.section.pk, "coordinating_units": [county.department.pk],
+        "deadline_kind": "date", "deadline": "2024-06-30",
+    })
+    measure = finding.measures.get()
+    assert [u.name for u in measure.coordinating_units] == ["县市场监管局"]
+
+
+def test_a_township_admin_cannot_create_inspections(personas, client_for):
+    assert client_for(personas.township_admin).get("/rectification/inspections/new/").status_code == 403
+
+
+@pytest.mark.parametrize("slug,expected_rows", [("tasks", 4), ("responsibility", 5), ("problems", 2), ("results", 1)])
+def test_each_list_exports_to_excel_with_the_same_rows(slug, expected_rows, ledger, personas, client_for):
+    services.add_progress(ledger.section_measure, text="x", files=[upload("a.pdf")])
+    services.submit_for_signoff(ledger.section_measure, result="已印发方案")
+    services.verify_measure(ledger.section_measure)
+    client = client_for(personas.rectification_office)
+    response = client.get(f"/rectification/lists/{slug}/?export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    data_rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if any(row)]
+    assert len(data_rows) == expected_rows
+    assert page(client, f"/rectification/lists/{slug}/").count("<tr>") == expected_rows + 1
+
+
+def test_an_export_holds_only_what_the_user_may_see(ledger, personas, client_for):
+    response = client_for(personas.other_township_admin).get("/rectification/lists/tasks/?export=xlsx")
+    texts = [row[2] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True)]
+    assert texts == ["开展政企回访"]
+
+
+def test_the_overdue_page_lists_what_is_past_due(ledger, personas, client_for):
+    html = page(client_for(personas.rectification_office), "/rectification/overdue/")
+    assert "制定年度工作方案" in html and "逾期天数" in html
+
+
+def test_the_dashboard_carries_chart_data_that_reconciles(ledger, personas, client_for):
+    response = client_for(personas.rectification_office).get("/rectification/")
+    charts = response.context["charts"]
+    assert sum(row["total"] for row in charts["by_aspect"]) == 4
+    assert sum(row["total"] for row in charts["by_unit"]) == 4
+    assert len(charts["trend"]) == 12
+    assert "echarts.min.js" in response.content.decode()
+
+
+def test_the_timeline_of_a_measure_is_scoped(ledger, personas, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Measure)
+    url = f"/history/{ct.pk}/{ledger.township_measure.pk}/"
+    assert "新增整改措施" in page(client_for(personas.township_admin), url)
+    page(client_for(personas.other_township_admin), url, 404)
+
+
+# --- the web import: upload → preview (mapping changeable) → confirm -------------------------------
+
+
+def _upload_ledger(client, rows=None, **extra):
+    from tongban.rectification.tests.test_importing import good_rows, messy_ledger
+
+    content = messy_ledger(rows or good_rows()).getvalue()
+    return client.post("/rectification/import/", {"file": upload("台账.xlsx", content), **extra})
+
+
+def test_the_web_import_previews_then_imports(county, personas, client_for, settings):
+    client = client_for(personas.rectification_office)
+    response = _upload_ledger(client)
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    assert (settings.MEDIA_ROOT / "imports" / f"{token}.xlsx").is_file()
+    html = page(client, preview_url)
+    assert "新增 4 项" in html and "确认导入" in html and 'name="map_measure_text"' in html
+    assert not Measure.objects.exists()
+    response = client.post(preview_url, {"confirm": "1"})
+    assert response.status_code == 302 and Measure.objects.count() == 4
+    assert not (settings.MEDIA_ROOT / "imports" / f"{token}.xlsx").exists()
+    assert client.get(preview_url).status_code == 404
+
+
+def test_the_preview_lists_every_error_and_offers_no_confirm(county, personas, client_for):
+    from tongban.rectification.tests.test_importing import good_rows
+
+    rows = good_rows()
+    rows[0][4] = "不存在的局"
+    client = client_for(personas.rectification_office)
+    html = page(client, _upload_ledger(client, rows)["Location"])
+    assert "找不到单位“不存在的局”" in html and "确认导入" not in html
+
+
+def test_the_column_mapping_can_be_changed_in_the_preview(county, personas, client_for):
+    client = client_for(personas.rectification_office)
+    url = _upload_ledger(client)["Location"]
+    html = page(client, f"{url}?map_deadline=")  # unmap 完成时限: a required column
+    assert "缺少必需的列：整改时限" in html
+
+
+def test_only_the_uploader_continues_an_import(county, personas, client_for):
+    client = client_for(personas.rectification_office)
+    url = _upload_ledger(client)["Location"]
+    other = client_for(personas.director)
+    assert other.get(url).status_code == 404
+
+
+def test_a_ledger_upload_must_be_a_real_xlsx(county, personas, client_for):
+    client = client_for(personas.rectification_office)
+    response = client.post("/rectification/import/", {"file": upload("台账.xlsx", PDF_BYTES)})
+    assert response.status_code == 200 and "内容与扩展名" in response.content.decode()
+    response = client.post("/rectification/import/", {"file": upload("台账.xls", b"\xd0\xcf\x11\xe0")})
+    assert "请上传 XLSX 文件" in response.content.decode()
+
+
+def test_the_import_page_is_for_the_office(personas, client_for):
+    assert client_for(personas.township_admin).get("/rectification/import/").status_code == 403

@@ -1,0 +1,614 @@
+"""Rectification pages. Views parse, authorise (django-rules) and call services; every queryset goes
+through the scope layer and every lookup by id through `get_visible_or_404`."""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongban.org.scopes import get_visible_or_404, scope_for
+from tongban.rectification import selectors, services
+from tongban.rectification.choices import DeadlineKind, MeasureStatus
+from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
+from tongban.rectification.forms import (
+    AccountabilityForm,
+    CheckpointReportForm,
+    FindingForm,
+    InspectionForm,
+    LedgerUploadForm,
+    MeasureForm,
+    ProgressForm,
+    ReturnForm,
+    RevisitRecordForm,
+    RevisitScheduleForm,
+    SubmitForm,
+    VerifyForm,
+)
+from tongban.rectification.lists import LISTS, list_workbook
+from tongban.rectification.models import (
+    Accountability,
+    Bulletin,
+    Evidence,
+    Finding,
+    Inspection,
+    Measure,
+    MeasureUnit,
+    PlanTask,
+    RectificationGroup,
+    Revisit,
+    WorkPlan,
+)
+from tongban.rectification.rules import TRANSITION_PERMS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _visible_measures(user):
+    return Measure.objects.visible_to(user).with_overdue(_today())
+
+
+def _paged(request, queryset, per_page: int = 50):
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+# --------------------------------------------------------------------------------------------------
+# Dashboard
+
+
+@login_required
+def dashboard(request):
+    today = _today()
+    inspections = Inspection.objects.visible_to(request.user)
+    measures = _visible_measures(request.user)
+    choice = request.GET.get("inspection", "")
+    if choice == "all":
+        selected = None
+    elif choice:
+        selected = get_visible_or_404(Inspection, request.user, pk=choice)
+    else:
+        selected = inspections.first()  # the latest round, unless the user asks for every source
+    if selected:
+        measures = measures.filter(finding__inspection=selected)
+    charts = {
+        "labels": selectors.BUCKET_LABELS,
+        "by_aspect": selectors.completion_by_aspect(measures) if selected else [],
+        "by_unit": selectors.completion_by_unit(measures)[:20],
+        "trend": selectors.verified_per_week(measures, today),
+    }
+    overdue = measures.filter(is_overdue=True).select_related("lead_unit").order_by("due_date")[:15]
+    context = {
+        "inspections": inspections,
+        "selected": selected,
+        "buckets": selectors.measure_buckets(measures, today),
+        "charts": charts,
+        "overdue": overdue,
+        "today": today,
+        "scope": scope_for(request.user),
+    }
+    return render(request, "rectification/dashboard.html", context)
+
+
+# --------------------------------------------------------------------------------------------------
+# Inspections and findings
+
+
+@login_required
+def inspection_list(request):
+    filterset = InspectionFilterSet(request.GET or None, queryset=Inspection.objects.visible_to(request.user)
+                                    .select_related("inspected_unit"))
+    page, params = _paged(request, filterset.qs)
+    return render(request, "rectification/inspection_list.html", {"filter": filterset, "page": page, "params": params})
+
+
+@login_required
+def inspection_edit(request, pk: int | None = None):
+    _require(request, "rectification.manage")
+    inspection = get_visible_or_404(Inspection, request.user, pk=pk) if pk else None
+    form = InspectionForm(request.POST or None, instance=inspection, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if inspection:
+                inspection = services.update_inspection(
+                    inspection, expected_version=form.cleaned_data["expected_version"], by=request.user, **data)
+            else:
+                inspection = services.create_inspection(by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(inspection)
+    return render(request, "rectification/inspection_form.html", {"form": form, "inspection": inspection})
+
+
+def _aspect_tree(inspection: Inspection, measures) -> list[dict]:
+    """Aspects → findings → measures (only the measures the user may see)."""
+    findings = (
+        inspection.findings.select_related("aspect")
+        .prefetch_related(Prefetch("measures", queryset=measures.select_related("lead_unit", "responsible_leader",
+                                                                                 "responsible_person"),
+                                   to_attr="visible_measures"))
+        .order_by("aspect__number", "number", "pk")
+    )
+    groups: dict = {}
+    for finding in findings:
+        groups.setdefault(finding.aspect, []).append(finding)
+    return [{"aspect": aspect, "findings": items} for aspect, items in groups.items()]
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_visible_or_404(Inspection.objects.select_related("inspected_unit"), request.user, pk=pk)
+    today = _today()
+    measures = _visible_measures(request.user).filter(finding__inspection=inspection)
+    group = RectificationGroup.objects.filter(inspection=inspection).first()
+    can_manage = request.user.has_perm("rectification.manage")
+    context = {
+        "inspection": inspection,
+        "group": group,
+        "members": group.members.select_related("staff") if group else [],
+        "tree": _aspect_tree(inspection, measures),
+        "finding_counts": selectors.finding_counts(Finding.objects.visible_to(request.user).filter(inspection=inspection)),
+        "buckets": selectors.measure_buckets(measures, today),
+        "plans": inspection.work_plans.visible_to(request.user),
+        "can_manage": can_manage,
+        "finding_form": FindingForm() if can_manage else None,
+    }
+    return render(request, "rectification/inspection_detail.html", context)
+
+
+@login_required
+@require_POST
+def finding_create(request, pk: int):
+    _require(request, "rectification.manage")
+    inspection = get_visible_or_404(Inspection, request.user, pk=pk)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            aspect = None
+            if form.cleaned_data["aspect_title"].strip():
+                aspect = services.add_aspect(inspection, title=form.cleaned_data["aspect_title"], by=request.user)
+            services.add_finding(inspection, description=form.cleaned_data["description"],
+                                 kind=form.cleaned_data["kind"], aspect=aspect, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已新增反馈问题。")
+    else:
+        messages.error(request, "请填写具体问题。")
+    return redirect(inspection)
+
+
+# --------------------------------------------------------------------------------------------------
+# Measures
+
+
+@login_required
+def measure_edit(request, finding_pk: int | None = None, pk: int | None = None):
+    """New measure under a finding, or edit an existing measure (the rectification office)."""
+    _require(request, "rectification.manage")
+    measure = get_visible_or_404(Measure, request.user, pk=pk) if pk else None
+    finding = measure.finding if measure else get_visible_or_404(Finding, request.user, pk=finding_pk)
+    initial = MeasureForm.initial_for(measure) if measure else {}
+    form = MeasureForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        try:
+            if measure:
+                measure = services.update_measure(measure, expected_version=form.cleaned_data["expected_version"],
+                                                  by=request.user, **data)
+            else:
+                measure = services.create_measure(finding=finding, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(measure)
+    return render(request, "rectification/measure_form.html", {"form": form, "measure": measure, "finding": finding})
+
+
+@login_required
+def measure_detail(request, pk: int):
+    measure = get_visible_or_404(
+        _visible_measures(request.user).select_related(
+            "lead_unit", "finding", "finding__aspect", "finding__inspection", "responsible_leader",
+            "responsible_person", "verified_by"),
+        request.user, pk=pk,
+    )
+    user = request.user
+    can = {
+        "progress": user.has_perm("rectification.report_progress", measure),
+        "submit": user.has_perm("rectification.submit_measure", measure),
+        "signoff": user.has_perm("rectification.signoff_measure", measure),
+        "revisit": user.has_perm("rectification.manage_revisits", measure),
+        "accountability": user.has_perm("rectification.record_accountability", measure),
+        "manage": user.has_perm("rectification.manage"),
+    }
+    status = measure.status
+    is_ongoing = measure.deadline_kind == DeadlineKind.ONGOING
+    working = status in (MeasureStatus.IN_PROGRESS, MeasureStatus.ONGOING)
+    context = {
+        "measure": measure,
+        "can": can,
+        "units": measure.unit_roles.select_related("unit"),
+        "checkpoints": measure.checkpoints.all(),
+        "updates": measure.updates.select_related("by", "checkpoint").prefetch_related("evidence"),
+        "revisits": measure.revisits.all(),
+        "accountabilities": measure.accountabilities.select_related("target_staff", "target_unit"),
+        "progress_form": ProgressForm() if can["progress"] and status != MeasureStatus.VERIFIED else None,
+        "checkpoint_form": (CheckpointReportForm(measure=measure)
+                            if can["submit"] and is_ongoing and measure.checkpoints.filter(reported_at__isnull=True).exists()
+                            else None),
+        "start_allowed": can["submit"] and status == MeasureStatus.NOT_STARTED,
+        "submit_form": SubmitForm(initial={"expected_version": measure.version}) if can["submit"] and working else None,
+        "verify_form": (VerifyForm(initial={"expected_version": measure.version})
+                        if can["signoff"] and status == MeasureStatus.PENDING_SIGNOFF else None),
+        "return_form": (ReturnForm(initial={"expected_version": measure.version})
+                        if can["signoff"] and status == MeasureStatus.PENDING_SIGNOFF else None),
+        "revisit_form": RevisitScheduleForm() if can["revisit"] and status == MeasureStatus.VERIFIED else None,
+        "revisit_record_form": RevisitRecordForm() if can["revisit"] else None,
+        "accountability_form": (AccountabilityForm(user=user, initial={"target_unit": measure.lead_unit,
+                                                                        "decided_on": _today()})
+                                if can["accountability"] else None),
+        "today": _today(),
+    }
+    return render(request, "rectification/measure_detail.html", context)
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("files")
+
+
+def _act_start(request, measure):
+    _require(request, "rectification.submit_measure", measure)
+    services.start_measure(measure, by=request.user)
+    return "已启动整改。"
+
+
+def _act_progress(request, measure):
+    _require(request, "rectification.report_progress", measure)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError("请填写整改进展情况。")
+    services.add_progress(measure, text=form.cleaned_data["text"], files=_files(request), by=request.user)
+    return "已填报整改进展。"
+
+
+def _act_checkpoint(request, measure):
+    _require(request, "rectification.submit_measure", measure)
+    form = CheckpointReportForm(request.POST, request.FILES, measure=measure)
+    if not form.is_valid():
+        raise ValidationError("请选择时间节点并填写阶段性进展。")
+    services.report_checkpoint(measure, form.cleaned_data["checkpoint"], text=form.cleaned_data["text"],
+                               files=_files(request), by=request.user)
+    return "已报告阶段性进展。"
+
+
+TRANSITION_FORMS = {
+    "submit": (SubmitForm, "已申请销号，等待整改办审核。"),
+    "verify": (VerifyForm, "已销号：已整改到位。"),
+    "return": (ReturnForm, "已退回整改。"),
+}
+
+
+def _transition_action(name: str):
+    """submit / verify / return from the measure page: the same service and rule as the API."""
+    service, field_name = services.TRANSITIONS[name]
+    form_class, message = TRANSITION_FORMS[name]
+
+    def act(request, measure):
+        _require(request, TRANSITION_PERMS[name], measure)
+        form = form_class(request.POST)
+        form.is_valid()  # every field is optional here; the service decides (e.g. a return needs a reason)
+        service(measure, by=request.user, expected_version=form.cleaned_data.get("expected_version"),
+                **{field_name: form.cleaned_data.get(field_name, "")})
+        return message
+
+    return act
+
+
+def _act_revisit(request, measure):
+    _require(request, "rectification.manage_revisits", measure)
+    form = RevisitScheduleForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("请填写回头看日期。")
+    services.schedule_revisit(measure, scheduled_date=form.cleaned_data["scheduled_date"], by=request.user)
+    return "已安排回头看。"
+
+
+def _act_revisit_record(request, measure):
+    _require(request, "rectification.manage_revisits", measure)
+    form = RevisitRecordForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("请填写完成日期并选择群众是否满意。")
+    revisit = get_visible_or_404(Revisit.objects.filter(measure=measure), request.user, pk=form.cleaned_data["revisit"])
+    data = form.cleaned_data
+    services.record_revisit(revisit, done_date=data["done_date"], satisfied=data["satisfied"], notes=data["notes"],
+                            new_deadline=data["new_deadline"], by=request.user)
+    return "已记录回头看结果。" if data["satisfied"] else "已记录回头看结果，该措施已重新进入整改。"
+
+
+def _act_accountability(request, measure):
+    _require(request, "rectification.record_accountability", measure)
+    form = AccountabilityForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise ValidationError("请完整填写问责信息。")
+    services.record_accountability(measures=[measure], by=request.user, **form.cleaned_data)
+    return "已记录问责。"
+
+
+ACTIONS = {
+    "start": _act_start,
+    "progress": _act_progress,
+    "checkpoint": _act_checkpoint,
+    **{name: _transition_action(name) for name in TRANSITION_FORMS},
+    "revisit": _act_revisit,
+    "revisit-record": _act_revisit_record,
+    "accountability": _act_accountability,
+}
+
+
+@login_required
+@require_POST
+def measure_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("未找到该操作。")
+    measure = get_visible_or_404(Measure, request.user, pk=pk)
+    try:
+        message = ACTIONS[action](request, measure)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, message)
+    return redirect(measure)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """Evidence is streamed only to users who may see its measure (404 otherwise)."""
+    evidence = get_visible_or_404(Evidence, request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在。")
+    inline = evidence.extension in ("pdf", "jpg", "png") and request.GET.get("inline")
+    return FileResponse(handle, as_attachment=not inline, filename=evidence.original_name,
+                        content_type=services.EVIDENCE_TYPES[evidence.extension])
+
+
+# --------------------------------------------------------------------------------------------------
+# The four lists, overdue, accountability
+
+
+@login_required
+def list_page(request, slug: str):
+    spec = LISTS.get(slug)
+    if spec is None:
+        raise Http404("没有这个清单。")
+    today = _today()
+    filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today))
+    rows = spec.rows(filterset.qs, request.user, today)
+    if request.GET.get("export") == "xlsx":
+        return download(list_workbook(spec, rows, subtitle=f"截至{today.isoformat()}"), f"{spec.title}.xlsx", XLSX)
+    page, params = _paged(request, rows)
+    table = [spec.table_row(row, _row_url(row)) for row in page]
+    return render(request, "rectification/list.html", {
+        "spec": spec, "filter": filterset, "page": page, "params": params, "table": table, "lists": LISTS.values(),
+    })
+
+
+def _row_url(row) -> str:
+    if isinstance(row, MeasureUnit):
+        return row.measure.get_absolute_url()
+    return row.get_absolute_url()
+
+
+@login_required
+def overdue_list(request):
+    today = _today()
+    filterset = MeasureFilterSet(request.GET or None, queryset=_visible_measures(request.user)
+                                 .filter(is_overdue=True).select_related("lead_unit", "finding", "responsible_leader"))
+    rows = filterset.qs.order_by("due_date", "pk")
+    page, params = _paged(request, rows)
+    for measure in page:
+        measure.days_overdue = (today - measure.due_date).days
+    return render(request, "rectification/overdue.html",
+                  {"filter": filterset, "page": page, "params": params, "today": today})
+
+
+@login_required
+def accountability_list(request):
+    queryset = Accountability.objects.visible_to(request.user).select_related("target_staff", "target_unit")
+    filterset = AccountabilityFilterSet(request.GET or None, queryset=queryset.prefetch_related("measures"))
+    page, params = _paged(request, filterset.qs)
+    return render(request, "rectification/accountability_list.html",
+                  {"filter": filterset, "page": page, "params": params})
+
+
+# --------------------------------------------------------------------------------------------------
+# Work plans
+
+
+@login_required
+def plan_list(request):
+    plans = WorkPlan.objects.visible_to(request.user).select_related("unit", "inspection")
+    return render(request, "rectification/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_visible_or_404(WorkPlan.objects.select_related("unit", "inspection"), request.user, pk=pk)
+    can_manage = request.user.has_perm("rectification.manage")
+    if request.method == "POST":
+        _require(request, "rectification.manage")
+        task = plan.tasks.filter(pk=request.POST.get("task")).first()
+        if task is None:
+            raise Http404("未找到该任务。")
+        try:
+            services.set_plan_task_status(task, status=request.POST.get("status", ""),
+                                          expected_version=int(request.POST.get("expected_version") or 0) or None,
+                                          by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已更新任务状态。")
+        return redirect(plan)
+    tasks = plan.tasks.select_related("lead_unit").prefetch_related("units", "leaders")
+    return render(request, "rectification/plan_detail.html", {
+        "plan": plan, "tasks": tasks, "can_manage": can_manage,
+        "statuses": PlanTask._meta.get_field("status").choices,
+    })
+
+
+@login_required
+def bulletin_list(request):
+    bulletins = Bulletin.objects.visible_to(request.user)
+    return render(request, "rectification/bulletin_list.html", {"bulletins": bulletins})
+
+
+# --------------------------------------------------------------------------------------------------
+# Excel ledger out and in, 公文 out
+
+
+@login_required
+def ledger_export(request, pk: int):
+    """The standard ledger of an inspection, holding only the measures the user may see."""
+    from tongban.rectification.exporting import export_ledger
+
+    inspection = get_visible_or_404(Inspection, request.user, pk=pk)
+    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user))
+    return download(content, f"{inspection.title}整改台账.xlsx", XLSX)
+
+
+@login_required
+def report_download(request, pk: int, kind: str):
+    """整改进展情况报告 / 整改工作方案 as 公文 (.docx). County-wide figures: managers and readers of the
+    whole inspection only, so that a report never mixes in what its reader may not see."""
+    from tongban.rectification import reports
+
+    inspection = get_visible_or_404(Inspection, request.user, pk=pk)
+    builders = {"progress": reports.progress_report_docx, "plan": reports.plan_report_docx}
+    if kind not in builders:
+        raise Http404("没有这种报告。")
+    if not scope_for(request.user).everything:
+        raise PermissionDenied
+    title, content = builders[kind](inspection)
+    return download(content, f"{title}.docx", DOCX)
+
+
+IMPORT_SESSION_KEY = "rectification_imports"
+
+
+def _import_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _pending_import(request, token: str) -> tuple[Path, dict]:
+    """The uploaded ledger waiting between preview and confirm: only its uploader may continue it."""
+    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    path = _import_dir() / f"{token}.xlsx"
+    if not entry or not re.fullmatch(r"[0-9a-f]{32}", token) or not path.is_file():
+        raise Http404("该导入已失效，请重新上传。")
+    return path, entry
+
+
+def _column_overrides(data) -> dict[str, int | None]:
+    from tongban.rectification.ledger_parsing import FIELD_LABELS
+
+    overrides: dict[str, int | None] = {}
+    for field_name in FIELD_LABELS:
+        raw = data.get(f"map_{field_name}")
+        if raw is None:
+            continue
+        overrides[field_name] = int(raw) if raw.isdigit() else None
+    return overrides
+
+
+@login_required
+def import_upload(request):
+    """Step 1: upload the ledger (type, content and size checked); it waits under MEDIA_ROOT/imports/."""
+    _require(request, "rectification.manage")
+    form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.check_evidence_file(upload, allowed=("xlsx",))
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            token = uuid.uuid4().hex
+            _import_dir().mkdir(parents=True, exist_ok=True)
+            with open(_import_dir() / f"{token}.xlsx", "wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            inspection = form.cleaned_data["inspection"]
+            pending = request.session.get(IMPORT_SESSION_KEY, {})
+            pending[token] = {"name": upload.name, "inspection": inspection.pk if inspection else None}
+            request.session[IMPORT_SESSION_KEY] = pending
+            return redirect("rectification:import_preview", token=token)
+    return render(request, "rectification/import_upload.html", {"form": form})
+
+
+@login_required
+def import_preview(request, token: str):
+    """Step 2: the detected header and column mapping (changeable), every error by row, the counts of a
+    dry run; step 3 (POST): import for real, all or nothing, and forget the upload."""
+    from tongban.rectification.importing import import_ledger
+    from tongban.rectification.ledger_parsing import FIELD_LABELS, STATUS_LABELS, parse_ledger
+
+    _require(request, "rectification.manage")
+    path, entry = _pending_import(request, token)
+    inspection = get_visible_or_404(Inspection, request.user, pk=entry["inspection"]) if entry["inspection"] else None
+    data = request.POST if request.method == "POST" else request.GET
+    overrides = _column_overrides(data)
+    parsed = parse_ledger(str(path), column_overrides=overrides or None)
+    confirm = request.method == "POST" and data.get("confirm") == "1"
+    result = import_ledger(parsed, inspection=inspection, dry_run=not confirm, by=request.user)
+    if confirm and result.ok:
+        path.unlink(missing_ok=True)
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        pending.pop(token, None)
+        request.session[IMPORT_SESSION_KEY] = pending
+        messages.success(request, result.summary())
+        return redirect(result.inspection)
+    mapping = [
+        {"field": name, "label": label, "column": parsed.mapping.get(name)}
+        for name, label in FIELD_LABELS.items()
+    ]
+    context = {
+        "token": token, "entry": entry, "inspection": inspection, "parsed": parsed, "result": result,
+        "mapping": mapping, "columns": list(enumerate(parsed.columns)),
+        "rows": [{"row": row, "status": STATUS_LABELS.get(row.status_code, "")} for row in parsed.rows[:50]],
+    }
+    return render(request, "rectification/import_preview.html", context)
