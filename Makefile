@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test test-fast assets chromium clean benchmark
+.PHONY: setup run test test-fast screenshots assets chromium clean
 
 setup: $(VENV)/.installed tongban/static/vendor/.built
 	$(BIN)/tongban collectstatic --noinput -v0
@@ -34,6 +34,9 @@ chromium:
 
 test: setup chromium
 	$(BIN)/pytest -q
+
+screenshots: setup chromium  ## refresh the README's pictures from the browser tests
+	TONGBAN_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -m browser
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not browser"

@@ -135,6 +135,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def screenshot_dir():
+    """Where browser tests save their screenshots: var/screenshots (not tracked) unless
+    TONGBAN_SCREENSHOTS names another folder — `make screenshots` refreshes docs/screenshots/."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(os.environ.get("TONGBAN_SCREENSHOTS") or settings.VAR_DIR / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def login_page(live_server, page):
     """Log a persona in through the real login form in the real browser; returns the page."""
 

@@ -7,11 +7,10 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
+        from tongban.core.audit import audit
         from tongban.org.models import Staff, Unit, UnitKind, Window
 
-        auditlog.register(UnitKind)
-        auditlog.register(Unit, exclude_fields=["updated_at", "path", "depth"])
-        auditlog.register(Window, exclude_fields=["updated_at"])
-        auditlog.register(Staff, exclude_fields=["updated_at"], m2m_fields={"units_in_charge"})
+        audit(UnitKind)
+        audit(Unit, exclude=["path", "depth"])
+        audit(Window)
+        audit(Staff, m2m=["units_in_charge"])

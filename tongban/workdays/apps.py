@@ -7,9 +7,9 @@ class WorkdaysConfig(AppConfig):
     verbose_name = "工作日历"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from tongban.core.audit import audit
 
         from tongban.workdays.models import CalendarYear, Day
 
-        auditlog.register(Day, exclude_fields=["workday_index"])
-        auditlog.register(CalendarYear, exclude_fields=["updated_at"])
+        audit(Day, exclude=["workday_index"])
+        audit(CalendarYear)

@@ -1,32 +1,27 @@
 """The foundation walked in a real browser: log in, open the org tree and the calendar, save screenshots."""
-from pathlib import Path
-
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
-
-def test_director_logs_in_opens_the_org_tree_and_the_calendar(personas, county, login_page, live_server):
+def test_director_logs_in_opens_the_org_tree_and_the_calendar(personas, county, login_page, live_server, screenshot_dir):
     page = login_page(personas.director)
     page.set_viewport_size({"width": 1366, "height": 900})
     assert page.locator("#count-units").inner_text() == "6"
     page.wait_for_selector("body[data-charts-ready='1']")
     page.wait_for_selector("#chart-units canvas")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "home.png"), full_page=True)
 
     page.click("text=组织机构")
     page.click("text=单位树")
     page.wait_for_selector("#org-tree")
     assert page.locator("#org-tree").get_by_text("城关镇便民服务中心").is_visible()
-    page.screenshot(path=str(SCREENSHOTS / "org-tree.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "org-tree.png"), full_page=True)
 
     page.click("nav >> text=工作日历")
     page.wait_for_selector(".month")
     assert page.locator(".month").count() == 12
-    page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "calendar.png"), full_page=True)
 
 
 def test_township_admin_sees_only_their_township_in_the_tree(personas, county, login_page, live_server):

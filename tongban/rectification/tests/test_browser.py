@@ -14,20 +14,18 @@ from tongban.rectification.tests.test_importing import good_rows, messy_ledger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
 
 def switch_to(page, login_page, user):
     page.context.clear_cookies()
     return login_page(user)
 
 
-def test_from_excel_through_the_loop_to_both_documents(personas, county, login_page, live_server, tmp_path):
+def test_from_excel_through_the_loop_to_both_documents(personas, county, login_page, live_server, tmp_path,
+                                                      screenshot_dir):
     ledger = tmp_path / "整改台账.xlsx"
     ledger.write_bytes(messy_ledger(good_rows()).getvalue())
     evidence = tmp_path / "回访制度.pdf"
     evidence.write_bytes(PDF_BYTES)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # 1. The office uploads the ledger, checks the preview and confirms.
     page = login_page(personas.rectification_office)
@@ -37,7 +35,7 @@ def test_from_excel_through_the_loop_to_both_documents(personas, county, login_p
     page.click("text=上传并预览")
     page.wait_for_selector("#confirm-import")
     assert "新增 4 项" in page.locator("#import-summary").inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "rectification-import-preview.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rectification-import-preview.png"), full_page=True)
     page.click("#confirm-import")
     page.wait_for_selector("#inspection-counts")
     assert page.locator("#count-measures").inner_text() == "4"
@@ -62,13 +60,13 @@ def test_from_excel_through_the_loop_to_both_documents(personas, county, login_p
     page.click("#form-verify button[type=submit]")
     page.wait_for_selector("text=已销号")
     assert "已整改到位" in page.locator("#measure-status").inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "rectification-measure.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rectification-measure.png"), full_page=True)
 
     # 4. The dashboard, then both documents from the inspection page.
     page.goto(f"{live_server.url}/rectification/")
     page.wait_for_selector("body[data-charts-ready='1']")
     assert page.locator("#stat-verified").inner_text() == "2"  # 已完成 in the ledger, and the one signed off now
-    page.screenshot(path=str(SCREENSHOTS / "rectification-dashboard.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "rectification-dashboard.png"), full_page=True)
     page.goto(f"{live_server.url}{measure.finding.inspection.get_absolute_url()}")
     for link, heading in (("#report-progress", "二、整改落实情况"), ("#report-plan", "二、整改主要内容")):
         with page.expect_download() as download_info:

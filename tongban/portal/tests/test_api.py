@@ -1,0 +1,40 @@
+"""Public API: read-only published data, no authentication."""
+import pytest
+
+from tongban.catalog.demo import build_demo_catalog
+from tongban.catalog.models import ServiceItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(county):
+    build_demo_catalog()
+
+
+def test_public_items_need_no_login_and_hide_unpublished(client, demo):
+    hidden = ServiceItem.objects.get(name="食品经营许可")
+    ServiceItem.objects.filter(pk=hidden.pk).update(is_published=False)
+    data = client.get("/api/v1/public/items/").json()
+    codes = {row["implementation_code"] for row in data["results"]}
+    assert data["count"] == ServiceItem.objects.filter(is_published=True).count()
+    assert hidden.implementation_code not in codes
+    assert client.get(f"/api/v1/public/items/{hidden.implementation_code}/").status_code == 404
+    assert "is_concentrated" not in data["results"][0]  # internal flags stay internal
+
+
+def test_public_bundle_has_the_figures(client, demo):
+    data = client.get("/api/v1/public/bundles/open-restaurant/").json()
+    assert data["figures"]["materials_separate"] == 23 and data["figures"]["materials_merged"] == 11
+    assert [n["name"] for n in data["items"]][0] == "营业执照（企业设立登记）"
+
+
+def test_public_api_is_read_only(client, demo):
+    assert client.post("/api/v1/public/bundles/", {"slug": "x"}).status_code == 405
+
+
+def test_service_points_list_their_items(client, demo, county):
+    points = {row["code"]: row for row in client.get("/api/v1/public/service-points/").json()["results"]}
+    assert set(points) == {"center", "tw-chengguan", "vil-dongguan", "tw-wangcun"}
+    social_card = ServiceItem.objects.get(name="社会保障卡申领").implementation_code
+    assert social_card in points["tw-chengguan"]["items"]

@@ -1,0 +1,95 @@
+"""Public pages: no login, published data only, one-page guides, search, service points."""
+import pytest
+
+from tongban.catalog import services
+from tongban.catalog.demo import build_demo_catalog
+from tongban.catalog.models import Bundle, ServiceItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(county):
+    build_demo_catalog()
+
+
+def test_the_menu_shows_enterprise_and_citizen_themes_without_login(client, demo):
+    page = client.get("/portal/").content.decode()
+    for name in ("我要办企业", "我要开饭店", "我要开书店", "我要办演出", "我要开宾馆", "不动产登记一件事",
+                 "居民社保服务一件事", "居民就医一件事", "新生儿出生一件事", "企业信息变更一件事", "退休一件事"):
+        assert name in page
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "/login/" not in page and "navbar" not in page  # no admin nav on public pages
+
+
+def test_the_bundle_guide_is_one_page_with_the_arithmetic(client, demo):
+    page = client.get("/portal/bundles/open-restaurant/").content.decode()
+    assert "材料 由 23 份减至 11 份，减少 52%；时限 由 18 个工作日压缩至 8 个工作日；跑动 由 5 次减至 2 次" in page
+    for section in ("需要带齐的材料（11 份）", "一张表单", "办理流程（共 8 个工作日）", "收费", "在哪里办"):
+        assert section in page
+    assert "营业执照：由本一件事办理中产生，无需提交" in page
+    assert "同时办理" in page  # the parallel stage
+
+
+def test_the_item_guide_tells_everything_once(client, demo):
+    item = ServiceItem.objects.get(name="不动产转移登记（存量房买卖）")
+    page = client.get(f"/portal/items/{item.implementation_code}/").content.decode()
+    for text in ("需要带齐的材料", "不动产权证书", "办理流程", "法定时限 30 个工作日", "住宅 80 元/件", "在哪里办",
+                 "监督投诉", "不动产测绘", "打印办事指南"):
+        assert text in page
+
+
+def test_the_print_layout_hides_navigation(client, demo):
+    from pathlib import Path
+
+    import tongban.portal
+
+    css = (Path(tongban.portal.__file__).parent / "static/portal/portal.css").read_text(encoding="utf-8")
+    assert "portal/portal.css" in client.get("/portal/").content.decode()
+    assert "@media print" in css and ".portal-header" in css.split("@media print")[1]
+
+
+def test_unpublished_items_and_bundles_are_404(client, demo):
+    item = ServiceItem.objects.get(name="食品经营许可")
+    ServiceItem.objects.filter(pk=item.pk).update(is_published=False)
+    Bundle.objects.filter(slug="open-hotel").update(is_published=False)
+    assert client.get(f"/portal/items/{item.implementation_code}/").status_code == 404
+    assert client.get("/portal/bundles/open-hotel/").status_code == 404
+    assert "我要开宾馆" not in client.get("/portal/").content.decode()
+    assert "食品经营许可" not in client.get("/portal/search/?q=食品").content.decode().split("search-items")[-1]
+
+
+def test_search_finds_chinese_substrings_and_bundles(client, demo):
+    page = client.get("/portal/search/", {"q": "食品"}).content.decode()
+    assert "食品经营许可" in page
+    page = client.get("/portal/search/", {"q": "饭店"}).content.decode()
+    assert "我要开饭店" in page
+
+
+def test_search_finds_pinyin_initials(client, demo):
+    pytest.importorskip("pypinyin")
+    page = client.get("/portal/search/", {"q": "SPJY"}).content.decode()
+    assert "食品经营许可" in page
+    assert "我要开饭店" in client.get("/portal/search/", {"q": "wykfd"}).content.decode()
+
+
+def test_service_points_list_what_each_handles(client, demo, county):
+    page = client.get("/portal/points/").content.decode()
+    assert "测试县行政审批服务中心" in page and "城关镇便民服务中心" in page and "东关村便民服务点" in page
+    township = client.get(f"/portal/points/{county.township_a.code}/").content.decode()
+    assert "社会保障卡申领" in township  # delegated to every township
+    assert "食品经营许可" not in township
+    assert client.get(f"/portal/points/{county.department.code}/").status_code == 404  # not a service point
+
+
+def test_published_lists_of_intermediaries_and_delegated_items(client, demo):
+    page = client.get("/portal/intermediaries/").content.decode()
+    assert "建筑消防设施检测" in page and "XX县安达消防技术服务有限公司" in page
+    page = client.get("/portal/delegated/").content.decode()
+    assert "社会保障卡申领" in page and "委托下发" in page
+
+
+def test_expelled_intermediaries_are_not_published(client, county):
+    agency = services.create_intermediary(name="被清退的公司", credit_code="91350100M000100Y43", supervising_unit=county.center)
+    services.change_intermediary_status(agency, status="expelled", reason="清退")
+    assert "被清退的公司" not in client.get("/portal/intermediaries/").content.decode()

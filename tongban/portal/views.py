@@ -1,0 +1,141 @@
+"""Public pages (no login): the theme menu, search, one-page guides (一次告知), service points and the
+published lists. Only published items and bundles are ever shown; anything else answers 404."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import render
+
+from tongban.catalog.bundles import bundle_guide
+from tongban.catalog.choices import Audience, IntermediaryStatus, ItemLevel
+from tongban.catalog.models import Bundle, Delegation, Intermediary, IntermediaryService, ServiceItem
+from tongban.catalog.search import ASCII_QUERY, initials, name_query
+from tongban.catalog.services import handled_by_township_q
+from tongban.org.models import Unit
+
+NOT_FOUND = "未找到该事项，或该事项暂未公开。"
+
+
+def published_items():
+    return ServiceItem.objects.filter(is_published=True)
+
+
+def published_bundles():
+    return Bundle.objects.filter(is_published=True)
+
+
+def service_points():
+    return Unit.objects.filter(kind__is_service_point=True, is_active=True).select_related("kind")
+
+
+def items_at(point: Unit):
+    """What a service point handles: the centre its concentrated county items, a township its own and
+    delegated items, an outlet the county items offered through outlets (网点办理)."""
+    items = published_items()
+    code = point.kind.code
+    if code == "center":
+        return items.filter(level=ItemLevel.COUNTY, is_concentrated=True)
+    if code == "township":
+        return items.filter(handled_by_township_q(point))
+    if code == "outlet":
+        return items.filter(Q(implementing_unit=point) | Q(level=ItemLevel.COUNTY, via_outlet=True))
+    return items.filter(implementing_unit=point)
+
+
+def home(request):
+    bundles = list(published_bundles())
+    return render(request, "portal/home.html", {
+        "enterprise": [b for b in bundles if b.audience == Audience.ENTERPRISE],
+        "citizen": [b for b in bundles if b.audience == Audience.CITIZEN],
+        "popular": published_items().filter(via_mobile=True).order_by("name")[:8],
+    })
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:50]
+    items, bundles = [], []
+    if query:
+        items = list(published_items().filter(name_query(query)).select_related("implementing_unit").order_by("name")[:50])
+        letters = query.lower() if ASCII_QUERY.match(query) else None
+        bundles = [
+            b for b in published_bundles()
+            if query in b.name or query in b.theme or (letters and letters in initials(b.name))
+        ]
+    return render(request, "portal/search.html", {"query": query, "items": items, "bundles": bundles})
+
+
+def item(request, code: str):
+    service_item = (
+        published_items().select_related("implementing_unit", "competent_department")
+        .filter(implementation_code=code).first()
+    )
+    if service_item is None:
+        raise Http404(NOT_FOUND)
+    return render(request, "portal/item.html", {
+        "item": service_item,
+        "materials": service_item.materials.select_related("identity"),
+        "fields": service_item.form_fields.select_related("element"),
+        "steps": service_item.steps.all(),
+        "special_steps": service_item.special_steps.all(),
+        "bundles": published_bundles().filter(nodes__item=service_item).distinct(),
+        "townships": Delegation.objects.filter(item=service_item, is_revoked=False).select_related("township"),
+        "intermediary_services": service_item.intermediary_services.filter(is_published=True),
+    })
+
+
+def bundle(request, slug: str):
+    found = published_bundles().select_related("lead_unit").filter(slug=slug).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    try:
+        guide = bundle_guide(found)
+    except ValidationError:
+        raise Http404(NOT_FOUND)  # a bundle whose graph is broken is not shown to the public
+    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=[n.item_id for n in guide.nodes])
+             .select_related("implementing_unit").prefetch_related("special_steps")}
+    stages = [[(node, items[node.item_id]) for node in stage] for stage in guide.stages]
+    fees = [(i.name, i.fees) for i in items.values() if i.fees and i.fees != "不收费"]
+    return render(request, "portal/bundle.html", {
+        "bundle": found, "guide": guide, "figures": guide.figures, "stages": stages, "fees": fees,
+        "special_steps": [(i.name, s) for i in items.values() for s in i.special_steps.all()],
+    })
+
+
+def point_list(request):
+    points = list(service_points().order_by("kind__sort_order", "path"))
+    counts = {p.pk: items_at(p).count() for p in points}
+    groups: dict = {}
+    for point in points:
+        groups.setdefault(point.kind.name, []).append((point, counts[point.pk]))
+    return render(request, "portal/points.html", {"groups": groups})
+
+
+def point_detail(request, code: str):
+    point = service_points().filter(code=code).first()
+    if point is None:
+        raise Http404("未找到该服务网点。")
+    items = items_at(point).select_related("implementing_unit").order_by("name")
+    return render(request, "portal/point.html", {"point": point, "items": items})
+
+
+def intermediaries(request):
+    services = (
+        IntermediaryService.objects.filter(is_published=True, item__is_published=True)
+        .select_related("item").prefetch_related("agencies")
+    )
+    agencies = Intermediary.objects.exclude(status=IntermediaryStatus.EXPELLED).prefetch_related("qualifications")
+    return render(request, "portal/intermediaries.html", {"services": services, "agencies": agencies})
+
+
+def delegated(request):
+    rows = (
+        published_items().filter(delegations__is_revoked=False)
+        .annotate(townships=Count("delegations", filter=Q(delegations__is_revoked=False), distinct=True))
+        .select_related("implementing_unit").order_by("name")
+    )
+    delegations = Delegation.objects.filter(is_revoked=False, item__in=rows).select_related("township").order_by("township__path")
+    by_item: dict = {}
+    for d in delegations:
+        by_item.setdefault(d.item_id, []).append(d)
+    return render(request, "portal/delegated.html", {"rows": [(i, by_item.get(i.pk, [])) for i in rows]})
