@@ -34,6 +34,7 @@ from tongban.catalog.models import (
 )
 from tongban.catalog.search import initials
 from tongban.catalog.xlsx import WorkbookError, XlsxReader
+from tongban.documents.excel import append_row
 from tongban.history.models import DomainEvent
 from tongban.org.models import Unit
 
@@ -273,7 +274,7 @@ def build_workbook(items: models.QuerySet[ServiceItem] | None = None) -> Workboo
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheets[title]:
-            sheet.append(row)
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for letter, column in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", columns):
             sheet.column_dimensions[letter].width = max(10, min(40, len(column.header) * 2 + 2))

@@ -23,7 +23,9 @@ def exception_handler(exc, context):
             errors.append({"code": error.code or "invalid", "detail": str(message)})
         body = {"code": errors[0]["code"], "detail": errors[0]["detail"], "errors": errors}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Http404):
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError("请求内容格式不正确（不是有效的 JSON 或表单数据）。")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该记录，或您无权查看。")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied("您没有权限执行此操作。")

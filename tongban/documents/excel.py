@@ -86,6 +86,21 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def keep_as_text(cell) -> None:
+    """Text typed by users ("=HYPERLINK(…)") must never become a formula in an export: openpyxl turns
+    any string starting with "=" into one, so such cells are stored as plain strings (Excel never
+    evaluates a string cell, and reading it back gives the same text)."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
+def append_row(ws: Worksheet, values: Sequence[object]) -> None:
+    """`ws.append(values)` with user text kept as text."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        keep_as_text(cell)
+
+
 def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) -> int:
     """Bordered, wrapped body cells (dates as 2023年6月30日); returns the next free row."""
     _ensure_styles(ws.parent)
@@ -93,6 +108,7 @@ def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) 
     for values in rows:
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
+            keep_as_text(cell)
             cell.style = CELL_STYLE
             if isinstance(value, (date, datetime)):
                 cell.number_format = DATE_FORMAT

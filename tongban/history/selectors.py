@@ -39,7 +39,7 @@ def timeline_for(obj: models.Model, limit: int = 100) -> list[TimelineEntry]:
     events = DomainEvent.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor")
     for event in events[:limit]:
         entries.append(TimelineEntry(event.at, _who(event.actor), "event", event.code, event.message, []))
-    logs = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk)).select_related("actor")
+    logs = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk)).select_related("actor", "content_type")
     for log in logs[:limit]:
         # auditlog's display dict gives choice labels, localised dates and related objects' names,
         # keyed by verbose name; the raw dict tells us which fields are bookkeeping.

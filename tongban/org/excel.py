@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongban.core.error_codes import ErrorCode, message_for
+from tongban.documents.excel import append_row
 from tongban.org import services
 from tongban.org.choices import Role, WindowKind
 from tongban.org.models import Staff, Unit, UnitKind, Window
@@ -844,10 +845,7 @@ def _write_sheet(book: Workbook, spec: SheetSpec, choices: dict[str, list[str]],
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     for values in rows:
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
+        append_row(sheet, values)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _add_choice_lists(sheet, spec, {name: len(values) for name, values in choices.items()})

@@ -93,8 +93,12 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q:
         unit = _prefix(unit_field)
         for path in scope.subtree_paths:
             q |= Q(**{f"{unit}path__startswith": path})
-        if scope.unit_ids and not by_window:
-            q |= Q(**{f"{unit}pk__in": scope.unit_ids})
+        if scope.unit_ids:
+            own_unit = Q(**{f"{unit}pk__in": scope.unit_ids})
+            if by_window and window_field:
+                own_unit &= Q(**{f"{window_field}__isnull": True})
+            if not (by_window and not window_field):  # a Window itself is never "without a window"
+                q |= own_unit
     if by_window:
         q |= Q(**{f"{_prefix(window_field)}pk__in": scope.window_ids})
     return q

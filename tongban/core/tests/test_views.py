@@ -40,3 +40,11 @@ def test_not_found_and_forbidden_pages_speak_chinese(personas, county, client_fo
     assert not_found.status_code == 404 and "不在您的数据范围内" in not_found.content.decode()
     forbidden = client.get("/org/import/")
     assert forbidden.status_code == 403 and "您没有权限" in forbidden.content.decode()
+
+
+def test_a_malformed_api_body_gets_a_chinese_error(personas, api_for):
+    response = api_for(personas.director).generic(
+        "POST", "/api/v1/inspections/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求内容格式不正确（不是有效的 JSON 或表单数据）。"

@@ -84,3 +84,18 @@ def test_the_writers_work_on_a_plain_workbook_too(tmp_path):
     build(tmp_path / "plain.xlsx", wb=Workbook())
     ws = load_workbook(tmp_path / "plain.xlsx").active
     assert ws["A2"].style == HEADER_STYLE and ws["A3"].style == CELL_STYLE
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from tongban.documents.excel import styled_workbook, write_rows
+
+    book = styled_workbook()
+    sheet = book.active
+    write_rows(sheet, 1, [['=HYPERLINK("http://evil.example","点我")', "=1+1", "正常文字"]])
+    path = tmp_path / "out.xlsx"
+    book.save(path)
+    cells = load_workbook(path).active[1]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert cells[1].value == "=1+1"

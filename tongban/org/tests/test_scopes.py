@@ -77,3 +77,15 @@ def test_window_clerk_sees_their_own_window_not_the_other_windows_of_their_unit(
     api = api_for(personas.window_clerk)
     assert {row["code"] for row in api.get("/api/v1/windows/").json()["results"]} == {"A01"}
     assert {row["name"] for row in api.get("/api/v1/units/").json()["results"]} == {"测试县行政审批服务中心"}
+
+
+def test_window_clerk_sees_colleagues_of_their_window_and_window_less_staff_of_their_unit(personas, county, api_for):
+    from tongban.org import services
+
+    other_window = services.create_window(code="A02", name="综合受理二号窗", kind="intake", unit=county.center)
+    services.create_staff(staff_no="s-a02", name="在二号窗的人", unit=county.center, window=other_window)
+    services.create_staff(staff_no="s-none", name="不在窗口的人", unit=county.center)
+    services.create_staff(staff_no="s-dept", name="别的单位的人", unit=county.department)
+    names = {row["name"] for row in api_for(personas.window_clerk).get("/api/v1/staff/").json()["results"]}
+    assert "赵窗口" in names and "不在窗口的人" in names
+    assert "在二号窗的人" not in names and "别的单位的人" not in names
