@@ -12,7 +12,6 @@ class ErrorCode(models.TextChoices):
     STALE_VERSION = "stale_version", "该记录已被他人修改（当前版本 {current}，您编辑的是版本 {expected}），请刷新后重试，您的修改未保存。"
     NOT_PERMITTED = "not_permitted", "您没有权限执行此操作。"
     UNIT_CYCLE = "unit_cycle", "不能把单位“{unit}”移动到它自己或它的下级单位之下。"
-    WINDOW_UNIT_MISMATCH = "window_unit_mismatch", "窗口“{window}”不属于单位“{unit}”。"
     IMPORT_FAILED = "import_failed", "导入失败，共 {count} 处错误，数据库未做任何修改。"
     FILE_TOO_LARGE = "file_too_large", "文件过大：{size_mb} MB，上限为 {limit_mb} MB。"
     FILE_TYPE = "file_type", "不支持的文件类型“{ext}”，请上传 {allowed} 文件。"

@@ -117,10 +117,15 @@ def send_weekly_digests(period_key: date, *, progress: Callable[[int, int], None
     connection = get_connection()
     for done, (pk, address, unread) in enumerate(mailable, start=1):
         subject = f"每周消息摘要：您有 {unread} 条未读消息"
-        with transaction.atomic():
-            # Row first, mail second, one transaction: a failed send leaves no row, so a re-run retries it.
-            EmailDigest.objects.create(recipient_id=pk, period_key=period_key, message_count=unread)
+        # Claim first (committed at once, unique per user and week), then send outside any transaction so
+        # a slow mail server never holds the database's write lock; a failed send releases the claim so a
+        # re-run retries that user. A crash between the two means at most one missed digest, never two.
+        digest = EmailDigest.objects.create(recipient_id=pk, period_key=period_key, message_count=unread)
+        try:
             connection.send_messages([_message(address, subject, _digest_text(latest[pk], unread))])
+        except Exception:
+            digest.delete()
+            raise
         if progress and (done % 10 == 0 or done == len(mailable)):
             progress(done, len(mailable))
     return {
