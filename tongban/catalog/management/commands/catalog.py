@@ -1,4 +1,4 @@
-"""`tongban catalog import|export|benchmark|sync-negative|demo`: the catalogue from the command line."""
+"""`tongban catalog import|export|benchmark|sync-negative|township-list|township-check|demo`."""
 from __future__ import annotations
 
 import json
@@ -28,6 +28,11 @@ class Command(BaseCommand):
         bench.add_argument("--items", type=int, default=2000)
         bench.add_argument("--keep", action="store_true", help="保留导入的数据（默认回滚）")
         sub.add_parser("sync-negative", help="按目录中的“三集中三到位”标记同步负面清单")
+        tl = sub.add_parser("township-list", help="载入省定乡镇事项清单（CSV 或 Excel：基本编码、事项名称），替换同名清单")
+        tl.add_argument("name", help="清单名称，如“省定乡镇政务服务事项清单”")
+        tl.add_argument("file")
+        tc = sub.add_parser("township-check", help="应进必进：列出各乡镇应办而未办的清单事项")
+        tc.add_argument("name", help="清单名称")
         sub.add_parser("demo", help="建立演示事项目录（可重复运行）")
 
     def handle(self, *args, action: str, **options):
@@ -84,11 +89,36 @@ class Command(BaseCommand):
         result = sync_negative_list()
         self.stdout.write(f"负面清单：新增 {result.created} 条，整改到位 {result.resolved} 条，重新打开 {result.reopened} 条。")
 
+    def do_township_list(self, name: str, file: str, **_):
+        from tongban.catalog.services import load_township_list
+        from tongban.catalog.township_list import TownshipListRejected, read_township_list
+
+        if not Path(file).exists():
+            raise CommandError(f"文件不存在：{file}")
+        try:
+            entries = read_township_list(file)
+        except TownshipListRejected as rejected:
+            for e in rejected.errors:
+                self.stderr.write(f"第 {e['row']} 行：{e['message']}" if e["row"] else e["message"])
+            raise CommandError(rejected.messages[0])
+        count = load_township_list(name, entries)
+        self.stdout.write(f"已载入“{name}”，共 {count} 项。")
+
+    def do_township_check(self, name: str, **_):
+        from tongban.catalog.services import missing_from_township_list
+
+        missing = missing_from_township_list(name)
+        for gap in missing:
+            self.stdout.write(f"{gap.township.name}\t{gap.entry.basic_code}\t{gap.entry.name}")
+        self.stdout.write(f"应进必进：共 {len(missing)} 项应办未办。")
+
     def do_demo(self, **_):
         from tongban.catalog.demo import build_demo_catalog
 
         counts = build_demo_catalog()
-        self.stdout.write("演示事项目录：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        labels = {"items": "事项", "bundles": "一件事", "delegations": "下放", "intermediaries": "中介机构",
+                  "negative_entries": "负面清单条目"}
+        self.stdout.write("演示事项目录：" + "，".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
 
 
 def _json(data) -> str:
