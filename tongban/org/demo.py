@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from tongban.org import services
 from tongban.org.choices import Role, WindowKind
-from tongban.org.models import Staff, Unit, UnitKind, Window
+from tongban.org.defaults import ensure_unit_kinds
+from tongban.org.models import Staff, Unit, Window
 
 DEMO_PASSWORD = "Tongban@2026"
 CALENDAR_FIRST_YEAR = 2004
@@ -319,7 +320,7 @@ def fill_calendar() -> None:
 
 def _build_units(county: DemoCounty) -> None:
     rows = unit_rows()
-    kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+    kinds = ensure_unit_kinds()  # a flushed database has lost what the data migration loaded
     county.units = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
     for row in rows:
         if row.code in county.units:

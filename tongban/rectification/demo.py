@@ -10,7 +10,7 @@ sign-off timestamps are spread over the past weeks afterwards, so that the dashb
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -224,7 +224,9 @@ def _advance(measure: Measure, state: str, index: int, by, today: date) -> None:
                                 checkpoints=[c.due_date for c in checkpoints[:2]] + [next_node])
         return
     services.add_progress(measure, text="整改措施已落实到位，相关制度已印发执行。", files=[_evidence("整改佐证材料.pdf")], by=by)
-    services.submit_for_signoff(measure, result="已按要求整改到位，形成长效机制。", by=by)
+    # The lead unit asks for sign-off (its responsible person), the office signs off: never the same person.
+    submitter = measure.responsible_person.user if measure.responsible_person_id else None
+    services.submit_for_signoff(measure, result="已按要求整改到位，形成长效机制。", by=submitter)
     if state == P:
         return
     services.verify_measure(measure, comment="佐证材料齐全，同意销号。", by=by)
@@ -238,6 +240,9 @@ def _spread_signoffs(inspection: Inspection, today: date) -> None:
     """Demo only: sign-offs all happened just now; spread them over the past ten weeks for the trend."""
     verified = Measure.objects.filter(finding__inspection=inspection, status=MeasureStatus.VERIFIED).order_by("pk")
     now = timezone.now()
+    # The measures were drawn up after the feedback, not today: bulletins count only what existed then.
+    Measure.objects.filter(finding__inspection=inspection).update(
+        created_at=timezone.make_aware(datetime.combine(inspection.feedback_date + timedelta(days=14), time(9))))
     for index, pk in enumerate(verified.values_list("pk", flat=True)):
         Measure.objects.filter(pk=pk).update(verified_at=now - timedelta(days=7 * (index % 10) + index % 5))
 

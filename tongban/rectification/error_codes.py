@@ -8,6 +8,8 @@ from django.db import models
 class RectificationError(models.TextChoices):
     BAD_TRANSITION = "measure_bad_transition", "整改措施当前状态为“{status}”，不能{action}。"
     EVIDENCE_REQUIRED = "measure_evidence_required", "申请销号前请至少上传一份佐证材料。"
+    EVIDENCE_SINCE_RETURN = "measure_evidence_since_return", "该措施被退回（或回头看后重新整改）后尚未上传新的佐证材料，请上传后再申请销号。"
+    SELF_VERIFY = "measure_self_verify", "不能审核自己提交的销号申请，须由其他人员审核销号。"
     REASON_REQUIRED = "measure_reason_required", "退回时必须说明理由。"
     PROGRESS_TEXT_REQUIRED = "measure_progress_text_required", "请填写整改进展情况。"
     NOT_ONGOING = "measure_not_ongoing", "只有“长期坚持”的整改措施才按时间节点报告。"

@@ -7,8 +7,12 @@
   the same file again creates nothing and changes nothing (`unchanged`), a changed row is `updated`.
 - Set-based: the existing ledger is loaded in a few queries and written with bulk operations, so a
   5,000-row ledger imports in seconds (`tongban ledger benchmark`).
-- The file is the truth at import time: an imported status (e.g. 已整改到位 from an older ledger) is
-  taken as written; the import itself is one event on the inspection's timeline and one per measure.
+- New measures take the file's status as written; one imported as 已整改到位 gets `verified_at` (the
+  import time) and `verified_by` (the importer), who thereby vouches for it.
+- Existing measures are never moved by the file's status (the loop moves them: 申请销号, 销号, 退回):
+  a re-import updates only what the measure *says* (number, lead and other units, people, and the
+  deadline unless the measure is verified), writes one event per changed measure with every old → new
+  value, and reports status (and verified-deadline) differences as warnings in the preview.
 """
 from __future__ import annotations
 
@@ -31,6 +35,14 @@ from tongban.rectification.models import Aspect, Checkpoint, Finding, Inspection
 MEASURE_FIELDS = ("number", "lead_unit_id", "responsible_leader_id", "responsible_leader_name",
                   "responsible_person_id", "responsible_person_name", "deadline_kind", "deadline", "status",
                   "progress_note")
+# What a re-import may change on an existing measure (its state moves only through the loop).
+DESCRIPTIVE_FIELDS = ("number", "lead_unit_id", "responsible_leader_id", "responsible_leader_name",
+                      "responsible_person_id", "responsible_person_name", "deadline_kind", "deadline")
+DEADLINE_FIELDS = ("deadline_kind", "deadline")
+FIELD_LABELS_CN = {"number": "序号", "lead_unit_id": "牵头单位", "responsible_leader_id": "责任领导",
+                   "responsible_leader_name": "责任领导", "responsible_person_id": "责任人",
+                   "responsible_person_name": "责任人", "deadline_kind": "时限类型", "deadline": "完成时限",
+                   "units": "责任单位"}
 
 
 @dataclass
@@ -43,6 +55,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # {row, column, message}: not imported, shown
     dry_run: bool = False
 
     @property
@@ -51,12 +64,16 @@ class ImportResult:
 
     def as_json(self) -> dict:
         """Exactly the shape of issue 3: the CLI's `--json` output."""
-        return {
+        data = {
             "inspection": self.inspection.pk if self.inspection and self.inspection.pk else None,
             "findings": self.findings, "measures": self.measures, "ongoing": self.ongoing,
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
             "errors": [{"row": e["row"], "column": e["column"], "message": e["message"]} for e in self.errors],
         }
+        if self.warnings:  # only when there are some: the issue's shape stays as it was
+            data["warnings"] = [{"row": w["row"], "column": w["column"], "message": w["message"]}
+                                for w in self.warnings]
+        return data
 
     def summary(self) -> str:
         if self.errors:
@@ -240,14 +257,14 @@ def import_ledger(parsed: ParsedLedger, *, inspection: Inspection | None = None,
     with transaction.atomic():
         inspection = inspection or _find_or_create_inspection(parsed, dry_run=dry_run, by=by)
         result.inspection = inspection
-        _write(inspection, planned, result, dry_run=dry_run, by=by, progress=progress)
+        _write(inspection, planned, result, dry_run=dry_run, by=by, progress=progress, column=parsed.column_header)
         if dry_run:
             transaction.set_rollback(True)
     return result
 
 
 def _write(inspection: Inspection | None, planned: list[Planned], result: ImportResult, *, dry_run: bool, by,
-           progress) -> None:
+           progress, column: Callable[[str], str]) -> None:
     aspects = {a.title: a for a in inspection.aspects.all()} if inspection else {}
     findings = {(f.aspect.title if f.aspect_id else "", f.description): f
                 for f in inspection.findings.select_related("aspect")} if inspection else {}
@@ -276,12 +293,14 @@ def _write(inspection: Inspection | None, planned: list[Planned], result: Import
         if current is None:
             to_create.append(plan)
             continue
+        changes = _descriptive_changes(current, plan, result, column)
         units_now = frozenset((mu.unit_id, mu.role) for mu in current.unit_roles.all())
-        fields_differ = any(getattr(current, name) != plan.values[name] for name in MEASURE_FIELDS)
-        checkpoint_missing = (plan.values["deadline_kind"] == DeadlineKind.ONGOING and plan.values["deadline"]
+        checkpoint_missing = (changes.get("deadline_kind", current.deadline_kind) == DeadlineKind.ONGOING
+                              and plan.values["deadline"] and "deadline" not in changes
+                              and current.status != MeasureStatus.VERIFIED
                               and plan.values["deadline"] not in {c.due_date for c in current.checkpoints.all()})
-        if fields_differ or units_now != plan.units or current.finding.kind != kind or checkpoint_missing:
-            to_update.append((current, plan))
+        if changes or units_now != plan.units or current.finding.kind != kind or checkpoint_missing:
+            to_update.append((current, plan, changes, units_now))
             if units_now != plan.units:
                 changed_units.append((current, plan))
         else:
@@ -319,36 +338,106 @@ def _write(inspection: Inspection | None, planned: list[Planned], result: Import
     Finding.objects.bulk_update(kind_changes, ["kind", "version"])
 
     total = len(to_create) + len(to_update)
-    created = [Measure(finding=findings[(p.row.aspect, p.row.finding)], text=p.row.measure_text, **p.values)
+    now = timezone.now()
+    importer = by if getattr(by, "is_authenticated", False) else None
+    created = [Measure(finding=findings[(p.row.aspect, p.row.finding)], text=p.row.measure_text, **p.values,
+                       **_imported_state(p.values["status"], now, importer))
                for p in to_create]
     Measure.objects.bulk_create(created, batch_size=500)
     if progress:
         progress(len(created), total)
-    now = timezone.now()
-    for measure, plan in to_update:
-        for name in MEASURE_FIELDS:
-            setattr(measure, name, plan.values[name])
+    for measure, plan, changes, _units in to_update:
+        for name, (_old, new) in changes.items():
+            setattr(measure, name, new)
         measure.version += 1
         measure.updated_at = now
-    Measure.objects.bulk_update([m for m, _ in to_update], [*MEASURE_FIELDS, "version", "updated_at"], batch_size=500)
+    Measure.objects.bulk_update([m for m, *_ in to_update], [*DESCRIPTIVE_FIELDS, "status", "version", "updated_at"],
+                                batch_size=500)
     MeasureUnit.objects.filter(measure__in=[m for m, _ in changed_units]).delete()
     unit_rows = [MeasureUnit(measure=m, unit_id=u, role=r) for m, p in zip(created, to_create) for u, r in sorted(p.units)]
     unit_rows += [MeasureUnit(measure=m, unit_id=u, role=r) for m, p in changed_units for u, r in sorted(p.units)]
     MeasureUnit.objects.bulk_create(unit_rows, batch_size=1000)
     checkpoints = [Checkpoint(measure=m, due_date=p.values["deadline"])
-                   for m, p in [*zip(created, to_create), *to_update]
-                   if p.values["deadline_kind"] == DeadlineKind.ONGOING and p.values["deadline"]]
+                   for m, p in [*zip(created, to_create), *[(m, p) for m, p, c, _u in to_update
+                                                            if m.status != MeasureStatus.VERIFIED]]
+                   if m.deadline_kind == DeadlineKind.ONGOING and p.values["deadline"]]
     Checkpoint.objects.bulk_create(checkpoints, ignore_conflicts=True, batch_size=1000)
     if progress:
         progress(total, total)
 
-    _record_import_events(inspection, created, [m for m, _ in to_update], by=by)
+    _record_import_events(inspection, created, to_update, by=by)
     record_event(inspection, "rectification.ledger.imported",
                  f"导入整改台账：新增 {result.created} 项、更新 {result.updated} 项、未变化 {result.unchanged} 项整改措施",
                  by=by, **{k: v for k, v in result.as_json().items() if k != "errors"})
 
 
-def _record_import_events(inspection: Inspection, created: list[Measure], updated: list[Measure], *, by) -> None:
-    """One timeline entry per imported measure, written in bulk (a 5,000-row ledger is a few INSERT batches)."""
+def _imported_state(status: str, now, importer) -> dict:
+    """A measure imported as 已整改到位 was signed off by the importer, now; one imported as 申请销号
+    was submitted now (by the unit, not recorded: the importer may then sign it off)."""
+    if status == MeasureStatus.VERIFIED:
+        return {"verified_at": now, "verified_by": importer}
+    if status == MeasureStatus.PENDING_SIGNOFF:
+        return {"submitted_at": now}
+    return {}
+
+
+def _record_import_events(inspection: Inspection, created: list[Measure], updated: list[tuple], *, by) -> None:
+    """One timeline entry per imported measure: the new ones in bulk (a 5,000-row ledger is a few INSERT
+    batches), each updated one with its old → new values (bulk_update bypasses the field-diff log)."""
     record_events(created, "rectification.measure.imported", "由整改台账导入", by=by, inspection=inspection.pk)
-    record_events(updated, "rectification.measure.reimported", "按整改台账更新", by=by, inspection=inspection.pk)
+    unit_names = dict(Unit.objects.values_list("pk", "name"))
+    staff_names = dict(Staff.objects.values_list("pk", "name"))
+    for measure, plan, changes, units_before in updated:
+        shown = {name: (_show(name, old, unit_names, staff_names), _show(name, new, unit_names, staff_names))
+                 for name, (old, new) in changes.items()}
+        if units_before != plan.units:
+            shown["units"] = (_units_label(units_before, unit_names), _units_label(plan.units, unit_names))
+        parts = [f"{FIELD_LABELS_CN[name]}：{old or '—'} → {new or '—'}" for name, (old, new) in shown.items()
+                 if old != new]
+        record_event(measure, "rectification.measure.reimported",
+                     ("按整改台账更新：" + "；".join(parts))[:300] if parts else "按整改台账更新",
+                     by=by, inspection=inspection.pk, changes={k: list(v) for k, v in shown.items()})
+
+
+def _show(name: str, value, unit_names: dict, staff_names: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if name == "lead_unit_id":
+        return unit_names.get(value, str(value))
+    if name in ("responsible_leader_id", "responsible_person_id"):
+        return staff_names.get(value, str(value))
+    if name == "deadline_kind":
+        return DeadlineKind(value).label
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _units_label(units: frozenset, unit_names: dict) -> str:
+    return "、".join(f"{unit_names.get(u, u)}（{UnitRole(r).label}）" for u, r in sorted(units, key=lambda x: (x[1], x[0])))
+
+
+def _descriptive_changes(current: Measure, plan: Planned, result: ImportResult, column) -> dict:
+    """{field: (old, new)} a re-import applies to an existing measure; status (and, on a verified
+    measure, deadline) differences become preview warnings instead."""
+    row = plan.row.excel_row
+    changes = {name: (getattr(current, name), plan.values[name]) for name in DESCRIPTIVE_FIELDS
+               if getattr(current, name) != plan.values[name]}
+    if current.status == MeasureStatus.VERIFIED:
+        held = [name for name in DEADLINE_FIELDS if name in changes]
+        for name in held:
+            changes.pop(name)
+        if held:
+            result.warnings.append({"row": row, "column": column("deadline"),
+                                    "message": "该措施已整改到位，完成时限不随台账修改"})
+    wanted = plan.values["status"]
+    if wanted != current.status and not (
+            {wanted, current.status} <= {MeasureStatus.IN_PROGRESS, MeasureStatus.ONGOING}):
+        result.warnings.append({
+            "row": row, "column": column("status"),
+            "message": f"台账状态为“{MeasureStatus(wanted).label}”，系统中为“{current.get_status_display()}”："
+                       "导入不改变已有措施的状态，请通过填报进展、申请销号、销号办理",
+        })
+    new_kind = changes.get("deadline_kind", (None, current.deadline_kind))[1]
+    consistent = services.status_for_deadline_kind(current.status, new_kind)
+    if consistent != current.status:
+        changes["status"] = (current.status, consistent)
+    return changes

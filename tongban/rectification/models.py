@@ -10,13 +10,14 @@ supporting); the records hanging off a measure (progress, evidence, checkpoints,
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
 from tongban.core.models import TimeStampedModel, VersionedModel
@@ -39,6 +40,14 @@ from tongban.rectification.choices import (
 )
 
 CHINESE_DIGITS = "零一二三四五六七八九"
+
+# 立行立改 without a written date: due this many working days after the measure was created (the
+# regional policy; override with the setting RECTIFICATION_IMMEDIATE_WORKDAYS).
+IMMEDIATE_DUE_WORKDAYS = 5
+
+
+def immediate_due_workdays() -> int:
+    return int(getattr(settings, "RECTIFICATION_IMMEDIATE_WORKDAYS", IMMEDIATE_DUE_WORKDAYS))
 
 
 def chinese_number(n: int) -> str:
@@ -71,32 +80,66 @@ def add_months(day: date, months: int) -> date:
 # Querysets: the scope of each model, derived from the measures it belongs to.
 
 
-class MeasureQuerySet(ScopedQuerySet):
-    def visible_to(self, user) -> MeasureQuerySet:
-        """Lead unit in scope, or any unit on the measure (coordinating, supporting) in scope."""
+class ScopeOrLinkedQuerySet(ScopedQuerySet):
+    """Visible when the record's own unit is in scope, or when a linked record is (`linked_pks`)."""
+
+    def linked_pks(self, user):
+        raise NotImplementedError
+
+    def visible_to(self, user):
         scope = scope_for(user)
         if scope.is_empty:
             return self.none()
         if scope.everything:
             return self.all()
-        on_measure = MeasureUnit.objects.filter(scope_q(MeasureUnit, scope)).values("measure_id")
-        return self.filter(scope_q(Measure, scope) | Q(pk__in=on_measure))
+        return self.filter(scope_q(self.model, scope) | Q(pk__in=self.linked_pks(user)))
+
+
+class MeasureQuerySet(ScopeOrLinkedQuerySet):
+    def linked_pks(self, user):
+        """Lead unit in scope (own unit), or any unit on the measure (coordinating, supporting) in scope."""
+        return MeasureUnit.objects.filter(scope_q(MeasureUnit, scope_for(user))).values("measure_id")
 
     def with_overdue(self, today: date) -> MeasureQuerySet:
-        """Annotate `due_date` (the deadline; for ongoing measures the earliest unreported checkpoint,
-        their `deadline` being only the first time node as the ledger wrote it) and `is_overdue`
-        (due before `today` and not verified)."""
+        """Annotate `due_date` and `is_overdue` (due before `today` and not verified).
+
+        The nominal due date is the deadline; for ongoing measures the earliest unreported checkpoint
+        (their `deadline` being only the first time node as the ledger wrote it); for 立行立改 measures
+        without a date, `immediate_due_workdays()` working days after the measure was created. The due
+        date is the first workday on or after it (the working-day calendar, `tongban.workdays`), so a
+        deadline inside the National Day holiday falls due on the first workday after the holiday.
+        Where the calendar has no row for a date, the nominal date is used as it is.
+        """
+        from tongban.workdays.expressions import deadline_after
+        from tongban.workdays.models import Day
+        from tongban.workdays.services import ensure_years
+
+        ensure_years(today.year - 1, today.year + 1)  # one query once the years are there
         next_checkpoint = (
             Checkpoint.objects.filter(measure=OuterRef("pk"), reported_at__isnull=True)
             .order_by("due_date")
             .values("due_date")[:1]
         )
+        workdays = immediate_due_workdays()
+        immediate_due = Coalesce(
+            deadline_after("created_on", workdays),
+            ExpressionWrapper(F("created_on") + timedelta(days=workdays), output_field=models.DateField()),
+        )
+        first_workday = (
+            Day.objects.filter(date__gte=OuterRef("nominal_due_date"), is_workday=True)
+            .order_by("date").values("date")[:1]
+        )
         return self.annotate(
-            due_date=Case(
+            created_on=TruncDate("created_at"),
+        ).annotate(
+            nominal_due_date=Case(
                 When(deadline_kind=DeadlineKind.ONGOING, then=Subquery(next_checkpoint)),
+                When(deadline_kind=DeadlineKind.IMMEDIATE, deadline__isnull=True, then=immediate_due),
                 default=F("deadline"),
                 output_field=models.DateField(),
             )
+        ).annotate(
+            due_date=Coalesce(Subquery(first_workday, output_field=models.DateField()), F("nominal_due_date")),
         ).annotate(
             is_overdue=Case(
                 When(Q(due_date__lt=today) & ~Q(status=MeasureStatus.VERIFIED), then=Value(True)),
@@ -122,27 +165,15 @@ class EvidenceQuerySet(FollowsMeasureQuerySet):
     measure_path = "update__measure"
 
 
-class InspectionQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
+class InspectionQuerySet(ScopeOrLinkedQuerySet):
+    def linked_pks(self, user):
         """The inspected unit in scope, or at least one measure of the inspection visible."""
-        scope = scope_for(user)
-        if scope.is_empty:
-            return self.none()
-        if scope.everything:
-            return self.all()
-        measures = Measure.objects.visible_to(user).filter(finding__isnull=False).values("finding__inspection_id")
-        return self.filter(scope_q(Inspection, scope) | Q(pk__in=measures))
+        return Measure.objects.visible_to(user).filter(finding__isnull=False).values("finding__inspection_id")
 
 
-class FindingQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_empty:
-            return self.none()
-        if scope.everything:
-            return self.all()
-        measures = Measure.objects.visible_to(user).values("finding_id")
-        return self.filter(scope_q(Finding, scope) | Q(pk__in=measures))
+class FindingQuerySet(ScopeOrLinkedQuerySet):
+    def linked_pks(self, user):
+        return Measure.objects.visible_to(user).values("finding_id")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -315,6 +346,13 @@ class Measure(VersionedModel):
     returned_count = models.PositiveSmallIntegerField("退回次数", default=0)
     reopened_count = models.PositiveSmallIntegerField("重新整改次数", default=0)
     submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请销号人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # When the measure was last sent back to work (退回, or reopened by 回头看): evidence for the next
+    # 申请销号 must be newer than this.
+    rework_since = models.DateTimeField("最近退回或重新整改时间", null=True, blank=True, editable=False)
     verified_at = models.DateTimeField("销号时间", null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -535,6 +573,13 @@ class Accountability(VersionedModel):
 # Annual work plans (M25) and monthly bulletins (M4).
 
 
+class WorkPlanQuerySet(ScopeOrLinkedQuerySet):
+    def linked_pks(self, user):
+        """The drafting unit in scope, or a unit holding one of its tasks (lead or responsible) in scope."""
+        units = Unit.objects.visible_to(user).values("pk")
+        return PlanTask.objects.filter(Q(lead_unit__in=units) | Q(units__in=units)).values("plan_id")
+
+
 class WorkPlan(VersionedModel):
     """A work plan decomposed into tasks: the annual plan's “24项具体工作”, or an 整改工作方案."""
 
@@ -546,7 +591,7 @@ class WorkPlan(VersionedModel):
     )
     description = models.TextField("说明", blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WorkPlanQuerySet.as_manager()
     scope_unit_field = "unit"
 
     class Meta:

@@ -49,6 +49,17 @@ rules.add_perm("rectification.signoff_measure", is_rectification_manager)  # ver
 rules.add_perm("rectification.manage_revisits", is_rectification_manager)
 rules.add_perm("rectification.record_accountability", is_rectification_manager)
 
+
+@rules.predicate
+def is_county_wide(user) -> bool:
+    """Sees every unit (县级角色, superusers): county-wide figures never mix in what one may not see."""
+    return scope_for(user).everything
+
+
+# 整改进展情况报告 / 整改工作方案 (.docx) hold the whole inspection's figures; the 月通报 the county's.
+rules.add_perm("rectification.download_reports", is_rectification_manager | is_county_wide)
+rules.add_perm("rectification.view_bulletins", is_rectification_manager | is_county_wide)
+
 # Which permission each sign-off transition (services.TRANSITIONS) needs.
 TRANSITION_PERMS = {
     "submit": "rectification.submit_measure",

@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +28,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from tongban.core.services import update_versioned
-from tongban.history.services import record_event
+from tongban.history.services import record_event, record_events
 from tongban.notifications.services import notify
 from tongban.org.choices import Role
 from tongban.org.models import Staff, Unit
@@ -163,8 +166,9 @@ def add_finding(inspection: Inspection, *, description: str, kind: str = Finding
     finding = Finding(inspection=inspection, aspect=aspect, description=description.strip(), kind=kind, number=number)
     finding.full_clean()
     finding.save()
-    record_event(inspection, "rectification.finding.created",
-                 f"新增{finding.get_kind_display()}：{finding.description[:60]}", by=by, finding=finding.pk)
+    # On the finding's own timeline: the inspection's is seen by units that may not see this finding.
+    record_event(finding, "rectification.finding.created",
+                 f"新增{finding.get_kind_display()}：{finding.description[:60]}", by=by, inspection=inspection.pk)
     return finding
 
 
@@ -197,6 +201,15 @@ def _set_units(measure: Measure, coordinating: Iterable[Unit], supporting: Itera
                 rows.append(MeasureUnit(measure=measure, unit=unit, role=role))
     measure.unit_roles.all().delete()
     MeasureUnit.objects.bulk_create(rows)
+
+
+def status_for_deadline_kind(status: str, deadline_kind: str) -> str:
+    """A measure at work is 长期持续整改 exactly when it is 长期坚持; no other status follows the kind."""
+    if status == MeasureStatus.IN_PROGRESS and deadline_kind == DeadlineKind.ONGOING:
+        return MeasureStatus.ONGOING
+    if status == MeasureStatus.ONGOING and deadline_kind != DeadlineKind.ONGOING:
+        return MeasureStatus.IN_PROGRESS
+    return status
 
 
 def _working_status(measure: Measure) -> str:
@@ -234,8 +247,14 @@ def create_measure(*, text: str, lead_unit: Unit, finding: Finding | None = None
 def update_measure(measure: Measure, *, expected_version: int | None, by=None,
                    coordinating_units: Iterable[Unit] | None = None, supporting_units: Iterable[Unit] | None = None,
                    checkpoints: Iterable[date] | None = None, **changes: Any) -> Measure:
-    """Edit what a measure says (text, units, people, deadline); its state changes only by transitions."""
+    """Edit what a measure says (text, units, people, deadline); its state changes only by transitions,
+    except that a measure at work follows its deadline kind (长期坚持 ⇄ 长期持续整改)."""
     with transaction.atomic():
+        if "deadline_kind" in changes:
+            current = Measure.objects.values_list("status", flat=True).get(pk=measure.pk)
+            consistent = status_for_deadline_kind(current, changes["deadline_kind"])
+            if consistent != current:
+                changes["status"] = consistent
         measure = update_versioned(measure, expected_version=expected_version, changes=changes)
         _check_measure(measure, checkpoints or ())
         if coordinating_units is not None or supporting_units is not None or "lead_unit" in changes:
@@ -268,7 +287,38 @@ def start_measure(measure: Measure, *, by=None, expected_version: int | None = N
     return measure
 
 
-@transaction.atomic
+_stored_evidence: ContextVar[list | None] = ContextVar("rectification_stored_evidence", default=None)
+
+
+@contextmanager
+def evidence_files_removed_on_error():
+    """Evidence files are written to storage inside the transaction; if the block fails (and the
+    transaction rolls back) the files written in it are deleted, so no file is left without its row.
+    Nested uses share the outermost block."""
+    if _stored_evidence.get() is not None:
+        yield
+        return
+    token = _stored_evidence.set([])
+    try:
+        yield
+    except BaseException:
+        for name in _stored_evidence.get():
+            Evidence._meta.get_field("file").storage.delete(name)
+        raise
+    finally:
+        _stored_evidence.reset(token)
+
+
+def atomic_with_evidence(func):
+    """`transaction.atomic`, and the evidence files written inside removed again if it fails."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with evidence_files_removed_on_error(), transaction.atomic():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+@atomic_with_evidence
 def add_progress(measure: Measure, *, text: str, files: Sequence[UploadedFile] = (), by=None,
                  checkpoint: Checkpoint | None = None) -> ProgressUpdate:
     """Report progress with optional evidence; the first report also starts a measure not yet started."""
@@ -295,10 +345,15 @@ def add_progress(measure: Measure, *, text: str, files: Sequence[UploadedFile] =
 
 @transaction.atomic
 def submit_for_signoff(measure: Measure, *, by=None, result: str = "", expected_version: int | None = None) -> Measure:
-    """申请销号: only with at least one piece of evidence on the measure."""
-    if not Evidence.objects.filter(update__measure=measure).exists():
+    """申请销号: only with at least one piece of evidence on the measure, and, after a 退回 or a 回头看
+    reopening, with evidence uploaded since (the old evidence was found wanting)."""
+    evidence = Evidence.objects.filter(update__measure=measure)
+    if not evidence.exists():
         raise rect_error(E.EVIDENCE_REQUIRED)
-    changes = {"status": MeasureStatus.PENDING_SIGNOFF, "submitted_at": timezone.now()}
+    rework_since = Measure.objects.filter(pk=measure.pk).values_list("rework_since", flat=True).get()
+    if rework_since and not evidence.filter(created_at__gt=rework_since).exists():
+        raise rect_error(E.EVIDENCE_SINCE_RETURN)
+    changes = {"status": MeasureStatus.PENDING_SIGNOFF, "submitted_at": timezone.now(), "submitted_by": _user(by)}
     if result.strip():
         changes["result"] = result.strip()
     measure = _transition(measure, allowed=[MeasureStatus.IN_PROGRESS, MeasureStatus.ONGOING], action="申请销号",
@@ -311,7 +366,11 @@ def submit_for_signoff(measure: Measure, *, by=None, result: str = "", expected_
 
 @transaction.atomic
 def verify_measure(measure: Measure, *, by=None, comment: str = "", expected_version: int | None = None) -> Measure:
-    """销号: the rectification office accepts the measure as done (已整改到位)."""
+    """销号: the rectification office accepts the measure as done (已整改到位), never the person who
+    asked for it (four eyes)."""
+    submitter = Measure.objects.filter(pk=measure.pk).values_list("submitted_by", flat=True).get()
+    if submitter is not None and _user(by) is not None and by.pk == submitter:
+        raise rect_error(E.SELF_VERIFY)
     measure = _transition(measure, allowed=[MeasureStatus.PENDING_SIGNOFF], action="销号",
                           expected_version=expected_version,
                           changes={"status": MeasureStatus.VERIFIED, "verified_at": timezone.now(),
@@ -332,13 +391,14 @@ def return_measure(measure: Measure, *, reason: str, by=None, expected_version: 
     measure = _transition(measure, allowed=[MeasureStatus.PENDING_SIGNOFF], action="退回",
                           expected_version=expected_version,
                           changes={"status": _working_status(current), "last_return_reason": reason,
-                                   "returned_count": current.returned_count + 1, "submitted_at": None})
+                                   "returned_count": current.returned_count + 1, "submitted_at": None,
+                                   "submitted_by": None, "rework_since": timezone.now()})
     record_event(measure, "rectification.measure.returned", f"退回：{reason}", by=by, reason=reason)
     _tell_measure_people(measure, "returned", f"销号申请被退回：{measure.text[:40]}", reason)
     return measure
 
 
-@transaction.atomic
+@atomic_with_evidence
 def report_checkpoint(measure: Measure, checkpoint: Checkpoint, *, text: str, files: Sequence[UploadedFile] = (),
                       by=None) -> ProgressUpdate:
     """An ongoing measure reports at a time node and stays 长期持续整改."""
@@ -369,7 +429,8 @@ def reopen_measure(measure: Measure, *, new_deadline: date, reason: str, by=None
     measure = _transition(measure, allowed=[MeasureStatus.VERIFIED], action="重新整改", expected_version=None,
                           changes={"status": MeasureStatus.IN_PROGRESS, "deadline_kind": DeadlineKind.DATE,
                                    "deadline": new_deadline, "verified_at": None, "verified_by": None,
-                                   "submitted_at": None, "reopened_count": current.reopened_count + 1})
+                                   "submitted_at": None, "submitted_by": None, "rework_since": timezone.now(),
+                                   "reopened_count": current.reopened_count + 1})
     record_event(measure, "rectification.measure.reopened",
                  f"重新整改：{reason}；新的完成时限 {cn_date(new_deadline)}", by=by, reason=reason,
                  new_deadline=new_deadline, old_deadline=current.deadline)
@@ -553,6 +614,9 @@ def store_evidence(update: ProgressUpdate, upload: UploadedFile, *, by=None) -> 
     evidence = Evidence(update=update, original_name=upload.name[:200], extension=ext, size=upload.size,
                         sha256=digest.hexdigest(), uploaded_by=_user(by))
     evidence.file.save(upload.name, upload, save=False)
+    stored = _stored_evidence.get()
+    if stored is not None:
+        stored.append(evidence.file.name)
     evidence.save()
     return evidence
 
@@ -565,73 +629,117 @@ def _user(by):
 # 日监测、周提醒、月通报 (called by the jobs in jobs.py; each idempotent for its day, week or month)
 
 
-def record_overdue(today: date, *, progress=None) -> dict:
-    """Record one `overdue` event per measure per due date and tell its people, once.
+OVERDUE_LIST_LIMIT = 30  # measures named in one grouped overdue message; the rest are counted
 
-    A measure is claimed with a conditional UPDATE of `overdue_recorded_for`, so a second run for the
-    same day (or two workers at once) records and notifies nothing twice; a measure given a new
-    deadline that passes again is recorded again.
+
+def record_overdue(today: date, *, progress=None) -> dict:
+    """日监测: record one `overdue` event per measure per due date, and send each person concerned ONE
+    message for the day listing their newly overdue measures.
+
+    Set-based: the newly overdue measures are read (and locked) in one query and claimed with one bulk
+    UPDATE of `overdue_recorded_for`, the events are written in bulk (one batch per due date), and the
+    messages carry a dedupe key per recipient and date. A second run for the same day (or a second
+    worker) claims, records and notifies nothing twice; a measure given a new deadline that passes
+    again is recorded again.
     """
-    candidates = list(
-        Measure.objects.overdue(today)
-        .exclude(overdue_recorded_for=F("due_date"))
-        .select_related("lead_unit")
-        .order_by("due_date", "pk")
-    )
-    recorded = 0
-    for done, measure in enumerate(candidates, start=1):
-        with transaction.atomic():
-            claimed = (
-                Measure.objects.filter(pk=measure.pk)
-                .exclude(overdue_recorded_for=measure.due_date)
-                .update(overdue_recorded_for=measure.due_date)
-            )
-            if claimed:
-                recorded += 1
-                days = (today - measure.due_date).days
-                record_event(measure, "rectification.measure.overdue",
-                             f"已逾期：应于 {cn_date(measure.due_date)} 完成，尚未销号（逾期 {days} 天）",
-                             due_date=measure.due_date)
-                notify_on_commit(measure_users(measure), title=f"整改逾期：{measure.text[:40]}",
-                                 body=f"牵头单位：{measure.lead_unit}；应于 {cn_date(measure.due_date)} 完成。",
-                                 link=measure.get_absolute_url(), code="rectification.measure.overdue",
-                                 dedupe_key=f"rectification.overdue:{measure.pk}:{measure.due_date.isoformat()}")
-        if progress:
-            progress(done, len(candidates))
+    with transaction.atomic():
+        claimed = list(
+            Measure.objects.overdue(today)
+            .exclude(overdue_recorded_for=F("due_date"))
+            .select_for_update(of=("self",))
+            .select_related("lead_unit")
+            .order_by("due_date", "pk")
+        )
+        for measure in claimed:
+            measure.overdue_recorded_for = measure.due_date
+        Measure.objects.bulk_update(claimed, ["overdue_recorded_for"], batch_size=500)
+        by_due: dict[date, list[Measure]] = {}
+        for measure in claimed:
+            by_due.setdefault(measure.due_date, []).append(measure)
+        for due, measures in by_due.items():
+            record_events(measures, "rectification.measure.overdue",
+                          f"已逾期：应于 {cn_date(due)} 完成，尚未销号（截至 {cn_date(today)} 逾期 {(today - due).days} 天）",
+                          due_date=due)
+        _notify_overdue(claimed, today)
+    if progress:
+        progress(len(claimed), len(claimed))
     overdue_now = Measure.objects.overdue(today).count()
-    return {"overdue": overdue_now, "recorded": recorded}
+    return {"overdue": overdue_now, "recorded": len(claimed)}
+
+
+def _notify_overdue(measures: list[Measure], today: date) -> None:
+    """One message per recipient (the lead unit's people, the responsible leader and person) listing
+    their measures; recipients with the same list share one `notify` call."""
+    if not measures:
+        return
+    unit_ids = {m.lead_unit_id for m in measures}
+    staff_ids = {pk for m in measures for pk in (m.responsible_leader_id, m.responsible_person_id) if pk}
+    by_unit: dict[int, set[int]] = {}
+    by_staff: dict[int, set[int]] = {}
+    for user_id, unit_id, staff_id in get_user_model().objects.filter(
+        Q(staff__unit_id__in=unit_ids) | Q(staff__pk__in=staff_ids), is_active=True, staff__is_active=True,
+    ).values_list("pk", "staff__unit_id", "staff__pk"):
+        by_unit.setdefault(unit_id, set()).add(user_id)
+        by_staff.setdefault(staff_id, set()).add(user_id)
+    per_user: dict[int, list[Measure]] = {}
+    for measure in measures:
+        users = set(by_unit.get(measure.lead_unit_id, ()))
+        for staff_id in (measure.responsible_leader_id, measure.responsible_person_id):
+            users |= by_staff.get(staff_id, set())
+        for user_id in users:
+            per_user.setdefault(user_id, []).append(measure)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for user_id, items in per_user.items():
+        groups.setdefault(tuple(m.pk for m in items), []).append(user_id)
+    lookup = {m.pk: m for m in measures}
+    for pks, users in groups.items():
+        items = [lookup[pk] for pk in pks]
+        lines = [f"{n}. {m.text[:40]}（牵头单位：{m.lead_unit}；应于 {cn_date(m.due_date)} 完成）"
+                 for n, m in enumerate(items[:OVERDUE_LIST_LIMIT], start=1)]
+        if len(items) > OVERDUE_LIST_LIMIT:
+            lines.append(f"……另有 {len(items) - OVERDUE_LIST_LIMIT} 项")
+        notify_on_commit(users, title=f"整改逾期提醒：{len(items)} 项整改措施已逾期",
+                         body=f"截至 {cn_date(today)}，以下整改措施已超过完成时限，尚未销号：\n" + "\n".join(lines),
+                         link="/rectification/overdue/", code="rectification.measure.overdue",
+                         dedupe_key=f"rectification.overdue:{today.isoformat()}")
 
 
 def send_weekly_reminders(week_start: date) -> dict:
-    """周提醒: each lead unit with open measures gets one inbox message and email for the week."""
+    """周提醒: each unit responsible for open measures — leading, coordinating or supporting — gets one
+    inbox message and email for the week, counting the measures it is on and how many it leads."""
+    open_measures = Measure.objects.with_overdue(week_start).exclude(status=MeasureStatus.VERIFIED)
+    overdue = open_measures.filter(is_overdue=True).values("pk")
     rows = (
-        Measure.objects.with_overdue(week_start)
-        .exclude(status=MeasureStatus.VERIFIED)
-        .values("lead_unit_id", "lead_unit__name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)),
-                  pending=Count("pk", filter=Q(status=MeasureStatus.PENDING_SIGNOFF)))
-        .order_by("lead_unit__name")
+        MeasureUnit.objects.filter(measure__in=open_measures.values("pk"))
+        .values("unit_id", "unit__name")
+        .annotate(open=Count("measure_id", distinct=True),
+                  led=Count("measure_id", filter=Q(role=UnitRole.LEAD), distinct=True),
+                  overdue=Count("measure_id", filter=Q(measure_id__in=overdue), distinct=True),
+                  pending=Count("measure_id", filter=Q(measure__status=MeasureStatus.PENDING_SIGNOFF), distinct=True))
+        .order_by("unit__name")
     )
+    rows = list(rows)
     people: dict[int, list[int]] = {}
     for user_id, unit_id in get_user_model().objects.filter(
-        is_active=True, staff__is_active=True, staff__unit_id__in=[row["lead_unit_id"] for row in rows]
+        is_active=True, staff__is_active=True, staff__unit_id__in=[row["unit_id"] for row in rows]
     ).values_list("pk", "staff__unit_id"):
         people.setdefault(unit_id, []).append(user_id)
     units = messages = 0
     for row in rows:
-        recipients = people.get(row["lead_unit_id"], [])
+        recipients = people.get(row["unit_id"], [])
         if not recipients:
             continue
         units += 1
-        overdue = f"，其中逾期 {row['overdue']} 项" if row["overdue"] else ""
+        overdue_text = f"，其中逾期 {row['overdue']} 项" if row["overdue"] else ""
         messages += notify(
             recipients,
-            title=f"整改周提醒：{row['lead_unit__name']}有 {row['open']} 项整改措施尚未销号{overdue}",
-            body=(f"截至 {cn_date(week_start)}，贵单位牵头的整改措施中尚未销号 {row['open']} 项{overdue}，"
+            title=f"整改周提醒：{row['unit__name']}负责的 {row['open']} 项整改措施尚未销号{overdue_text}",
+            body=(f"截至 {cn_date(week_start)}，贵单位负责的整改措施中尚未销号 {row['open']} 项"
+                  f"（牵头 {row['led']} 项，协调或配合 {row['open'] - row['led']} 项）{overdue_text}，"
                   f"已申请销号待审核 {row['pending']} 项。请按时限推进，及时填报进展、上传佐证材料。"),
-            link=f"/rectification/lists/tasks/?lead_unit={row['lead_unit_id']}",
+            link=f"/rectification/lists/tasks/?unit={row['unit_id']}",
             code="rectification.weekly_reminder",
-            dedupe_key=f"rectification.weekly:{week_start.isoformat()}:{row['lead_unit_id']}",
+            dedupe_key=f"rectification.weekly:{week_start.isoformat()}:{row['unit_id']}",
         )
     return {"units": units, "messages": messages}
 
@@ -641,32 +749,47 @@ def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple
 
     A bulletin once published is not rewritten by a re-run; returns (bulletin, created).
     """
-    from tongban.rectification.selectors import measure_buckets
+    from tongban.rectification.selectors import Buckets
 
     month = month.replace(day=1)
     existing = Bulletin.objects.filter(month=month).first()
     if existing:
         return existing, False
+    today = today or timezone.localdate()
     next_month = add_months(month, 1)
     month_end = next_month - timedelta(days=1)
-    measures = Measure.objects.all()
-    buckets = measure_buckets(measures, month_end + timedelta(days=1))
-    verified_in_month = measures.filter(verified_at__date__gte=month, verified_at__date__lt=next_month).count()
-    created_in_month = measures.filter(created_at__date__gte=month, created_at__date__lt=next_month).count()
+    cutoff = timezone.make_aware(datetime.combine(next_month, time.min))  # 00:00 of the next month, local
+    # As of the month's end: measures that existed then; verified if signed off before the cutoff.
+    measures = Measure.objects.filter(created_at__lt=cutoff)
+    verified_then = Q(verified_at__lt=cutoff)
+    figures = measures.aggregate(
+        total=Count("pk"), verified=Count("pk", filter=verified_then),
+        ongoing=Count("pk", filter=~verified_then & Q(status=MeasureStatus.ONGOING)),
+    )
+    overdue_then = (measures.with_overdue(next_month).filter(due_date__lt=next_month)
+                    .exclude(verified_then))
+    verified_in_month = measures.filter(verified_at__gte=timezone.make_aware(datetime.combine(month, time.min)),
+                                        verified_at__lt=cutoff).count()
+    created_in_month = measures.filter(created_at__date__gte=month).count()
     accountability = Accountability.objects.filter(decided_on__gte=month, decided_on__lt=next_month).count()
     worst = list(
-        measures.overdue(month_end + timedelta(days=1)).values("lead_unit__name").annotate(n=Count("pk"))
-        .order_by("-n", "lead_unit__name")[:5]
+        overdue_then.values("lead_unit__name").annotate(n=Count("pk")).order_by("-n", "lead_unit__name")[:5]
     )
+    buckets = Buckets(total=figures["total"], verified=figures["verified"], ongoing=figures["ongoing"],
+                      open=figures["total"] - figures["verified"] - figures["ongoing"], overdue=overdue_then.count())
+    late = today >= add_months(month, 2)  # published after the month following the reported one
     summary = {
         "month": month.isoformat(), "as_of": month_end.isoformat(), "total": buckets.total,
         "verified": buckets.verified, "ongoing": buckets.ongoing, "open": buckets.open,
         "overdue": buckets.overdue, "verified_in_month": verified_in_month, "created_in_month": created_in_month,
         "accountability_in_month": accountability,
         "overdue_units": [{"unit": row["lead_unit__name"], "overdue": row["n"]} for row in worst],
+        "late": late, "published_on": today.isoformat(),
     }
     label = f"{month.year}年{month.month}月"
     text = (
+        f"（补发，{cn_date(today)}）" if late else ""
+    ) + (
         f"截至{cn_date(month_end)}，全县共有整改措施{buckets.total}项，其中已整改到位{buckets.verified}项，"
         f"长期持续整改{buckets.ongoing}项，未完成{buckets.open}项（逾期{buckets.overdue}项）。"
         f"{label}新增整改措施{created_in_month}项，销号{verified_in_month}项，问责{accountability}起。"

@@ -152,10 +152,11 @@ def inspection_edit(request, pk: int | None = None):
     return render(request, "rectification/inspection_form.html", {"form": form, "inspection": inspection})
 
 
-def _aspect_tree(inspection: Inspection, measures) -> list[dict]:
-    """Aspects → findings → measures (only the measures the user may see)."""
+def _aspect_tree(inspection: Inspection, user, measures) -> list[dict]:
+    """Aspects → findings → measures, built from the findings the user may see (an aspect without a
+    visible finding is not shown) and, under each, only the measures the user may see."""
     findings = (
-        inspection.findings.select_related("aspect")
+        Finding.objects.visible_to(user).filter(inspection=inspection).select_related("aspect")
         .prefetch_related(Prefetch("measures", queryset=measures.select_related("lead_unit", "responsible_leader",
                                                                                  "responsible_person"),
                                    to_attr="visible_measures"))
@@ -178,7 +179,7 @@ def inspection_detail(request, pk: int):
         "inspection": inspection,
         "group": group,
         "members": group.members.select_related("staff") if group else [],
-        "tree": _aspect_tree(inspection, measures),
+        "tree": _aspect_tree(inspection, request.user, measures),
         "finding_counts": selectors.finding_counts(Finding.objects.visible_to(request.user).filter(inspection=inspection)),
         "buckets": selectors.measure_buckets(measures, today),
         "plans": inspection.work_plans.visible_to(request.user),
@@ -273,7 +274,8 @@ def measure_detail(request, pk: int):
         "start_allowed": can["submit"] and status == MeasureStatus.NOT_STARTED,
         "submit_form": SubmitForm(initial={"expected_version": measure.version}) if can["submit"] and working else None,
         "verify_form": (VerifyForm(initial={"expected_version": measure.version})
-                        if can["signoff"] and status == MeasureStatus.PENDING_SIGNOFF else None),
+                        if can["signoff"] and status == MeasureStatus.PENDING_SIGNOFF
+                        and measure.submitted_by_id != user.pk else None),
         "return_form": (ReturnForm(initial={"expected_version": measure.version})
                         if can["signoff"] and status == MeasureStatus.PENDING_SIGNOFF else None),
         "revisit_form": RevisitScheduleForm() if can["revisit"] and status == MeasureStatus.VERIFIED else None,
@@ -450,7 +452,8 @@ def overdue_list(request):
 @login_required
 def accountability_list(request):
     queryset = Accountability.objects.visible_to(request.user).select_related("target_staff", "target_unit")
-    filterset = AccountabilityFilterSet(request.GET or None, queryset=queryset.prefetch_related("measures"))
+    linked = Prefetch("measures", queryset=Measure.objects.visible_to(request.user), to_attr="visible_measures")
+    filterset = AccountabilityFilterSet(request.GET or None, queryset=queryset.prefetch_related(linked))
     page, params = _paged(request, filterset.qs)
     return render(request, "rectification/accountability_list.html",
                   {"filter": filterset, "page": page, "params": params})
@@ -475,9 +478,12 @@ def plan_detail(request, pk: int):
         task = plan.tasks.filter(pk=request.POST.get("task")).first()
         if task is None:
             raise Http404("未找到该任务。")
+        raw_version = (request.POST.get("expected_version") or "").strip()
         try:
+            if raw_version and not raw_version.isdigit():
+                raise ValidationError("版本号无效，请刷新页面后重试。", code="bad_version")
             services.set_plan_task_status(task, status=request.POST.get("status", ""),
-                                          expected_version=int(request.POST.get("expected_version") or 0) or None,
+                                          expected_version=int(raw_version) if raw_version else None,
                                           by=request.user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -493,7 +499,7 @@ def plan_detail(request, pk: int):
 
 @login_required
 def bulletin_list(request):
-    bulletins = Bulletin.objects.visible_to(request.user)
+    bulletins = Bulletin.objects.visible_to(request.user)  # county-wide only: empty for everyone else
     return render(request, "rectification/bulletin_list.html", {"bulletins": bulletins})
 
 
@@ -521,8 +527,7 @@ def report_download(request, pk: int, kind: str):
     builders = {"progress": reports.progress_report_docx, "plan": reports.plan_report_docx}
     if kind not in builders:
         raise Http404("没有这种报告。")
-    if not scope_for(request.user).everything:
-        raise PermissionDenied
+    _require(request, "rectification.download_reports")
     title, content = builders[kind](inspection)
     return download(content, f"{title}.docx", DOCX)
 

@@ -84,6 +84,10 @@ class MeasureSerializer(serializers.ModelSerializer):
         return data
 
     def get_evidence_count(self, measure) -> int:
+        """Annotated by the viewset's queryset (`evidence_count`), so a list costs no query per row."""
+        annotated = getattr(measure, "evidence_count", None)
+        if annotated is not None:
+            return annotated
         return Evidence.objects.filter(update__measure=measure).count()
 
 

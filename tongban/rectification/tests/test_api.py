@@ -1,6 +1,8 @@
 """The API with the personas' real tokens: the same scopes, rules and services as the pages."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tongban.rectification import services
@@ -53,6 +55,10 @@ def test_the_loop_through_the_api(ledger, personas, api_for):
     assert response.status_code == 400 and response.json()["code"] == "measure_reason_required"
     response = office.post(f"/api/v1/measures/{measure.pk}/return/", {"reason": "材料不全"}, format="json")
     assert response.json()["status"] == "in_progress" and response.json()["returned_count"] == 1
+    response = unit.post(f"/api/v1/measures/{measure.pk}/submit/", {}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "measure_evidence_since_return"
+    unit.post(f"/api/v1/measures/{measure.pk}/progress/", {"text": "补充材料", "files": [upload("补充.pdf")]},
+              format="multipart")
     unit.post(f"/api/v1/measures/{measure.pk}/submit/", {}, format="json")
     response = office.post(f"/api/v1/measures/{measure.pk}/verify/", {"comment": "同意"}, format="json")
     assert response.json()["status"] == "verified"
@@ -132,3 +138,26 @@ def test_accountability_by_api(ledger, personas, api_for, county):
     assert Accountability.objects.get().measures.get() == ledger.township_measure
     assert api_for(personas.township_admin).get("/api/v1/accountability/").json()["count"] == 1
     assert api_for(personas.other_township_admin).get("/api/v1/accountability/").json()["count"] == 0
+
+
+def test_the_measure_list_costs_the_same_queries_for_3_or_20_measures(ledger, personas, api_for, county):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(personas.rectification_office)
+    services.add_progress(ledger.township_measure, text="x", files=[upload("a.pdf"), upload("b.pdf")])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/measures/?page_size=100")
+        assert response.status_code == 200
+        return len(captured)
+
+    queries()  # the first request fills the working-day calendar's years
+    few = queries()
+    for n in range(17):
+        services.create_measure(finding=ledger.problem, text=f"措施{n}", lead_unit=county.section,
+                                deadline=date(2023, 12, 31))
+    assert queries() == few
+    row = next(r for r in api.get("/api/v1/measures/").json()["results"] if r["id"] == ledger.township_measure.pk)
+    assert row["evidence_count"] == 2

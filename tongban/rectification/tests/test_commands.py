@@ -104,6 +104,7 @@ def test_the_tongban_script_runs_the_ledger_command(tmp_path):
 def test_report_date_is_the_cut_off(ledger, tmp_path):
     services.add_progress(ledger.section_measure, text="x")
     target = tmp_path / "p.docx"
-    run("report", "progress", "--inspection", str(ledger.inspection.pk), "-o", str(target), "--date", "2023-10-01")
+    # 2023-09-30 fell in the National Day holiday: the measure is due on the first workday after it (10-07).
+    run("report", "progress", "--inspection", str(ledger.inspection.pk), "-o", str(target), "--date", "2023-10-09")
     text = "\n".join(p.text for p in Document(str(target)).paragraphs)
     assert "其中1项已超过完成时限" in text

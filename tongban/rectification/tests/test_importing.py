@@ -153,4 +153,56 @@ def test_an_ongoing_deadline_with_a_date_becomes_a_checkpoint(county):
     import_ledger(parse_ledger(messy_ledger(rows)))
     measure = Measure.objects.get(text="建立日监测、周提醒、月通报机制")
     assert list(Checkpoint.objects.filter(measure=measure).values_list("due_date", flat=True)) == [date(2023, 12, 31)]
-    assert measure.pk in set(Measure.objects.overdue(date(2024, 1, 1)).values_list("pk", flat=True))
+    assert measure.pk in set(Measure.objects.overdue(date(2024, 1, 3)).values_list("pk", flat=True))
+
+
+# --- re-imports go through the loop's rules ---------------------------------------------------------
+
+
+def test_an_imported_verified_row_is_signed_off_by_the_importer_at_import_time(county, personas):
+    result = import_ledger(parse_ledger(messy_ledger(good_rows())), by=personas.rectification_office)
+    first = Measure.objects.get(text="制定年度工作方案")
+    assert first.status == "verified" and first.verified_by == personas.rectification_office
+    assert first.verified_at is not None and result.inspection.pk
+
+
+def test_a_reimport_never_moves_a_status_backwards_and_warns_instead(county, personas):
+    import_ledger(parse_ledger(messy_ledger(good_rows())), by=personas.rectification_office)
+    rows = good_rows()
+    rows[0][9] = "整改中"  # the older ledger still says 整改中 for a verified measure
+    rows[0][8] = "2023年12月31日"  # and another deadline
+    preview = import_ledger(parse_ledger(messy_ledger(rows)), dry_run=True)
+    assert preview.ok and [(w["row"], w["column"]) for w in preview.warnings] == [(4, "完成时限"), (4, "整改状态")]
+    assert "已整改到位" in preview.warnings[1]["message"]
+    result = import_ledger(parse_ledger(messy_ledger(rows)))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
+    first = Measure.objects.get(text="制定年度工作方案")
+    assert first.status == "verified" and first.deadline == date(2023, 6, 30)
+
+
+def test_a_reimport_keeps_a_measure_that_moved_on_in_the_loop(county, personas):
+    from tongban.rectification.tests.conftest import upload
+
+    import_ledger(parse_ledger(messy_ledger(good_rows())))
+    measure = Measure.objects.get(text="制定回访制度")
+    services.add_progress(measure, text="已印发", files=[upload("制度.pdf")])
+    services.submit_for_signoff(measure)
+    result = import_ledger(parse_ledger(messy_ledger(good_rows())))
+    assert Measure.objects.get(pk=measure.pk).status == "pending_signoff"
+    assert any(w["row"] == 6 and "申请销号" in w["message"] for w in result.warnings)
+
+
+def test_a_reimported_change_is_on_the_measures_timeline_with_old_and_new_values(county, personas):
+    from tongban.history.services import events_for
+
+    import_ledger(parse_ledger(messy_ledger(good_rows())))
+    rows = good_rows()
+    rows[2][8] = "2023年12月31日"
+    rows[2][4] = "城关镇"
+    import_ledger(parse_ledger(messy_ledger(rows)), by=personas.rectification_office)
+    measure = Measure.objects.get(text="制定回访制度")
+    event = events_for(measure).get(code="rectification.measure.reimported")
+    assert "完成时限：2023-09-30 → 2023-12-31" in event.message
+    assert "牵头单位：王村乡便民服务中心 → 城关镇便民服务中心" in event.message
+    assert event.actor == personas.rectification_office
+    assert measure.lead_unit == county.township_a

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 
 from tongban.history.models import DomainEvent
 from tongban.jobs.services import run_job
@@ -28,23 +29,24 @@ def overdue_events(measure=None):
 
 def test_detect_overdue_records_each_overdue_measure_once_and_tells_its_unit(
         ledger, personas, django_capture_on_commit_callbacks):
-    first = run("rectification.detect_overdue", date(2023, 10, 1), django_capture_on_commit_callbacks)
+    # Deadline 2023-09-30 is in the National Day holiday: due 10-07, overdue from 10-08.
+    first = run("rectification.detect_overdue", date(2023, 10, 8), django_capture_on_commit_callbacks)
     assert first.status == "succeeded" and first.result["recorded"] == 1
     assert overdue_events(ledger.section_measure).count() == 1
     chief_messages = Notification.objects.filter(recipient=personas.section_chief, code="rectification.measure.overdue")
     assert chief_messages.count() == 1
 
-    again = run("rectification.detect_overdue", date(2023, 10, 1), django_capture_on_commit_callbacks, force=True)
+    again = run("rectification.detect_overdue", date(2023, 10, 8), django_capture_on_commit_callbacks, force=True)
     assert again.result["recorded"] == 0
-    next_day = run("rectification.detect_overdue", date(2023, 10, 2), django_capture_on_commit_callbacks)
+    next_day = run("rectification.detect_overdue", date(2023, 10, 9), django_capture_on_commit_callbacks)
     assert next_day.result == {"overdue": 1, "recorded": 0}
     assert overdue_events().count() == 1 and chief_messages.count() == 1
 
 
 def test_a_new_deadline_that_passes_again_is_recorded_again(ledger, django_capture_on_commit_callbacks):
-    run("rectification.detect_overdue", date(2023, 10, 1), django_capture_on_commit_callbacks)
-    services.update_measure(ledger.section_measure, expected_version=None, deadline=date(2023, 10, 15))
-    run("rectification.detect_overdue", date(2023, 10, 16), django_capture_on_commit_callbacks)
+    run("rectification.detect_overdue", date(2023, 10, 8), django_capture_on_commit_callbacks)
+    services.update_measure(ledger.section_measure, expected_version=None, deadline=date(2023, 10, 13))
+    run("rectification.detect_overdue", date(2023, 10, 14), django_capture_on_commit_callbacks)
     assert overdue_events(ledger.section_measure).count() == 2
 
 
@@ -63,7 +65,8 @@ def test_weekly_reminders_reach_each_lead_unit_once_a_week(ledger, personas, dja
     assert first.result["units"] == 4  # 市场准入股, 城关镇, 王村乡, the centre
     reminders = Notification.objects.filter(code="rectification.weekly_reminder")
     township = reminders.get(recipient=personas.township_admin)
-    assert "1 项整改措施尚未销号" in township.title
+    # 城关镇 leads one measure and supports another: both are its to push.
+    assert "2 项整改措施尚未销号" in township.title and "牵头 1 项，协调或配合 1 项" in township.body
     count = reminders.count()
     again = run("rectification.weekly_reminders", monday, django_capture_on_commit_callbacks, force=True)
     assert again.result["messages"] == 0 and reminders.count() == count
@@ -80,10 +83,20 @@ def test_weekly_reminders_go_by_email_too(ledger, county, mailoutbox, django_cap
     assert any("w1@example.com" in mail.to for mail in mailoutbox)
 
 
+def backdate_measures(when: str) -> None:
+    """The ledger fixture is built today; the bulletins report on 2023, when the measures were made."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    Measure.objects.update(created_at=datetime.fromisoformat(when).replace(tzinfo=ZoneInfo("Asia/Shanghai")))
+
+
 def test_the_monthly_bulletin_is_stored_once_and_reconciles(ledger, personas, django_capture_on_commit_callbacks):
-    services.add_progress(ledger.section_measure, text="x", files=[upload("a.pdf")])
-    services.submit_for_signoff(ledger.section_measure)
-    services.verify_measure(ledger.section_measure)
+    backdate_measures("2023-07-01 09:00")
+    with time_machine.travel("2023-11-15 10:00 +0800"):
+        services.add_progress(ledger.section_measure, text="x", files=[upload("a.pdf")])
+        services.submit_for_signoff(ledger.section_measure)
+        services.verify_measure(ledger.section_measure)
     first = run("rectification.monthly_bulletin", date(2023, 12, 1), django_capture_on_commit_callbacks)
     bulletin = Bulletin.objects.get()
     assert bulletin.month == date(2023, 11, 1)
@@ -107,3 +120,40 @@ def test_unrelated_measures_stay_untouched_by_the_daily_job(ledger, django_captu
     versions = dict(Measure.objects.values_list("pk", "version"))
     run("rectification.detect_overdue", date(2023, 11, 1), django_capture_on_commit_callbacks)
     assert dict(Measure.objects.values_list("pk", "version")) == versions
+
+
+def test_detect_overdue_sends_one_grouped_message_per_person_per_day(
+        ledger, personas, county, django_capture_on_commit_callbacks):
+    services.create_measure(finding=ledger.problem, text="第二项逾期措施", lead_unit=county.section,
+                            deadline=date(2023, 10, 31))
+    run("rectification.detect_overdue", date(2023, 11, 1), django_capture_on_commit_callbacks)
+    messages = Notification.objects.filter(recipient=personas.section_chief, code="rectification.measure.overdue")
+    assert messages.count() == 1
+    message = messages.get()
+    assert "2 项整改措施已逾期" in message.title
+    assert "制定年度工作方案" in message.body and "第二项逾期措施" in message.body
+    township = Notification.objects.get(recipient=personas.township_admin, code="rectification.measure.overdue")
+    assert "1 项" in township.title and "规范乡镇便民服务中心运行" in township.body
+    assert overdue_events().count() == 4  # section ×2, both townships; the ongoing measure is not due yet
+
+
+def test_the_bulletin_counts_as_of_the_months_end(ledger, county, personas):
+    backdate_measures("2023-07-01 09:00")
+    with time_machine.travel("2023-12-05 10:00 +0800"):
+        services.create_measure(finding=ledger.problem, text="十二月新增", lead_unit=county.section,
+                                deadline=date(2024, 1, 31))
+        services.add_progress(ledger.section_measure, text="x", files=[upload("a.pdf")])
+        services.submit_for_signoff(ledger.section_measure, by=personas.section_chief)
+        services.verify_measure(ledger.section_measure, by=personas.rectification_office)
+    bulletin, _ = services.publish_monthly_bulletin(date(2023, 11, 1), today=date(2023, 12, 1))
+    figures = bulletin.summary
+    assert figures["total"] == 4  # the December measure did not exist yet
+    assert figures["verified"] == 0 and figures["verified_in_month"] == 0  # signed off in December
+    assert figures["overdue"] == 3  # 市场准入股 (due 10-07) and both townships (due 10-31)
+    assert not figures["late"] and not bulletin.text.startswith("（补发")
+
+
+def test_a_bulletin_published_after_the_following_month_is_labelled_late(ledger):
+    bulletin, _ = services.publish_monthly_bulletin(date(2023, 11, 1), today=date(2024, 1, 3))
+    assert bulletin.summary["late"] is True
+    assert bulletin.text.startswith("（补发，2024年1月3日）")

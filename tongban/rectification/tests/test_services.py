@@ -203,6 +203,7 @@ def test_a_stale_version_is_refused(ledger, personas):
     stale = Measure.objects.get(pk=ledger.section_measure.pk).version
     services.submit_for_signoff(ledger.section_measure)
     services.return_measure(ledger.section_measure, reason="补充材料")
+    with_evidence(ledger.section_measure, personas.section_chief, name="补充材料.pdf")
     services.submit_for_signoff(ledger.section_measure)
     with pytest.raises(ValidationError) as excinfo:
         services.verify_measure(ledger.section_measure, expected_version=stale)
@@ -251,10 +252,11 @@ def overdue_ids(today):
     return set(Measure.objects.overdue(today).values_list("pk", flat=True))
 
 
-def test_a_measure_is_overdue_the_day_after_its_deadline(ledger):
-    measure = ledger.section_measure  # deadline 2023-09-30
+def test_a_measure_is_overdue_the_day_after_its_due_date(ledger):
+    measure = ledger.section_measure  # deadline 2023-09-30, in the National Day holiday: due 10-07 (调休上班)
     assert measure.pk not in overdue_ids(date(2023, 9, 30))
-    assert measure.pk in overdue_ids(date(2023, 10, 1))
+    assert measure.pk not in overdue_ids(date(2023, 10, 7))
+    assert measure.pk in overdue_ids(date(2023, 10, 8))
 
 
 def test_a_verified_measure_is_never_overdue(ledger):
@@ -266,12 +268,13 @@ def test_a_verified_measure_is_never_overdue(ledger):
 
 def test_an_ongoing_measure_is_overdue_when_a_checkpoint_passes_unreported(ledger):
     measure = ledger.ongoing_measure
-    assert measure.pk not in overdue_ids(date(2023, 12, 31))
-    assert measure.pk in overdue_ids(date(2024, 1, 1))
+    # The checkpoint 2023-12-31 is a Sunday before New Year's Day: due on the first workday, 2024-01-02.
+    assert measure.pk not in overdue_ids(date(2024, 1, 2))
+    assert measure.pk in overdue_ids(date(2024, 1, 3))
     services.report_checkpoint(measure, measure.checkpoints.first(), text="已报告")
-    assert measure.pk not in overdue_ids(date(2024, 1, 1))
-    due = Measure.objects.with_overdue(date(2024, 1, 1)).get(pk=measure.pk).due_date
-    assert due == date(2024, 6, 30)
+    assert measure.pk not in overdue_ids(date(2024, 1, 3))
+    due = Measure.objects.with_overdue(date(2024, 1, 3)).get(pk=measure.pk).due_date
+    assert due == date(2024, 7, 1)  # 2024-06-30 is a Sunday
 
 
 def test_overdue_follows_the_clock(ledger):
@@ -427,3 +430,114 @@ def test_buckets_always_reconcile(ledger):
     assert (buckets.total, buckets.verified, buckets.ongoing, buckets.open) == (4, 1, 1, 2)
     assert buckets.overdue == 2  # the two township measures, due 2023-10-31
     assert finding_counts(ledger.inspection.findings.all()) == {"problem": 1, "suggestion": 1, "total": 2}
+
+
+# --- overdue on the working-day calendar ------------------------------------------------------------
+
+
+def test_a_deadline_in_the_national_day_holiday_falls_due_on_the_first_workday_after(ledger, county):
+    measure = services.create_measure(finding=ledger.problem, text="国庆期间到期", lead_unit=county.section,
+                                      deadline=date(2025, 10, 1))
+    row = Measure.objects.with_overdue(date(2025, 10, 9)).get(pk=measure.pk)
+    assert row.due_date == date(2025, 10, 9) and not row.is_overdue
+    assert measure.pk not in overdue_ids(date(2025, 10, 2))
+    assert measure.pk in overdue_ids(date(2025, 10, 10))
+
+
+def test_an_immediate_measure_without_a_date_falls_due_after_the_policy_workdays(ledger, county, settings):
+    from tongban.rectification.models import IMMEDIATE_DUE_WORKDAYS
+
+    assert IMMEDIATE_DUE_WORKDAYS == 5
+    with time_machine.travel("2025-09-26 10:00 +0800", tick=False):
+        measure = services.create_measure(finding=ledger.problem, text="立行立改：清理过期公示", lead_unit=county.section,
+                                          deadline_kind=DeadlineKind.IMMEDIATE)
+    # 5 workdays after Fri 2025-09-26: 09-28 (调休), 09-29, 09-30, 10-09, 10-10.
+    assert Measure.objects.with_overdue(date(2025, 10, 10)).get(pk=measure.pk).due_date == date(2025, 10, 10)
+    assert measure.pk not in overdue_ids(date(2025, 10, 10))
+    assert measure.pk in overdue_ids(date(2025, 10, 11))
+    settings.RECTIFICATION_IMMEDIATE_WORKDAYS = 7
+    assert Measure.objects.with_overdue(date(2025, 10, 10)).get(pk=measure.pk).due_date == date(2025, 10, 13)  # 10-11 调休上班
+
+
+# --- sign-off integrity -----------------------------------------------------------------------------
+
+
+def test_after_a_return_new_evidence_is_needed_to_submit_again(ledger, personas):
+    measure = ledger.section_measure
+    with_evidence(measure, personas.section_chief)
+    services.submit_for_signoff(measure, by=personas.section_chief)
+    services.return_measure(measure, reason="材料不全", by=personas.rectification_office)
+    with pytest.raises(ValidationError) as excinfo:
+        services.submit_for_signoff(measure, by=personas.section_chief)
+    assert error_code(excinfo) == "measure_evidence_since_return"
+    with_evidence(measure, personas.section_chief, name="补充材料.pdf")
+    assert services.submit_for_signoff(measure, by=personas.section_chief).status == MeasureStatus.PENDING_SIGNOFF
+
+
+def test_after_a_revisit_reopening_new_evidence_is_needed(ledger, personas):
+    measure = ledger.section_measure
+    with time_machine.travel("2023-11-01 10:00 +0800"):
+        with_evidence(measure, personas.section_chief)
+        services.submit_for_signoff(measure, by=personas.section_chief)
+        services.verify_measure(measure, by=personas.rectification_office)
+    with time_machine.travel("2023-12-01 10:00 +0800"):
+        revisit = services.schedule_revisit(measure, scheduled_date=date(2023, 12, 1))
+        services.record_revisit(revisit, done_date=date(2023, 12, 1), satisfied=False, notes="群众不满意",
+                                new_deadline=date(2024, 1, 31))
+    with time_machine.travel("2023-12-05 10:00 +0800"):
+        with pytest.raises(ValidationError) as excinfo:
+            services.submit_for_signoff(measure, by=personas.section_chief)
+        assert error_code(excinfo) == "measure_evidence_since_return"
+        with_evidence(measure, personas.section_chief, name="重新整改.pdf")
+        assert services.submit_for_signoff(measure, by=personas.section_chief).status == MeasureStatus.PENDING_SIGNOFF
+
+
+def test_the_submitter_cannot_verify_their_own_submission(ledger, personas):
+    measure = ledger.ongoing_measure  # led by the centre: the office may submit it itself
+    with_evidence(measure, personas.rectification_office)
+    submitted = services.submit_for_signoff(measure, by=personas.rectification_office)
+    assert Measure.objects.get(pk=measure.pk).submitted_by == personas.rectification_office
+    with pytest.raises(ValidationError) as excinfo:
+        services.verify_measure(submitted, by=personas.rectification_office)
+    assert error_code(excinfo) == "measure_self_verify"
+    assert services.verify_measure(submitted, by=personas.director).status == MeasureStatus.VERIFIED
+
+
+def test_the_office_signs_off_what_a_unit_submitted(ledger, personas):
+    measure = ledger.section_measure
+    with_evidence(measure, personas.section_chief)
+    services.submit_for_signoff(measure, by=personas.section_chief)
+    verified = services.verify_measure(measure, by=personas.rectification_office)
+    assert verified.status == MeasureStatus.VERIFIED and verified.verified_by == personas.rectification_office
+
+
+def test_changing_the_deadline_kind_keeps_the_status_consistent(ledger, personas):
+    measure = services.start_measure(ledger.section_measure)
+    assert measure.status == MeasureStatus.IN_PROGRESS
+    measure = services.update_measure(measure, expected_version=None, deadline_kind=DeadlineKind.ONGOING)
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.ONGOING
+    measure = services.update_measure(measure, expected_version=None, deadline_kind=DeadlineKind.DATE,
+                                      deadline=date(2023, 12, 31))
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.IN_PROGRESS
+
+
+# --- evidence files and rollbacks -------------------------------------------------------------------
+
+
+def test_evidence_files_of_a_rolled_back_report_are_removed(ledger, personas, settings):
+    from pathlib import Path
+
+    from django.db import transaction
+
+    def stored_files() -> list[Path]:
+        return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+    with pytest.raises(RuntimeError):
+        with services.evidence_files_removed_on_error(), transaction.atomic():
+            with_evidence(ledger.section_measure, personas.section_chief)
+            assert len(stored_files()) == 1
+            raise RuntimeError("a later step of the same work fails")
+    assert not Evidence.objects.exists()
+    assert stored_files() == []
+    with_evidence(ledger.section_measure, personas.section_chief)
+    assert len(stored_files()) == 1  # a successful report keeps its file

@@ -90,6 +90,7 @@ def test_the_whole_loop_through_the_forms(ledger, personas, client_for):
 
     clerk = client_for(personas.township_admin)
     assert "照片不清晰" in page(clerk, url)
+    clerk.post(f"{url}progress/", {"text": "补拍清晰照片", "files": [upload("清晰照片.pdf")]})
     clerk.post(f"{url}submit/", {})
     office = client_for(personas.rectification_office)
     office.post(f"{url}verify/", {"comment": "同意销号"})
@@ -273,3 +274,74 @@ def test_a_ledger_upload_must_be_a_real_xlsx(county, personas, client_for):
 
 def test_the_import_page_is_for_the_office(personas, client_for):
     assert client_for(personas.township_admin).get("/rectification/import/").status_code == 403
+
+
+# --- scope of findings and their history -----------------------------------------------------------
+
+
+def test_a_township_sees_only_its_findings_on_the_inspection_page_and_its_timeline(ledger, personas, client_for):
+    from tongban.history.templatetags.history import timeline_url
+
+    client = client_for(personas.township_admin)
+    html = page(client, ledger.inspection.get_absolute_url())
+    assert "牵头作用发挥不充分" in html
+    assert "建议完善回访制度" not in html and "意见建议</div>" not in html  # the other finding and its aspect
+    timeline = page(client, timeline_url(ledger.inspection))
+    assert "建议完善回访制度" not in timeline and "牵头作用发挥不充分</" not in timeline
+    office_html = page(client_for(personas.rectification_office), ledger.inspection.get_absolute_url())
+    assert "建议完善回访制度" in office_html
+
+
+def test_a_finding_is_recorded_on_its_own_timeline(ledger, personas, client_for):
+    from tongban.history.templatetags.history import timeline_url
+
+    assert "新增意见建议：建议完善回访制度" in page(client_for(personas.rectification_office), timeline_url(ledger.suggestion))
+    page(client_for(personas.township_admin), timeline_url(ledger.suggestion), 404)
+
+
+def test_the_accountability_list_names_only_measures_the_user_may_see(ledger, personas, client_for, county):
+    services.record_accountability(action_kind="talk", reason_kind="overdue", decided_on=date(2023, 11, 1),
+                                   decided_by="中心党组", target_unit=county.township_a,
+                                   measures=[ledger.township_measure, ledger.other_township_measure],
+                                   by=personas.rectification_office)
+    html = page(client_for(personas.township_admin), "/rectification/accountability/")
+    assert "规范乡镇便民服务中心运行" in html and "开展政企回访" not in html
+
+
+# --- report downloads and bulletins by permission -------------------------------------------------------
+
+
+def test_report_buttons_show_only_to_those_who_may_download(ledger, personas, client_for):
+    url = ledger.inspection.get_absolute_url()
+    assert 'id="report-progress"' in page(client_for(personas.inspector), url)
+    township = page(client_for(personas.township_admin), url)
+    assert 'id="report-progress"' not in township and 'id="report-plan"' not in township
+    assert client_for(personas.inspector).get(f"/rectification/inspections/{ledger.inspection.pk}/reports/plan.docx").status_code == 200
+
+
+def test_the_bulletin_tab_shows_only_to_county_wide_roles(ledger, personas, client_for):
+    assert "月通报</a>" in page(client_for(personas.director), "/rectification/")
+    assert "月通报</a>" not in page(client_for(personas.township_admin), "/rectification/")
+
+
+def test_a_non_numeric_version_on_a_plan_task_is_a_message_not_an_error(ledger, personas, client_for, county):
+    plan = services.create_work_plan(title="年度方案", year=2023, unit=county.center)
+    task = services.add_plan_task(plan, title="建立台账", lead_unit=county.section)
+    response = client_for(personas.rectification_office).post(
+        plan.get_absolute_url(), {"task": task.pk, "status": "done", "expected_version": "abc"})
+    assert response.status_code == 302
+    assert type(task).objects.get(pk=task.pk).status == "not_started"
+
+
+def test_a_work_plan_is_visible_to_a_unit_holding_one_of_its_tasks(ledger, personas, client_for, county):
+    from tongban.rectification.models import WorkPlan
+
+    plan = services.create_work_plan(title="中心年度整改方案", year=2023, unit=county.center)
+    services.add_plan_task(plan, title="清理中介服务事项", lead_unit=county.center, units=[county.section])
+    hidden = services.create_work_plan(title="另一方案", year=2023, unit=county.center)
+    assert set(WorkPlan.objects.visible_to(personas.section_chief)) == {plan}
+    client = client_for(personas.section_chief)
+    assert "中心年度整改方案" in page(client, "/rectification/plans/")
+    page(client, plan.get_absolute_url())
+    page(client, hidden.get_absolute_url(), 404)
+    page(client_for(personas.other_township_admin), plan.get_absolute_url(), 404)

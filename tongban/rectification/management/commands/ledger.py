@@ -58,9 +58,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
         else:
             for error in result.errors:
-                where = "".join([f"第 {error['row']} 行" if error.get("row") else "",
-                                 f"〔{error['column']}〕" if error.get("column") else ""])
-                self.stderr.write(f"{where}：{error['message']}" if where else error["message"])
+                self.stderr.write(self.located(error))
+            for warning in result.warnings:
+                self.stderr.write(f"提示：{self.located(warning)}")
             self.stdout.write(result.summary())
             if result.inspection and result.inspection.pk and not result.errors:
                 self.stdout.write(f"巡察：{result.inspection.title}（ID {result.inspection.pk}）")
@@ -83,6 +83,12 @@ class Command(BaseCommand):
         inspection = self._inspection(inspection_id)
         path.write_bytes(export_ledger(inspection))
         self.stdout.write(f"已导出 {path}：{ledger_measures(inspection).count()} 项整改措施")
+
+    @staticmethod
+    def located(entry: dict) -> str:
+        where = "".join([f"第 {entry['row']} 行" if entry.get("row") else "",
+                         f"〔{entry['column']}〕" if entry.get("column") else ""])
+        return f"{where}：{entry['message']}" if where else entry["message"]
 
     def benchmark(self, rows: int, as_json: bool) -> None:
         from tongban.rectification.benchmark import run_benchmark
