@@ -16,8 +16,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 
 from tongban.core.models import TimeStampedModel, VersionedModel
@@ -123,7 +123,8 @@ class MeasureQuerySet(ScopeOrLinkedQuerySet):
         workdays = immediate_due_workdays()
         immediate_due = Coalesce(
             deadline_after("created_on", workdays),
-            ExpressionWrapper(F("created_on") + timedelta(days=workdays), output_field=models.DateField()),
+            # date + interval is a timestamp on PostgreSQL: cast back to a date.
+            Cast(F("created_on") + timedelta(days=workdays), output_field=models.DateField()),
         )
         first_workday = (
             Day.objects.filter(date__gte=OuterRef("nominal_due_date"), is_workday=True)
