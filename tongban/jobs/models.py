@@ -6,12 +6,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 
+from tongban.core.models import ProgressModel
 from tongban.jobs.choices import RUN_STATUS_COLORS, RunStatus, Trigger
 from tongban.jobs.registry import get_job
 from tongban.org.scopes import ScopedQuerySet
 
 
-class JobRun(models.Model):
+class JobRun(ProgressModel):
     """A run belongs to no unit: county-wide scopes (and superusers) see every run, others none.
 
     `period_key` is the day for daily jobs and the first workday of the week / month for weekly /
@@ -24,8 +25,6 @@ class JobRun(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     attempts = models.PositiveIntegerField("运行次数", default=1)
-    progress_done = models.PositiveIntegerField("已完成", default=0)
-    progress_total = models.PositiveIntegerField("总数", default=0)
     result = models.JSONField("结果", default=dict, blank=True, encoder=DjangoJSONEncoder)
     error = models.TextField("错误信息", blank=True)
     trigger = models.CharField("触发方式", max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
@@ -66,23 +65,8 @@ class JobRun(models.Model):
         return self.status == RunStatus.RUNNING
 
     @property
-    def percent(self) -> int:
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
-
-    @property
     def duration(self):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
 
-    def set_progress(self, done: int, total: int | None = None) -> None:
-        """Report progress from inside a running job: one UPDATE, committed at once (jobs do not run
-        inside one big transaction), so the jobs page's progress bar moves while the job works."""
-        changes = {"progress_done": max(0, done)}
-        if total is not None:
-            changes["progress_total"] = max(0, total)
-        JobRun.objects.filter(pk=self.pk).update(**changes)
-        for field, value in changes.items():
-            setattr(self, field, value)

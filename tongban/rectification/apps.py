@@ -26,3 +26,4 @@ class RectificationConfig(AppConfig):
         audit(m.WorkPlan)
         audit(m.PlanTask, m2m=["units", "leaders"])
         audit(m.Bulletin)
+        audit(m.ImportRun, exclude=["progress_done", "progress_total"])

@@ -96,3 +96,10 @@ PLAN_TASK_STATUS_COLORS = {
     PlanTaskStatus.IN_PROGRESS: "primary",
     PlanTaskStatus.DONE: "success",
 }
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    SUCCEEDED = "succeeded", "已完成"
+    FAILED = "failed", "导入失败"

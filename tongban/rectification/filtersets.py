@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import models
 
 from tongban.org.filtersets import SearchFilterMixin
+from tongban.org.models import Unit
 from tongban.rectification.choices import (
     ActionKind,
     DeadlineKind,
@@ -19,8 +21,25 @@ from tongban.rectification.choices import (
 from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure, MeasureUnit
 
 
+def visible(model, *order_by: str):
+    """A ModelChoiceFilter queryset: only what the requesting user may see (no request, nothing)."""
+
+    def queryset(request):
+        user = getattr(request, "user", None)
+        if user is None:
+            return model.objects.none()
+        return model.objects.visible_to(user).order_by(*order_by)
+
+    return queryset
+
+
+visible_units = visible(Unit, "path")
+visible_inspections = visible(Inspection, "-feedback_date", "-pk")
+
+
 class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter bar's widgets."""
+    """Bootstrap classes on the filter bar's widgets; the filters in force as chips; an invalid choice
+    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API."""
 
     @property
     def form(self):
@@ -29,12 +48,49 @@ class StyledFilterSet(django_filters.FilterSet):
             for field in form.fields.values():
                 if getattr(field, "empty_label", None) == "---------":
                     field.empty_label = "全部"
-                if isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+                if (isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
+                        and field.choices and field.choices[0][0] == ""):
                     field.choices = [("", "全部"), *list(field.choices)[1:]]
                 is_select = field.widget.__class__.__name__.endswith("Select")
                 field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
             form._styled = True
         return form
+
+    @property
+    def strict_qs(self):
+        """`qs`, except that an invalid filter yields no rows instead of being silently dropped."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return self.qs
+
+    def error_list(self) -> list[str]:
+        form = self.form
+        return [f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
+                for name, messages in self.errors.items() for message in messages]
+
+    def active_filters(self) -> list[dict]:
+        """Each filter in force: its label, the value as the user reads it, and the query string
+        without it (the chip's ✕)."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            remaining = self.data.copy()
+            for key in (name, "page", "export"):
+                remaining.pop(key, None)
+            chips.append({"name": name, "label": self.form.fields[name].label, "value": self._shown(name, value),
+                          "remove": remaining.urlencode()})
+        return chips
+
+    def _shown(self, name: str, value) -> str:
+        if isinstance(value, models.Model):
+            return str(value)
+        raw = str(self.data.get(name, value))
+        field = self.form.fields[name]
+        choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None) or ()
+        return dict((str(key), label) for key, label in choices).get(raw, raw)
 
 
 class InspectionFilterSet(SearchFilterMixin, StyledFilterSet):
@@ -51,7 +107,7 @@ class InspectionFilterSet(SearchFilterMixin, StyledFilterSet):
 class FindingFilterSet(SearchFilterMixin, StyledFilterSet):
     search_fields = ("description", "aspect__title")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label="巡察ID")
+    inspection = django_filters.ModelChoiceFilter(queryset=visible_inspections, label="巡察")
     aspect = django_filters.NumberFilter(field_name="aspect_id", label="方面ID")
     kind = django_filters.ChoiceFilter(choices=FindingKind.choices, label="类型")
 
@@ -66,7 +122,8 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
     search_fields = ("text", "finding__description", "lead_unit__name", "responsible_leader__name",
                      "responsible_person__name", "responsible_person_name")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
-    inspection = django_filters.NumberFilter(field_name="finding__inspection_id", label="巡察ID")
+    inspection = django_filters.ModelChoiceFilter(field_name="finding__inspection", queryset=visible_inspections,
+                                                  label="巡察")
     finding = django_filters.NumberFilter(field_name="finding_id", label="反馈问题ID")
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label="状态")
     deadline_kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices, label="时限类型")
@@ -75,8 +132,9 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         field_name="is_overdue", label="逾期",
         widget=forms.Select(choices=[("", "全部"), ("true", "逾期"), ("false", "未逾期")]),
     )
-    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", label="牵头单位ID")
-    unit = django_filters.NumberFilter(method="filter_unit", label="责任单位ID（任一角色）")
+    lead_unit = django_filters.ModelChoiceFilter(queryset=visible_units, label="牵头单位")
+    unit = django_filters.ModelChoiceFilter(field_name="unit_roles__unit", queryset=visible_units, method="filter_unit",
+                                            label="责任单位（任一角色）")
     role = django_filters.ChoiceFilter(choices=UnitRole.choices, method="filter_noop", label="单位角色")
     leader = django_filters.NumberFilter(field_name="responsible_leader_id", label="责任领导ID")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
@@ -87,7 +145,7 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
                   "unit", "role", "leader", "deadline_before"]
 
     def filter_unit(self, queryset, name, value):
-        roles = MeasureUnit.objects.filter(unit_id=value)
+        roles = MeasureUnit.objects.filter(unit=value)
         role = self.data.get("role") if self.data else None
         if role in UnitRole.values:
             roles = roles.filter(role=role)

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 
 from tongban.org.forms import VersionedForm
 from tongban.org.models import Staff, Unit
-from tongban.rectification.choices import ActionKind, DeadlineKind, FindingKind, ReasonKind
-from tongban.rectification.models import Inspection, Measure
+from tongban.rectification.choices import ActionKind, DeadlineKind, FindingKind, GroupRole, ReasonKind
+from tongban.rectification.models import Inspection, Measure, RectificationGroup
 
 
 class StyledForm(forms.Form):
@@ -206,3 +206,84 @@ class LedgerUploadForm(StyledForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
+
+
+class RectificationGroupForm(StyledForm):
+    """整改工作领导小组: 组长 / 副组长 / 成员 from the staff the user may see, and its office."""
+
+    ROLE_FIELDS = {"leaders": GroupRole.LEADER, "deputies": GroupRole.DEPUTY, "members": GroupRole.MEMBER}
+
+    name = forms.CharField(label="名称", max_length=100, initial=RectificationGroup._meta.get_field("name").default)
+    leaders = forms.ModelMultipleChoiceField(label="组长", queryset=Staff.objects.none())
+    deputies = forms.ModelMultipleChoiceField(label="副组长", queryset=Staff.objects.none(), required=False)
+    members = forms.ModelMultipleChoiceField(label="成员", queryset=Staff.objects.none(), required=False)
+    office_unit = forms.ModelChoiceField(label="办公室设在", queryset=Unit.objects.none(), required=False)
+    office_duties = forms.CharField(label="办公室职责", initial=RectificationGroup.DEFAULT_DUTIES,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.ROLE_FIELDS:
+            self.fields[name].queryset = _staff(user)
+            self.fields[name].widget.attrs["size"] = 6
+        self.fields["office_unit"].queryset = _units(user)
+
+    @classmethod
+    def initial_for(cls, group: RectificationGroup | None) -> dict:
+        if group is None:
+            return {}
+        roles = {role: name for name, role in cls.ROLE_FIELDS.items()}
+        initial = {"name": group.name, "office_unit": group.office_unit, "office_duties": group.office_duties}
+        for member in group.members.all():
+            initial.setdefault(roles[member.role], []).append(member.staff_id)
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        seen: dict[int, str] = {}
+        twice = []
+        for name in self.ROLE_FIELDS:
+            for staff in data.get(name) or ():
+                if staff.pk in seen:
+                    twice.append(staff.name)
+                seen[staff.pk] = name
+        if twice:
+            raise ValidationError(f"同一人只能担任一个职务：{'、'.join(twice)}。")
+        return data
+
+    def service_kwargs(self) -> dict:
+        """`services.set_rectification_group` arguments: members as (staff, role, 本职) in order."""
+        data = self.cleaned_data
+        members = [(staff, role, staff.position) for name, role in self.ROLE_FIELDS.items() for staff in data[name]]
+        return {"members": members, "name": data["name"], "office_unit": data["office_unit"],
+                "office_duties": data["office_duties"]}
+
+
+class WorkPlanForm(StyledForm):
+    title = forms.CharField(label="名称", max_length=200)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    unit = forms.ModelChoiceField(label="制定单位", queryset=Unit.objects.none())
+    inspection = forms.ModelChoiceField(label="对应巡察", queryset=Inspection.objects.none(), required=False)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
+
+
+class PlanTaskForm(StyledForm):
+    title = forms.CharField(label="任务", max_length=200)
+    description = forms.CharField(label="具体要求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none())
+    units = forms.ModelMultipleChoiceField(label="责任单位（科室）", queryset=Unit.objects.none(), required=False)
+    leaders = forms.ModelMultipleChoiceField(label="责任领导", queryset=Staff.objects.none(), required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead_unit", "units"):
+            self.fields[name].queryset = _units(user)
+        self.fields["leaders"].queryset = _staff(user)
+        for name in ("units", "leaders"):
+            self.fields[name].widget.attrs["size"] = 5

@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,10 +28,19 @@ from django.utils import timezone
 from tongban.history.services import record_event, record_events
 from tongban.org.models import Staff, Unit
 from tongban.rectification import services
-from tongban.rectification.choices import DeadlineKind, FindingKind, InspectionKind, MeasureStatus, UnitRole
+from tongban.rectification.choices import (
+    DeadlineKind,
+    FindingKind,
+    ImportStatus,
+    InspectionKind,
+    MeasureStatus,
+    UnitRole,
+)
 from tongban.rectification.error_codes import RectificationError
 from tongban.rectification.ledger_parsing import LedgerRow, ParsedLedger
-from tongban.rectification.models import Aspect, Checkpoint, Finding, Inspection, Measure, MeasureUnit
+from tongban.rectification.models import Aspect, Checkpoint, Finding, ImportRun, Inspection, Measure, MeasureUnit
+
+logger = logging.getLogger("tongban.rectification")
 
 MEASURE_FIELDS = ("number", "lead_unit_id", "responsible_leader_id", "responsible_leader_name",
                   "responsible_person_id", "responsible_person_name", "deadline_kind", "deadline", "status",
@@ -441,3 +451,52 @@ def _descriptive_changes(current: Measure, plan: Planned, result: ImportResult, 
     if consistent != current.status:
         changes["status"] = (current.status, consistent)
     return changes
+
+
+# --------------------------------------------------------------------------------------------------
+# The web import's confirm step: a run record, the Huey task, progress the page polls
+
+
+def queue_import(*, path: str, file_name: str, inspection: Inspection | None, column_overrides: dict,
+                 by) -> ImportRun:
+    """Record the confirmed import and put it on the queue (`tasks.import_ledger_task`)."""
+    from tongban.rectification.tasks import import_ledger_task
+
+    run = ImportRun.objects.create(path=path, file_name=file_name, inspection=inspection,
+                                   column_overrides=column_overrides, by=by)
+    import_ledger_task(run.pk)
+    return run
+
+
+def run_import(run_id: int) -> ImportRun | None:
+    """Parse and import the run's file (all or nothing), reporting progress on the run; the file is
+    removed afterwards either way. A run already claimed (or finished) is left alone."""
+    from pathlib import Path
+
+    from tongban.rectification.ledger_parsing import parse_ledger
+
+    if not ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING):
+        return ImportRun.objects.filter(pk=run_id).first()
+    run = ImportRun.objects.select_related("inspection", "by").get(pk=run_id)
+    path = Path(run.path)
+    try:
+        parsed = parse_ledger(str(path), column_overrides=run.column_overrides or None)
+        run.set_progress(0, len(parsed.rows))
+        result = import_ledger(parsed, inspection=run.inspection, by=run.by, progress=run.set_progress)
+    except Exception as exc:
+        logger.exception("ledger import run %s failed", run_id)
+        _finish_run(run, ImportStatus.FAILED, summary=f"导入时出错，数据库未做任何修改：{type(exc).__name__}: {exc}")
+    else:
+        status = ImportStatus.SUCCEEDED if result.ok else ImportStatus.FAILED
+        _finish_run(run, status, summary=result.summary(), result=result.as_json(),
+                    inspection=result.inspection if result.ok else run.inspection)
+    finally:
+        path.unlink(missing_ok=True)
+    return run
+
+
+def _finish_run(run: ImportRun, status: str, **changes) -> None:
+    changes.update(status=status, finished_at=timezone.now())
+    for name, value in changes.items():
+        setattr(run, name, value)
+    run.save(update_fields=[*changes, "updated_at"])

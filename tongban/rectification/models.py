@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 
-from tongban.core.models import TimeStampedModel, VersionedModel
+from tongban.core.models import ProgressModel, TimeStampedModel, VersionedModel
 from tongban.org.models import Staff, Unit
 from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
 from tongban.rectification.choices import (
@@ -28,6 +28,7 @@ from tongban.rectification.choices import (
     DeadlineKind,
     FindingKind,
     GroupRole,
+    ImportStatus,
     InspectionKind,
     InspectionStatus,
     MEASURE_STATUS_COLORS,
@@ -652,3 +653,49 @@ class Bulletin(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('rectification:bulletin_list')}#bulletin-{self.pk}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportRunQuerySet:
+        """An import is its uploader's own (like the pending upload before it)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(by=user)
+
+
+class ImportRun(ProgressModel, TimeStampedModel):
+    """A confirmed web import of a ledger, run by the Huey worker; its page polls the progress."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    path = models.CharField("待导入文件", max_length=500)
+    column_overrides = models.JSONField("列对应", default=dict, blank=True)
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    summary = models.TextField("结果", blank=True)
+    result = models.JSONField("结果明细", default=dict, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+
+    def __str__(self) -> str:
+        return f"导入{self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:import_run", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == ImportStatus.SUCCEEDED else super().percent
+

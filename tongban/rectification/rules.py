@@ -48,6 +48,8 @@ rules.add_perm("rectification.submit_measure", is_rectification_manager | leads_
 rules.add_perm("rectification.signoff_measure", is_rectification_manager)  # verify or return
 rules.add_perm("rectification.manage_revisits", is_rectification_manager)
 rules.add_perm("rectification.record_accountability", is_rectification_manager)
+rules.add_perm("rectification.set_group", is_rectification_manager)  # 整改工作领导小组及其办公室
+rules.add_perm("rectification.manage_plans", is_rectification_manager)  # 工作方案及其任务
 
 
 @rules.predicate

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.org.scopes import get_visible_or_404, scope_for
 from tongban.rectification import selectors, services
-from tongban.rectification.choices import DeadlineKind, MeasureStatus
+from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
 from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
 from tongban.rectification.forms import (
     AccountabilityForm,
@@ -29,12 +29,15 @@ from tongban.rectification.forms import (
     InspectionForm,
     LedgerUploadForm,
     MeasureForm,
+    PlanTaskForm,
     ProgressForm,
+    RectificationGroupForm,
     ReturnForm,
     RevisitRecordForm,
     RevisitScheduleForm,
     SubmitForm,
     VerifyForm,
+    WorkPlanForm,
 )
 from tongban.rectification.lists import LISTS, list_workbook
 from tongban.rectification.models import (
@@ -42,6 +45,7 @@ from tongban.rectification.models import (
     Bulletin,
     Evidence,
     Finding,
+    ImportRun,
     Inspection,
     Measure,
     MeasureUnit,
@@ -126,8 +130,8 @@ def dashboard(request):
 @login_required
 def inspection_list(request):
     filterset = InspectionFilterSet(request.GET or None, queryset=Inspection.objects.visible_to(request.user)
-                                    .select_related("inspected_unit"))
-    page, params = _paged(request, filterset.qs)
+                                    .select_related("inspected_unit"), request=request)
+    page, params = _paged(request, filterset.strict_qs)
     return render(request, "rectification/inspection_list.html", {"filter": filterset, "page": page, "params": params})
 
 
@@ -171,13 +175,20 @@ def _aspect_tree(inspection: Inspection, user, measures) -> list[dict]:
 @login_required
 def inspection_detail(request, pk: int):
     inspection = get_visible_or_404(Inspection.objects.select_related("inspected_unit"), request.user, pk=pk)
+    return _inspection_page(request, inspection)
+
+
+def _inspection_page(request, inspection: Inspection, group_form: RectificationGroupForm | None = None):
     today = _today()
     measures = _visible_measures(request.user).filter(finding__inspection=inspection)
-    group = RectificationGroup.objects.filter(inspection=inspection).first()
+    group = RectificationGroup.objects.filter(inspection=inspection).select_related("office_unit").first()
     can_manage = request.user.has_perm("rectification.manage")
+    if group_form is None and request.user.has_perm("rectification.set_group"):
+        group_form = RectificationGroupForm(initial=RectificationGroupForm.initial_for(group), user=request.user)
     context = {
         "inspection": inspection,
         "group": group,
+        "group_form": group_form,
         "members": group.members.select_related("staff") if group else [],
         "tree": _aspect_tree(inspection, request.user, measures),
         "finding_counts": selectors.finding_counts(Finding.objects.visible_to(request.user).filter(inspection=inspection)),
@@ -187,6 +198,24 @@ def inspection_detail(request, pk: int):
         "finding_form": FindingForm() if can_manage else None,
     }
     return render(request, "rectification/inspection_detail.html", context)
+
+
+@login_required
+@require_POST
+def inspection_group(request, pk: int):
+    """Set (or replace) the inspection's 整改工作领导小组 and its office."""
+    _require(request, "rectification.set_group")
+    inspection = get_visible_or_404(Inspection.objects.select_related("inspected_unit"), request.user, pk=pk)
+    form = RectificationGroupForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.set_rectification_group(inspection, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存整改工作领导小组。")
+            return redirect(inspection)
+    return _inspection_page(request, inspection, group_form=form)
 
 
 @login_required
@@ -419,8 +448,9 @@ def list_page(request, slug: str):
     if spec is None:
         raise Http404("没有这个清单。")
     today = _today()
-    filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today))
-    rows = spec.rows(filterset.qs, request.user, today)
+    filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today),
+                                     request=request)
+    rows = spec.rows(filterset.strict_qs, request.user, today)
     if request.GET.get("export") == "xlsx":
         return download(list_workbook(spec, rows, subtitle=f"截至{today.isoformat()}"), f"{spec.title}.xlsx", XLSX)
     page, params = _paged(request, rows)
@@ -440,8 +470,9 @@ def _row_url(row) -> str:
 def overdue_list(request):
     today = _today()
     filterset = MeasureFilterSet(request.GET or None, queryset=_visible_measures(request.user)
-                                 .filter(is_overdue=True).select_related("lead_unit", "finding", "responsible_leader"))
-    rows = filterset.qs.order_by("due_date", "pk")
+                                 .filter(is_overdue=True).select_related("lead_unit", "finding", "responsible_leader"),
+                                 request=request)
+    rows = filterset.strict_qs.order_by("due_date", "pk")
     page, params = _paged(request, rows)
     for measure in page:
         measure.days_overdue = (today - measure.due_date).days
@@ -453,8 +484,9 @@ def overdue_list(request):
 def accountability_list(request):
     queryset = Accountability.objects.visible_to(request.user).select_related("target_staff", "target_unit")
     linked = Prefetch("measures", queryset=Measure.objects.visible_to(request.user), to_attr="visible_measures")
-    filterset = AccountabilityFilterSet(request.GET or None, queryset=queryset.prefetch_related(linked))
-    page, params = _paged(request, filterset.qs)
+    filterset = AccountabilityFilterSet(request.GET or None, queryset=queryset.prefetch_related(linked),
+                                        request=request)
+    page, params = _paged(request, filterset.strict_qs)
     return render(request, "rectification/accountability_list.html",
                   {"filter": filterset, "page": page, "params": params})
 
@@ -465,14 +497,26 @@ def accountability_list(request):
 
 @login_required
 def plan_list(request):
+    form = None
+    if request.user.has_perm("rectification.manage_plans"):
+        form = WorkPlanForm(request.POST or None, initial={"year": _today().year}, user=request.user)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_work_plan(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已制定工作方案，请分解任务。")
+            return redirect(plan)
     plans = WorkPlan.objects.visible_to(request.user).select_related("unit", "inspection")
-    return render(request, "rectification/plan_list.html", {"plans": plans})
+    return render(request, "rectification/plan_list.html", {"plans": plans, "form": form})
 
 
 @login_required
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(WorkPlan.objects.select_related("unit", "inspection"), request.user, pk=pk)
-    can_manage = request.user.has_perm("rectification.manage")
     if request.method == "POST":
         _require(request, "rectification.manage")
         task = plan.tasks.filter(pk=request.POST.get("task")).first()
@@ -490,11 +534,34 @@ def plan_detail(request, pk: int):
         else:
             messages.success(request, "已更新任务状态。")
         return redirect(plan)
+    task_form = PlanTaskForm(user=request.user) if request.user.has_perm("rectification.manage_plans") else None
+    return _plan_page(request, plan, task_form)
+
+
+def _plan_page(request, plan: WorkPlan, task_form: PlanTaskForm | None):
     tasks = plan.tasks.select_related("lead_unit").prefetch_related("units", "leaders")
     return render(request, "rectification/plan_detail.html", {
-        "plan": plan, "tasks": tasks, "can_manage": can_manage,
-        "statuses": PlanTask._meta.get_field("status").choices,
+        "plan": plan, "tasks": tasks, "can_manage": request.user.has_perm("rectification.manage"),
+        "statuses": PlanTask._meta.get_field("status").choices, "task_form": task_form,
     })
+
+
+@login_required
+@require_POST
+def plan_task_create(request, pk: int):
+    """Decompose a work plan: one more task with its units, leaders and deadline."""
+    _require(request, "rectification.manage_plans")
+    plan = get_visible_or_404(WorkPlan.objects.select_related("unit", "inspection"), request.user, pk=pk)
+    form = PlanTaskForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            task = services.add_plan_task(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已分解任务 {task}。")
+            return redirect(plan)
+    return _plan_page(request, plan, form)
 
 
 @login_required
@@ -588,8 +655,8 @@ def import_upload(request):
 @login_required
 def import_preview(request, token: str):
     """Step 2: the detected header and column mapping (changeable), every error by row, the counts of a
-    dry run; step 3 (POST): import for real, all or nothing, and forget the upload."""
-    from tongban.rectification.importing import import_ledger
+    dry run; step 3 (POST): hand the upload to the worker (all or nothing) and follow its progress."""
+    from tongban.rectification.importing import import_ledger, queue_import
     from tongban.rectification.ledger_parsing import FIELD_LABELS, STATUS_LABELS, parse_ledger
 
     _require(request, "rectification.manage")
@@ -597,16 +664,15 @@ def import_preview(request, token: str):
     inspection = get_visible_or_404(Inspection, request.user, pk=entry["inspection"]) if entry["inspection"] else None
     data = request.POST if request.method == "POST" else request.GET
     overrides = _column_overrides(data)
-    parsed = parse_ledger(str(path), column_overrides=overrides or None)
-    confirm = request.method == "POST" and data.get("confirm") == "1"
-    result = import_ledger(parsed, inspection=inspection, dry_run=not confirm, by=request.user)
-    if confirm and result.ok:
-        path.unlink(missing_ok=True)
+    if request.method == "POST" and data.get("confirm") == "1":
         pending = request.session.get(IMPORT_SESSION_KEY, {})
         pending.pop(token, None)
         request.session[IMPORT_SESSION_KEY] = pending
-        messages.success(request, result.summary())
-        return redirect(result.inspection)
+        run = queue_import(path=str(path), file_name=entry["name"], inspection=inspection,
+                           column_overrides=overrides, by=request.user)
+        return redirect(run)
+    parsed = parse_ledger(str(path), column_overrides=overrides or None)
+    result = import_ledger(parsed, inspection=inspection, dry_run=True, by=request.user)
     mapping = [
         {"field": name, "label": label, "column": parsed.mapping.get(name)}
         for name, label in FIELD_LABELS.items()
@@ -617,3 +683,21 @@ def import_preview(request, token: str):
         "rows": [{"row": row, "status": STATUS_LABELS.get(row.status_code, "")} for row in parsed.rows[:50]],
     }
     return render(request, "rectification/import_preview.html", context)
+
+
+@login_required
+def import_run(request, pk: int):
+    """Step 4: the import's progress (polled every second) and, when done, its result."""
+    run = get_visible_or_404(ImportRun.objects.select_related("inspection"), request.user, pk=pk)
+    return render(request, "rectification/import_run.html", {"run": run})
+
+
+@login_required
+def import_progress(request, pk: int):
+    """The progress bar alone, for htmx; once the import succeeds, htmx is sent on to the inspection."""
+    run = get_visible_or_404(ImportRun.objects.select_related("inspection"), request.user, pk=pk)
+    response = render(request, "rectification/_import_progress.html", {"run": run})
+    if request.htmx and run.status == ImportStatus.SUCCEEDED and run.inspection:
+        messages.success(request, run.summary)
+        response["HX-Redirect"] = run.inspection.get_absolute_url()
+    return response

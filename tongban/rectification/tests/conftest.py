@@ -11,6 +11,8 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tongban.jobs.tests.conftest import huey_immediate  # noqa: F401  (a fixture, used below)
+
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -52,6 +54,13 @@ def upload(name: str, content: bytes = PDF_BYTES) -> SimpleUploadedFile:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _huey_immediate(huey_immediate):
+    """Tasks (the web import's confirm step) run at once in this process, against the test database;
+    nothing here ever reaches the real queue."""
+    return huey_immediate
 
 
 @dataclass

@@ -36,7 +36,10 @@ def test_from_excel_through_the_loop_to_both_documents(personas, county, login_p
     page.wait_for_selector("#confirm-import")
     assert "新增 4 项" in page.locator("#import-summary").inner_text()
     page.screenshot(path=str(screenshot_dir / "rectification-import-preview.png"), full_page=True)
-    page.click("#confirm-import")
+    page.click("#confirm-import")  # the import runs as a Huey task (immediate in tests): its progress page
+    page.wait_for_selector("#import-done-link")
+    assert page.locator("#import-progress .progress").get_attribute("aria-valuenow") == "100"
+    page.click("#import-done-link")
     page.wait_for_selector("#inspection-counts")
     assert page.locator("#count-measures").inner_text() == "4"
 

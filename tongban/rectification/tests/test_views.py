@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tongban.rectification import services
 from tongban.rectification.choices import MeasureStatus
-from tongban.rectification.models import Evidence, Inspection, Measure
+from tongban.rectification.models import Evidence, ImportRun, Inspection, Measure
 from tongban.rectification.tests.conftest import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +238,45 @@ def test_the_web_import_previews_then_imports(county, personas, client_for, sett
     assert response.status_code == 302 and Measure.objects.count() == 4
     assert not (settings.MEDIA_ROOT / "imports" / f"{token}.xlsx").exists()
     assert client.get(preview_url).status_code == 404
+    # The confirm step ran as a Huey task (immediate here); its page shows the finished bar and the way on.
+    run = ImportRun.objects.get()
+    assert response["Location"] == run.get_absolute_url() == f"/rectification/import/runs/{run.pk}/"
+    assert (run.status, run.by, run.progress_done, run.progress_total) == ("succeeded", personas.rectification_office, 4, 4)
+    inspection = Inspection.objects.get()
+    assert run.inspection == inspection and run.result["created"] == 4
+    html = page(client, response["Location"])
+    assert 'aria-valuenow="100"' in html and 'style="width: 100%">100%' in html and "hx-trigger" not in html
+    assert f'id="import-done-link" href="{inspection.get_absolute_url()}"' in html and "新增 4 项" in html
+
+
+def test_the_progress_partial_polls_while_the_import_runs_and_then_sends_htmx_on(county, personas, client_for):
+    office = personas.rectification_office
+    run = ImportRun.objects.create(file_name="台账.xlsx", path="/nonexistent.xlsx", by=office, status="running",
+                                   progress_done=3, progress_total=10)
+    client = client_for(office)
+    html = page(client, f"/rectification/import/runs/{run.pk}/progress/")
+    assert html.startswith('<div id="import-progress"') and "<html" not in html
+    assert 'hx-trigger="every 1s"' in html and 'aria-valuenow="30"' in html and "导入中" in html
+    inspection = services.create_inspection(title="县委第一巡察组", body="县委", inspected_unit=county.center,
+                                            feedback_date=date(2023, 6, 17))
+    ImportRun.objects.filter(pk=run.pk).update(status="succeeded", inspection=inspection, summary="导入完成")
+    response = client.get(f"/rectification/import/runs/{run.pk}/progress/", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == inspection.get_absolute_url()
+    assert 'aria-valuenow="100"' in response.content.decode() and "hx-trigger" not in response.content.decode()
+    assert client_for(personas.director).get(f"/rectification/import/runs/{run.pk}/").status_code == 404  # not theirs
+
+
+def test_a_confirmed_import_that_fails_in_the_worker_lists_its_errors_and_writes_nothing(county, personas, client_for):
+    from tongban.rectification.tests.test_importing import good_rows
+
+    rows = good_rows()
+    rows[0][4] = "不存在的局"
+    client = client_for(personas.rectification_office)
+    response = client.post(_upload_ledger(client, rows)["Location"], {"confirm": "1"})
+    html = page(client, response["Location"])
+    assert ImportRun.objects.get().status == "failed" and not Measure.objects.exists()
+    assert 'id="import-errors"' in html and "找不到单位“不存在的局”" in html and "数据库未做任何修改" in html
+    assert "import-done-link" not in html
 
 
 def test_the_preview_lists_every_error_and_offers_no_confirm(county, personas, client_for):
@@ -345,3 +384,129 @@ def test_a_work_plan_is_visible_to_a_unit_holding_one_of_its_tasks(ledger, perso
     page(client, plan.get_absolute_url())
     page(client, hidden.get_absolute_url(), 404)
     page(client_for(personas.other_township_admin), plan.get_absolute_url(), 404)
+
+
+# --- the leadership group and the work plans, through their forms --------------------------------------
+
+
+def _staff_of(user):
+    from tongban.org.models import Staff
+
+    return Staff.objects.get(user=user)
+
+
+def _progress_report_text(client, inspection) -> str:
+    from docx import Document
+
+    response = client.get(f"/rectification/inspections/{inspection.pk}/reports/progress.docx")
+    assert response.status_code == 200
+    return "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+
+
+def test_the_office_sets_the_group_and_the_progress_report_names_it(ledger, personas, client_for, county):
+    client = client_for(personas.rectification_office)
+    url = ledger.inspection.get_absolute_url()
+    assert "（尚未在系统中登记整改工作领导小组。）" in _progress_report_text(client, ledger.inspection)
+    assert 'id="group-form"' in page(client, url)
+    response = client.post(f"{url}group/", {
+        "name": "巡察反馈问题整改工作领导小组", "leaders": [_staff_of(personas.director).pk],
+        "deputies": [_staff_of(personas.rectification_office).pk], "members": [_staff_of(personas.section_chief).pk],
+        "office_unit": county.center.pk, "office_duties": "协调督办、追责问责、信息报送",
+    })
+    assert response.status_code == 302 and response["Location"] == url
+    html = page(client, url)
+    assert "张主任（主任）" in html and "王股长（股长）" in html and f"设在{county.center.name}" in html
+    text = _progress_report_text(client, ledger.inspection)
+    assert "尚未在系统中登记整改工作领导小组" not in text
+    assert "主任张主任任组长" in text and "李整改任副组长" in text and "股长王股长任成员" in text
+    assert "办公室负责协调督办、追责问责、信息报送" in text
+
+
+def test_one_person_cannot_hold_two_posts_in_the_group(ledger, personas, client_for):
+    from tongban.rectification.models import RectificationGroup
+
+    director = _staff_of(personas.director).pk
+    response = client_for(personas.rectification_office).post(
+        f"{ledger.inspection.get_absolute_url()}group/",
+        {"name": "领导小组", "leaders": [director], "members": [director], "office_duties": "协调督办"})
+    assert response.status_code == 200 and "同一人只能担任一个职务：张主任" in response.content.decode()
+    assert not RectificationGroup.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["window_clerk", "township_admin", "inspector"])
+def test_only_managers_set_the_group_and_make_plans(persona, ledger, personas, client_for, county):
+    plan = services.create_work_plan(title="年度方案", year=2023, unit=county.center)
+    client = client_for(getattr(personas, persona))
+    director = _staff_of(personas.director).pk
+    assert client.post(f"/rectification/inspections/{ledger.inspection.pk}/group/",
+                       {"name": "领导小组", "leaders": [director], "office_duties": "协调"}).status_code == 403
+    assert client.post("/rectification/plans/", {"title": "方案", "year": 2024, "unit": county.center.pk}).status_code == 403
+    assert client.post(f"/rectification/plans/{plan.pk}/tasks/new/",
+                       {"title": "任务", "lead_unit": county.center.pk}).status_code == 403
+    assert not plan.tasks.exists()
+    assert 'id="plan-form"' not in page(client, "/rectification/plans/")
+
+
+def test_the_office_makes_a_plan_and_decomposes_it_into_tasks(ledger, personas, client_for, county):
+    from tongban.rectification.models import WorkPlan
+
+    client = client_for(personas.rectification_office)
+    assert 'id="plan-form"' in page(client, "/rectification/plans/")
+    response = client.post("/rectification/plans/", {"title": "2024年度工作方案", "year": 2024, "unit": county.center.pk,
+                                                     "inspection": ledger.inspection.pk, "description": "24项具体工作"})
+    plan = WorkPlan.objects.get(title="2024年度工作方案")
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert plan.inspection == ledger.inspection
+    response = client.post(f"/rectification/plans/{plan.pk}/tasks/new/", {
+        "title": "清理中介服务事项", "lead_unit": county.center.pk, "units": [county.section.pk],
+        "leaders": [_staff_of(personas.director).pk], "deadline": "2024-06-30",
+    })
+    assert response.status_code == 302
+    task = plan.tasks.get()
+    assert (task.number, task.deadline, list(task.leaders.values_list("name", flat=True))) == (1, date(2024, 6, 30), ["张主任"])
+    html = page(client, plan.get_absolute_url())
+    assert "清理中介服务事项" in html and "2024-06-30" in html and "张主任" in html
+    response = client.post(f"/rectification/plans/{plan.pk}/tasks/new/", {"title": "", "lead_unit": county.center.pk})
+    assert response.status_code == 200 and 'id="task-form"' in response.content.decode()
+    assert plan.tasks.count() == 1
+    assert "2024年度工作方案" in page(client_for(personas.section_chief), "/rectification/plans/")  # its task's unit
+
+
+# --- filters: selects from the user's scope, chips, an invalid choice filters to nothing ----------------
+
+
+@pytest.mark.parametrize("url", ["/rectification/lists/tasks/", "/rectification/lists/responsibility/",
+                                 "/rectification/lists/results/", "/rectification/overdue/"])
+def test_a_filtered_page_shows_its_filter_as_a_chip_with_a_clear_link(url, ledger, personas, client_for, county):
+    html = page(client_for(personas.rectification_office), f"{url}?unit={county.township_b.pk}&page=1")
+    assert 'id="filter-chips"' in html and f"责任单位（任一角色）：{county.township_b.name}" in html
+    assert f'id="filter-clear" href="{url}"' in html
+    assert 'href="?"' in html  # the chip's ✕: the same page without that filter (and without the page number)
+    assert f'<option value="{county.township_b.pk}" selected>' in html
+    assert "规范乡镇便民服务中心运行" not in html
+
+
+def test_the_unit_filter_keeps_to_its_unit(ledger, personas, client_for, county):
+    html = page(client_for(personas.rectification_office), f"/rectification/lists/tasks/?unit={county.township_a.pk}")
+    assert "规范乡镇便民服务中心运行" in html and "制定年度工作方案" in html and "开展政企回访" not in html
+    html = page(client_for(personas.rectification_office), f"/rectification/lists/problems/?inspection={ledger.inspection.pk}")
+    assert f"巡察：{ledger.inspection.title}" in html
+
+
+def test_filter_selects_offer_only_what_the_user_may_see(ledger, personas, client_for, county):
+    html = page(client_for(personas.township_admin), "/rectification/lists/tasks/")
+    assert f'<option value="{county.township_a.pk}">' in html
+    assert f'<option value="{county.township_b.pk}"' not in html
+    assert f'<option value="{ledger.inspection.pk}">' in html
+
+
+def test_an_out_of_scope_unit_is_an_invalid_choice_not_a_silent_no_op(ledger, personas, client_for, api_for, county):
+    client = client_for(personas.township_admin)
+    url = f"/rectification/lists/tasks/?unit={county.township_b.pk}"
+    html = page(client, url)
+    assert 'id="filter-errors"' in html and "有效的选项" in html and 'id="filter-chips"' not in html
+    assert "没有符合条件的记录" in html and "规范乡镇便民服务中心运行" not in html
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}&export=xlsx").content)).active
+    assert not [row for row in sheet.iter_rows(min_row=3, values_only=True) if any(row)]
+    response = api_for(personas.township_admin).get(f"/api/v1/measures/?unit={county.township_b.pk}")
+    assert response.status_code == 400 and "unit" in str(response.json())
