@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+
 from django.db import models
+
+from tongban.core.error_codes import service_error
 
 
 class CatalogError(models.TextChoices):
@@ -25,4 +28,4 @@ class CatalogError(models.TextChoices):
 
 def catalog_error(code: CatalogError, **params) -> ValidationError:
     """A ValidationError carrying a stable code and the formatted Chinese message."""
-    return ValidationError(CatalogError(code).label.format(**params), code=CatalogError(code).value, params=params)
+    return service_error(CatalogError(code), **params)

@@ -19,10 +19,14 @@ class ErrorCode(models.TextChoices):
     JOB_UNKNOWN = "job_unknown", "没有名为“{name}”的任务或任务组。"
 
 
-def message_for(code: ErrorCode, **params) -> str:
-    return ErrorCode(code).label.format(**params)
+def message_for(code: models.TextChoices, **params) -> str:
+    return code.label.format(**params)
 
 
-def service_error(code: ErrorCode, **params) -> ValidationError:
-    """A ValidationError carrying a stable code and the formatted Chinese message."""
-    return ValidationError(message_for(code, **params), code=ErrorCode(code).value, params=params)
+def service_error(code: models.TextChoices, **params) -> ValidationError:
+    """A ValidationError carrying a stable code and its Chinese message, formatted here.
+
+    `code` is a member of any app's error-code choices. The params are already in the message and are
+    deliberately not passed on: Django would %-format the message again, and a value a user typed
+    ("减少 50%") would then break `.messages` with an exception."""
+    return ValidationError(message_for(code, **params), code=code.value)

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+
 from django.db import models
+
+from tongban.core.error_codes import service_error
 
 
 class RectificationError(models.TextChoices):
@@ -36,5 +39,4 @@ class RectificationError(models.TextChoices):
 
 def rect_error(code: RectificationError, **params) -> ValidationError:
     """A ValidationError with a stable code and the formatted Chinese message."""
-    code = RectificationError(code)
-    return ValidationError(code.label.format(**params), code=code.value, params=params)
+    return service_error(RectificationError(code), **params)

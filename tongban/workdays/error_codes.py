@@ -5,7 +5,10 @@ The range error is shared with every app (`tongban.core.error_codes.ErrorCode.CA
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+
 from django.db import models
+
+from tongban.core.error_codes import service_error
 
 
 class CalendarError(models.TextChoices):
@@ -25,8 +28,5 @@ class CalendarError(models.TextChoices):
 
 
 def calendar_error(code: CalendarError, **params) -> ValidationError:
-    """A ValidationError carrying a stable code and the formatted Chinese message.
-
-    The params are already in the message and deliberately not passed on: Django would %-format the
-    message again, and a value typed by a user ("50%") must not break that."""
-    return ValidationError(CalendarError(code).label.format(**params), code=CalendarError(code).value)
+    """A ValidationError carrying a stable code and the formatted Chinese message."""
+    return service_error(CalendarError(code), **params)

@@ -50,3 +50,11 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(settings):
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
     assert settings.DATABASES["default"]["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_service_error_survives_a_percent_sign_typed_by_a_user():
+    from tongban.core.error_codes import ErrorCode, service_error
+
+    error = service_error(ErrorCode.UNIT_CYCLE, unit="减少 50%的单位")
+    assert error.messages == ["不能把单位“减少 50%的单位”移动到它自己或它的下级单位之下。"]
+    assert error.code == "unit_cycle"
