@@ -58,6 +58,9 @@ class DelegateForm(StyledForm):
 
 
 class StatusForm(StyledForm):
+    """Carries the version the user saw (as VersionedForm does), so a stale status change is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="新状态", choices=IntermediaryStatus.choices)
     reason = forms.CharField(label="原因", max_length=300)
     deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))

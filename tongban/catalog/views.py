@@ -191,9 +191,10 @@ def intermediary_list(request):
     queryset = Intermediary.objects.visible_to(request.user).prefetch_related("qualifications")
     filterset = IntermediaryFilterSet(request.GET or None, queryset=queryset)
     page, params = _page(request, filterset)
-    warning = services.expiring_qualifications(timezone.localdate()).visible_to(request.user)
+    days = CatalogSettings.load().qualification_warning_days
+    warning = services.expiring_qualifications(timezone.localdate(), days).visible_to(request.user)
     return render(request, "catalog/intermediary_list.html", {
-        "filter": filterset, "page": page, "params": params, "expiring": warning,
+        "filter": filterset, "page": page, "params": params, "expiring": warning, "warning_days": days,
     })
 
 
@@ -201,7 +202,7 @@ def intermediary_list(request):
 def intermediary_detail(request, pk: int):
     agency = get_visible_or_404(Intermediary.objects.select_related("supervising_unit"), request.user, pk=pk)
     can_manage = request.user.has_perm("catalog.manage_intermediaries")
-    status_form = StatusForm(prefix="status")
+    status_form = StatusForm(prefix="status", initial={"expected_version": agency.version})
     filing_form = FilingForm(prefix="filing")
     if request.method == "POST":
         if not can_manage:
@@ -213,7 +214,7 @@ def intermediary_detail(request, pk: int):
                     data = status_form.cleaned_data
                     services.change_intermediary_status(
                         agency, status=data["status"], reason=data["reason"], deadline=data["deadline"],
-                        expected_version=agency.version, by=request.user,
+                        expected_version=data["expected_version"], by=request.user,
                     )
                     messages.success(request, "状态已变更。")
                     return redirect(agency.get_absolute_url())

@@ -3,7 +3,7 @@ published lists. Only published items and bundles are ever shown; anything else 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
@@ -22,7 +22,13 @@ def published_items():
 
 
 def published_bundles():
-    return Bundle.objects.filter(is_published=True)
+    """A bundle is public only if it is published and every one of its items is published too."""
+    return Bundle.objects.filter(is_published=True).exclude(nodes__item__is_published=False)
+
+
+def live_delegations():
+    """Delegations the public sees: not revoked, to a township centre that is still active."""
+    return Delegation.objects.filter(is_revoked=False, township__is_active=True)
 
 
 def service_points():
@@ -31,7 +37,8 @@ def service_points():
 
 def items_at(point: Unit):
     """What a service point handles: the centre its concentrated county items, a township its own and
-    delegated items, an outlet the county items offered through outlets (网点办理)."""
+    delegated items, an outlet the county items offered through outlets (网点办理).
+    `item_codes_by_point` applies the same rule to many points at once; keep the two in step."""
     items = published_items()
     code = point.kind.code
     if code == "center":
@@ -41,6 +48,32 @@ def items_at(point: Unit):
     if code == "outlet":
         return items.filter(Q(implementing_unit=point) | Q(level=ItemLevel.COUNTY, via_outlet=True))
     return items.filter(implementing_unit=point)
+
+
+def item_codes_by_point(points: list[Unit]) -> dict[int, list[str]]:
+    """The implementation codes each point handles (the rule of `items_at`), sorted, for many points in
+    two queries whatever their number: the published items and the live delegations, grouped in memory."""
+    rows = list(published_items().values_list(
+        "pk", "implementation_code", "implementing_unit_id", "level", "is_concentrated", "via_outlet"
+    ))
+    delegated: dict[int, set[int]] = {}
+    for item_id, township_id in Delegation.objects.filter(is_revoked=False).values_list("item_id", "township_id"):
+        delegated.setdefault(township_id, set()).add(item_id)
+
+    def handles(point: Unit, pk: int, unit_id: int, level: str, concentrated: bool, via_outlet: bool) -> bool:
+        code, own = point.kind.code, unit_id == point.pk
+        if code == "center":
+            return level == ItemLevel.COUNTY and concentrated
+        if code == "township":
+            return own or pk in delegated.get(point.pk, ())
+        if code == "outlet":
+            return own or (level == ItemLevel.COUNTY and via_outlet)
+        return own
+
+    return {
+        point.pk: sorted(item_code for pk, item_code, *rest in rows if handles(point, pk, *rest))
+        for point in points
+    }
 
 
 def home(request):
@@ -79,7 +112,7 @@ def item(request, code: str):
         "steps": service_item.steps.all(),
         "special_steps": service_item.special_steps.all(),
         "bundles": published_bundles().filter(nodes__item=service_item).distinct(),
-        "townships": Delegation.objects.filter(item=service_item, is_revoked=False).select_related("township"),
+        "townships": live_delegations().filter(item=service_item).select_related("township"),
         "intermediary_services": service_item.intermediary_services.filter(is_published=True),
     })
 
@@ -104,7 +137,7 @@ def bundle(request, slug: str):
 
 def point_list(request):
     points = list(service_points().order_by("kind__sort_order", "path"))
-    counts = {p.pk: items_at(p).count() for p in points}
+    counts = {pk: len(codes) for pk, codes in item_codes_by_point(points).items()}
     groups: dict = {}
     for point in points:
         groups.setdefault(point.kind.name, []).append((point, counts[point.pk]))
@@ -122,7 +155,8 @@ def point_detail(request, code: str):
 def intermediaries(request):
     services = (
         IntermediaryService.objects.filter(is_published=True, item__is_published=True)
-        .select_related("item").prefetch_related("agencies")
+        .select_related("item")
+        .prefetch_related(Prefetch("agencies", queryset=Intermediary.objects.exclude(status=IntermediaryStatus.EXPELLED)))
     )
     agencies = Intermediary.objects.exclude(status=IntermediaryStatus.EXPELLED).prefetch_related("qualifications")
     return render(request, "portal/intermediaries.html", {"services": services, "agencies": agencies})
@@ -130,11 +164,11 @@ def intermediaries(request):
 
 def delegated(request):
     rows = (
-        published_items().filter(delegations__is_revoked=False)
-        .annotate(townships=Count("delegations", filter=Q(delegations__is_revoked=False), distinct=True))
+        published_items().filter(delegations__is_revoked=False, delegations__township__is_active=True)
+        .annotate(townships=Count("delegations", distinct=True))
         .select_related("implementing_unit").order_by("name")
     )
-    delegations = Delegation.objects.filter(is_revoked=False, item__in=rows).select_related("township").order_by("township__path")
+    delegations = live_delegations().filter(item__in=rows).select_related("township").order_by("township__path")
     by_item: dict = {}
     for d in delegations:
         by_item.setdefault(d.item_id, []).append(d)

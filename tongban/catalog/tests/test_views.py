@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tongban.catalog import services
@@ -108,6 +109,7 @@ def test_status_change_from_the_page_lands_on_the_timeline(personas, agency, cli
     client = client_for(personas.director)
     client.post(f"/catalog/intermediaries/{agency.pk}/", {
         "status-status": "rectifying", "status-reason": "备案不全", "status-deadline": "2026-04-30",
+        "status-expected_version": agency.version,
     })
     agency.refresh_from_db()
     assert agency.status == "rectifying"
@@ -175,3 +177,33 @@ def test_intermediary_list_warns_of_expiring_qualifications(personas, agency, cl
     page = client_for(personas.director).get("/catalog/intermediaries/").content.decode()
     assert "30 天内到期的资质" in page and "乙级测绘资质" in page
     assert Intermediary.objects.count() == 1
+
+
+def test_the_expiry_banner_shows_the_configured_window(personas, agency, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.catalog.models import CatalogSettings
+
+    CatalogSettings.objects.update_or_create(pk=1, defaults={"qualification_warning_days": 60})
+    services.add_qualification(agency, name="乙级测绘资质", number="Q1", expires_on=timezone.localdate() + timedelta(days=45))
+    page = client_for(personas.director).get("/catalog/intermediaries/").content.decode()
+    assert "60 天内到期的资质" in page and "乙级测绘资质" in page
+    assert "30 天内" not in page
+
+
+def test_a_stale_status_change_is_refused_and_changes_nothing(personas, agency, client_for):
+    client = client_for(personas.director)
+    page = client.get(f"/catalog/intermediaries/{agency.pk}/").content.decode()
+    assert f'name="status-expected_version" value="{agency.version}"' in page
+    stale = agency.version
+    services.change_intermediary_status(agency, status="rectifying", reason="他人先改", deadline=timezone.localdate())
+    agency.refresh_from_db()
+    before = (agency.status, agency.status_reason, agency.version)
+    page = client.post(f"/catalog/intermediaries/{agency.pk}/", {
+        "status-status": "expelled", "status-reason": "清退", "status-expected_version": stale,
+    }).content.decode()
+    assert "该记录已被他人修改" in page
+    agency.refresh_from_db()
+    assert (agency.status, agency.status_reason, agency.version) == before

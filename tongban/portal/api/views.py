@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 
 from tongban.catalog.api.serializers import ITEM_FIELDS, BundleSerializer, ServiceItemSerializer
 from tongban.org.models import Unit
-from tongban.portal.views import items_at, published_bundles, published_items, service_points
+from tongban.portal.views import item_codes_by_point, published_bundles, published_items, service_points
 
 
 class PublicItemSerializer(ServiceItemSerializer):
@@ -27,7 +27,11 @@ class ServicePointSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "kind_name", "address", "phone", "service_hours", "items"]
 
     def get_items(self, unit) -> list[str]:
-        return list(items_at(unit).order_by("implementation_code").values_list("implementation_code", flat=True))
+        codes = self.context.get("item_codes")
+        if codes is None or unit.pk not in codes:  # one map for the whole page: no query per point
+            page = self.parent.instance if self.parent is not None else [unit]
+            codes = self.context["item_codes"] = item_codes_by_point(list(page))
+        return codes[unit.pk]
 
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):

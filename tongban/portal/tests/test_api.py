@@ -38,3 +38,19 @@ def test_service_points_list_their_items(client, demo, county):
     assert set(points) == {"center", "tw-chengguan", "vil-dongguan", "tw-wangcun"}
     social_card = ServiceItem.objects.get(name="社会保障卡申领").implementation_code
     assert social_card in points["tw-chengguan"]["items"]
+
+
+def test_a_bundle_with_an_unpublished_item_is_404_in_the_public_api(client, demo):
+    from tongban.catalog.models import Bundle
+
+    bookstore = Bundle.objects.get(slug="open-bookstore").items.all()
+    hidden = Bundle.objects.get(slug="open-restaurant").items.exclude(pk__in=bookstore).first()
+    ServiceItem.objects.filter(pk=hidden.pk).update(is_published=False)
+    assert client.get("/api/v1/public/bundles/open-restaurant/").status_code == 404
+    slugs = {row["slug"] for row in client.get("/api/v1/public/bundles/").json()["results"]}
+    assert "open-restaurant" not in slugs and "open-bookstore" in slugs
+
+
+def test_service_points_api_does_not_query_per_point(demo, same_queries_with_more_points):
+    data = same_queries_with_more_points("/api/v1/public/service-points/").json()
+    assert "vil-extra-9" in {row["code"] for row in data["results"]}

@@ -93,3 +93,44 @@ def test_expelled_intermediaries_are_not_published(client, county):
     agency = services.create_intermediary(name="被清退的公司", credit_code="91350100M000100Y43", supervising_unit=county.center)
     services.change_intermediary_status(agency, status="expelled", reason="清退")
     assert "被清退的公司" not in client.get("/portal/intermediaries/").content.decode()
+
+
+def test_a_bundle_with_an_unpublished_item_is_not_public(client, demo):
+    bookstore = Bundle.objects.get(slug="open-bookstore").items.all()
+    hidden = Bundle.objects.get(slug="open-restaurant").items.exclude(pk__in=bookstore).first()
+    ServiceItem.objects.filter(pk=hidden.pk).update(is_published=False)
+    assert client.get("/portal/bundles/open-restaurant/").status_code == 404
+    assert "我要开饭店" not in client.get("/portal/").content.decode()
+    assert "我要开饭店" not in client.get("/portal/search/", {"q": "饭店"}).content.decode()
+    assert client.get("/portal/bundles/open-bookstore/").status_code == 200  # others stay public
+
+
+def test_expelled_agencies_are_not_offered_for_a_published_service(client, county):
+    from tongban.catalog.tests.helpers import make_item
+
+    item = make_item("I-1", county.department, name="建设工程消防验收")
+    kept = services.create_intermediary(name="在册的公司", credit_code="91350100M000100Y43", supervising_unit=county.center)
+    gone = services.create_intermediary(name="被清退的公司", credit_code="91350100M000200Y4T", supervising_unit=county.center)
+    services.add_intermediary_service(item, name="消防设施检测", agencies=[kept, gone])
+    services.change_intermediary_status(gone, status="expelled", reason="清退")
+    page = client.get("/portal/intermediaries/").content.decode()
+    assert "可选机构：在册的公司" in page
+    assert "被清退的公司" not in page
+
+
+def test_delegations_to_inactive_townships_are_not_public(client, county):
+    from tongban.catalog.tests.helpers import make_item
+    from tongban.org.models import Unit
+
+    item = make_item("D-1", county.department, name="农机购置补贴")
+    services.delegate_item(item, to=[county.township_a, county.township_b], mode="entrusted")
+    Unit.objects.filter(pk=county.township_b.pk).update(is_active=False)
+    delegated = client.get("/portal/delegated/").content.decode()
+    assert county.township_a.name in delegated and county.township_b.name not in delegated
+    guide = client.get("/portal/items/D-1/").content.decode()
+    assert county.township_a.name in guide and county.township_b.name not in guide
+
+
+def test_the_service_point_list_does_not_query_per_point(demo, same_queries_with_more_points):
+    page = same_queries_with_more_points("/portal/points/").content.decode()
+    assert "加村9便民服务点" in page

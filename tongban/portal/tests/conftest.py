@@ -1,0 +1,23 @@
+"""Portal test helpers over the real services."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@pytest.fixture
+def same_queries_with_more_points(client, county, django_assert_max_num_queries):
+    """GET `url`, add ten more village service points, GET again within the first request's query
+    count; returns the second response."""
+    from tongban.org import services as org_services
+    from tongban.org.models import UnitKind
+
+    def check(url: str):
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(url).status_code == 200
+        village = UnitKind.objects.get(code="village")
+        for n in range(10):
+            org_services.create_unit(code=f"vil-extra-{n}", name=f"加村{n}便民服务点", kind=village, parent=county.township_a)
+        with django_assert_max_num_queries(len(first)):
+            return client.get(url)
+
+    return check
