@@ -381,9 +381,14 @@ class NegativeSync:
 @transaction.atomic
 def sync_negative_list(*, today: date | None = None, by=None) -> NegativeSync:
     """Bring the computed entries in line with the catalogue: new gaps get an entry with the default
-    deadline, closed gaps are marked resolved, gaps that came back are reopened. Manual entries stay."""
+    deadline, closed gaps are marked resolved, gaps that came back are reopened. Manual entries stay.
+
+    A sync that changed anything records one summary event ("catalog.negative.synced", with the counts
+    and the affected unit ids) on the `CatalogSettings` row: the sync is a catalogue-wide act, and a
+    no-op sync (the usual nightly case) leaves no noise on the timeline."""
     today = today or timezone.localdate()
-    deadline = today + timedelta(days=CatalogSettings.load().negative_list_deadline_days)
+    catalog_settings = CatalogSettings.load()
+    deadline = today + timedelta(days=catalog_settings.negative_list_deadline_days)
     gaps = {(item_id, reason): unit_id for unit_id, item_id, reason in computed_gaps()}
     existing = {
         (e.item_id, e.reason): e for e in NegativeListEntry.objects.filter(source=NegativeSource.COMPUTED)
@@ -398,7 +403,16 @@ def sync_negative_list(*, today: date | None = None, by=None) -> NegativeSync:
     NegativeListEntry.objects.filter(pk__in=closed).update(is_resolved=True, resolved_on=today)
     back = [e.pk for key, e in existing.items() if key in gaps and e.is_resolved]
     NegativeListEntry.objects.filter(pk__in=back).update(is_resolved=False, resolved_on=None, rectify_deadline=deadline)
-    return NegativeSync(created=len(new), resolved=len(closed), reopened=len(back))
+    result = NegativeSync(created=len(new), resolved=len(closed), reopened=len(back))
+    if result.created or result.resolved or result.reopened:
+        changed = set(closed) | set(back)
+        units = {e.unit_id for e in new} | {e.unit_id for e in existing.values() if e.pk in changed}
+        record_event(
+            catalog_settings, "catalog.negative.synced",
+            f"同步负面清单：新增 {result.created} 条，已整改 {result.resolved} 条，重新打开 {result.reopened} 条",
+            by=by, created=result.created, resolved=result.resolved, reopened=result.reopened, units=sorted(units),
+        )
+    return result
 
 
 @transaction.atomic

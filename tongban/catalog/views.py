@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -164,8 +165,14 @@ def delegation(request):
 
 @login_required
 def township_catalogue(request, pk: int):
+    """A township's items: its own, plus county items delegated to it. A delegated county item is out of
+    a township admin's scope, so it is shown without a staff link (the public guide link when published)."""
     township = get_visible_or_404(Unit.objects.filter(kind__code=services.TOWNSHIP_KIND), request.user, pk=pk)
-    items = services.township_catalogue(township).select_related("implementing_unit").order_by("name")
+    in_scope = ServiceItem.objects.visible_to(request.user).filter(pk=OuterRef("pk"))
+    items = (
+        services.township_catalogue(township).annotate(in_scope=Exists(in_scope))
+        .select_related("implementing_unit").order_by("name")
+    )
     return render(request, "catalog/township_catalogue.html", {"township": township, "items": items})
 
 

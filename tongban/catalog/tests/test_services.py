@@ -155,6 +155,27 @@ def test_negative_list_is_computed_from_the_flags_and_keeps_its_history(county):
     assert (second.resolved, entry.is_resolved, entry.resolved_on) == (1, True, today + timedelta(days=5))
 
 
+def test_a_negative_list_sync_records_one_summary_event_when_something_changed(county, personas):
+    from tongban.catalog.models import CatalogSettings
+    from tongban.history.services import events_for
+
+    today = date(2026, 3, 2)
+    item = make_item("N-1", county.department, is_concentrated=False, is_handled_at_window=False)
+    services.sync_negative_list(today=today, by=personas.director)
+    services.sync_negative_list(today=today)  # nothing changed: no event
+    services.update_item(item, expected_version=item.version, is_concentrated=True)
+    services.sync_negative_list(today=today)
+    item.refresh_from_db()
+    services.update_item(item, expected_version=item.version, is_concentrated=False)
+    services.sync_negative_list(today=today)
+    events = list(events_for(CatalogSettings.load()).filter(code="catalog.negative.synced").order_by("pk"))
+    assert [(e.data["created"], e.data["resolved"], e.data["reopened"]) for e in events] == [
+        (2, 0, 0), (0, 1, 0), (0, 0, 1),
+    ]
+    assert events[0].actor == personas.director and events[0].data["units"] == [county.department.pk]
+    assert "新增 2 条" in events[0].message and "重新打开 1 条" in events[2].message
+
+
 def test_manual_negative_entries_survive_a_sync(county):
     services.create_negative_entry(unit=county.center, reason="other", rectify_deadline=date(2026, 6, 30),
                                    description="两处分设受理窗口")

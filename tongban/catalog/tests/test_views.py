@@ -84,6 +84,24 @@ def test_only_county_admins_delegate(personas, items, client_for):
 def test_township_catalogue_of_another_township_is_404(personas, county, client_for):
     client = client_for(personas.township_admin)
     assert client.get(f"/catalog/townships/{county.township_b.pk}/").status_code == 404
+    other = client_for(personas.other_township_admin)
+    assert other.get(f"/catalog/townships/{county.township_a.pk}/").status_code == 404
+    assert other.get(f"/catalog/townships/{county.township_b.pk}/").status_code == 200
+
+
+def test_township_catalogue_links_delegated_county_items_only_to_the_public_guide(personas, county, items, client_for):
+    hidden = make_item("K-2", county.department, name="药品零售许可")
+    ServiceItem.objects.filter(pk=hidden.pk).update(is_published=False)
+    for item in (items["county"], hidden):
+        services.delegate_item(item, to=[county.township_a], mode="entrusted")
+    page = client_for(personas.township_admin).get(f"/catalog/townships/{county.township_a.pk}/").content.decode()
+    assert f'href="/catalog/items/{items["a"].pk}/"' in page  # own item: the staff page
+    assert f'href="/catalog/items/{items["county"].pk}/"' not in page  # out of scope: it would 404
+    assert f'href="/portal/items/{items["county"].implementation_code}/"' in page
+    assert "药品零售许可" in page and f"/portal/items/{hidden.implementation_code}/" not in page
+    assert f"/catalog/items/{hidden.pk}/" not in page
+    director = client_for(personas.director).get(f"/catalog/townships/{county.township_a.pk}/").content.decode()
+    assert f'href="/catalog/items/{items["county"].pk}/"' in director  # the county sees the county item
 
 
 def test_filing_upload_checks_the_file_and_serves_it_only_in_scope(personas, agency, client_for, settings, tmp_path):

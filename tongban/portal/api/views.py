@@ -1,10 +1,19 @@
 """Public, read-only API of published data (AllowAny): for the provincial platform, 12345 and apps."""
+from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from tongban.catalog.api.serializers import ITEM_FIELDS, BundleSerializer, ServiceItemSerializer
+from tongban.catalog.choices import IntermediaryStatus
+from tongban.catalog.models import Delegation, Intermediary, IntermediaryService, Qualification
 from tongban.org.models import Unit
-from tongban.portal.views import item_codes_by_point, published_bundles, published_items, service_points
+from tongban.portal.views import (
+    item_codes_by_point,
+    live_delegations,
+    published_bundles,
+    published_items,
+    service_points,
+)
 
 
 class PublicItemSerializer(ServiceItemSerializer):
@@ -32,6 +41,47 @@ class ServicePointSerializer(serializers.ModelSerializer):
             page = self.parent.instance if self.parent is not None else [unit]
             codes = self.context["item_codes"] = item_codes_by_point(list(page))
         return codes[unit.pk]
+
+
+class PublicDelegationSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    implementation_code = serializers.CharField(source="item.implementation_code", read_only=True)
+    township = serializers.CharField(source="township.name", read_only=True)
+    mode_display = serializers.CharField(source="get_mode_display", read_only=True)
+
+    class Meta:
+        model = Delegation
+        fields = ["item_name", "implementation_code", "township", "mode", "mode_display", "basis", "delegated_on"]
+
+
+class PublicQualificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Qualification
+        fields = ["name", "number", "expires_on"]
+
+
+class PublicAgencySerializer(serializers.ModelSerializer):
+    """Only what the public needs to choose an agency: no status reason, version or supervising unit."""
+
+    # a plain string, not a second ChoiceField over IntermediaryStatus: two components sharing one
+    # "status" enum make drf-spectacular warn (W001), which `check --deploy` treats as a failure
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    qualifications = PublicQualificationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Intermediary
+        fields = ["name", "credit_code", "status", "status_display", "qualifications"]
+
+
+class PublicIntermediaryServiceSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    implementation_code = serializers.CharField(source="item.implementation_code", read_only=True)
+    agencies = PublicAgencySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = IntermediaryService
+        fields = ["id", "name", "basis", "is_statutory", "item_name", "implementation_code", "agencies"]
 
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
@@ -70,3 +120,31 @@ class ServicePointViewSet(PublicViewSet):
 
     def get_queryset(self):
         return service_points().order_by("kind__sort_order", "path")
+
+
+class PublicDelegationViewSet(PublicViewSet):
+    """县镇同权：已公开事项在各乡镇的有效下放（只读，无需登录）。"""
+
+    serializer_class = PublicDelegationSerializer
+
+    def get_queryset(self):
+        return (
+            live_delegations().filter(item__is_published=True).select_related("item", "township")
+            .order_by("township__path", "item__implementation_code")
+        )
+
+
+class PublicIntermediaryViewSet(PublicViewSet):
+    """公开的中介服务事项及其在册（未清退）的中介机构和资质（只读，无需登录）。"""
+
+    serializer_class = PublicIntermediaryServiceSerializer
+
+    def get_queryset(self):
+        agencies = Intermediary.objects.exclude(status=IntermediaryStatus.EXPELLED).prefetch_related(
+            Prefetch("qualifications", queryset=Qualification.objects.order_by("expires_on"))
+        )
+        return (
+            IntermediaryService.objects.filter(is_published=True, item__is_published=True)
+            .select_related("item").prefetch_related(Prefetch("agencies", queryset=agencies))
+            .order_by("item__implementation_code", "name")
+        )
