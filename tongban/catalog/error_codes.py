@@ -21,8 +21,6 @@ class CatalogError(models.TextChoices):
     STATUS_UNCHANGED = "status_unchanged", "中介机构“{name}”已是“{status}”状态。"
     RECTIFY_DEADLINE_REQUIRED = "rectify_deadline_required", "限期整改必须填写整改期限。"
     REASON_REQUIRED = "reason_required", "请填写原因。"
-    UPLOAD_CONTENT = "upload_content", "文件内容与扩展名“{ext}”不符，请上传真实的 {ext} 文件。"
-    UPLOAD_EMPTY = "upload_empty", "上传的文件是空的。"
     NEGATIVE_UNIT_REQUIRED = "negative_unit_required", "负面清单条目必须指定单位。"
 
 

@@ -35,8 +35,8 @@ from tongban.catalog.models import (
     TownshipListEntry,
     channel_flags,
 )
-from tongban.catalog.uploads import FILING_TYPES, check_upload
 from tongban.core.services import update_versioned
+from tongban.core.uploads import DOCUMENT_TYPES, check_upload
 from tongban.history.services import record_event
 from tongban.org.models import Unit
 
@@ -321,7 +321,7 @@ def add_qualification(agency: Intermediary, *, name: str, number: str, expires_o
 @transaction.atomic
 def add_filing(agency: Intermediary, *, title: str, upload, by=None) -> FilingDocument:
     """备案: store an agency's paper under MEDIA_ROOT after checking its type and size."""
-    check_upload(upload, FILING_TYPES)
+    check_upload(upload, DOCUMENT_TYPES)
     filing = FilingDocument(
         intermediary=agency, title=title or upload.name, original_name=upload.name[:200], size=upload.size,
         uploaded_by=by if getattr(by, "is_authenticated", False) else None,

@@ -318,7 +318,7 @@ def import_page(request):
     if not request.user.has_perm("catalog.manage_catalog"):
         raise PermissionDenied
     from tongban.catalog import excel
-    from tongban.catalog.uploads import WORKBOOK_TYPES, check_upload
+    from tongban.core.uploads import WORKBOOK_TYPES, check_upload
 
     form = ImportForm(request.POST or None, request.FILES or None)
     report, errors = None, []

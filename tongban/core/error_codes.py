@@ -14,6 +14,8 @@ class ErrorCode(models.TextChoices):
     UNIT_CYCLE = "unit_cycle", "不能把单位“{unit}”移动到它自己或它的下级单位之下。"
     IMPORT_FAILED = "import_failed", "导入失败，共 {count} 处错误，数据库未做任何修改。"
     FILE_TOO_LARGE = "file_too_large", "文件过大：{size_mb} MB，上限为 {limit_mb} MB。"
+    UPLOAD_EMPTY = "upload_empty", "上传的文件是空的。"
+    UPLOAD_CONTENT = "upload_content", "文件内容与扩展名“{ext}”不符，请上传真实的 {ext} 文件。"
     FILE_TYPE = "file_type", "不支持的文件类型“{ext}”，请上传 {allowed} 文件。"
     CALENDAR_RANGE = "calendar_range", "日期 {date} 超出工作日历可计算范围（{low}—{high}）。"
     JOB_UNKNOWN = "job_unknown", "没有名为“{name}”的任务或任务组。"

@@ -21,10 +21,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -35,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongban.core.error_codes import ErrorCode, message_for
+from tongban.core.uploads import WORKBOOK_TYPES, check_upload
 from tongban.documents.excel import append_row
 from tongban.org import services
 from tongban.org.choices import Role, WindowKind
@@ -43,7 +42,6 @@ from tongban.org.models import Staff, Unit, UnitKind, Window
 SHEET_UNITS, SHEET_WINDOWS, SHEET_STAFF = "单位", "窗口", "人员"
 SHEET_HELP = "说明"
 HEADER_SEARCH_ROWS = 5  # the header may sit below a title row or two
-ALLOWED_EXTENSIONS = (".xlsx",)
 YES, NO = "是", "否"
 _TRUE = {"是", "y", "yes", "true", "1", "√", "启用", "在岗", "领导"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "x", "停用", "离岗", "不在岗"}
@@ -240,16 +238,10 @@ class ImportRejected(Exception):
 
 def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None) -> ImportReport:
     """Check an uploaded file's type and size, then import it (see `import_org_workbook`)."""
-    ext = Path(getattr(uploaded_file, "name", "") or "").suffix.lower()
-    if ext not in ALLOWED_EXTENSIONS:
-        code = ErrorCode.FILE_TYPE
-        raise ImportRejected.for_file(message_for(code, ext=ext or "（无扩展名）", allowed=".xlsx"), code.value)
-    size = getattr(uploaded_file, "size", None) or 0
-    if size > settings.UPLOAD_MAX_BYTES:
-        code = ErrorCode.FILE_TOO_LARGE
-        mb = 1024 * 1024
-        message = message_for(code, size_mb=f"{size / mb:.1f}", limit_mb=f"{settings.UPLOAD_MAX_BYTES / mb:.0f}")
-        raise ImportRejected.for_file(message, code.value)
+    try:
+        check_upload(uploaded_file, WORKBOOK_TYPES)
+    except ValidationError as exc:
+        raise ImportRejected.for_file(exc.messages[0], exc.code)
     return import_org_workbook(uploaded_file, dry_run=dry_run, by=by)
 
 

@@ -1,12 +1,12 @@
-"""Upload checks: size against settings.UPLOAD_MAX_BYTES, type by extension *and* by content, so a
-renamed executable does not pass as a PDF."""
+"""Upload checks for every app: size against settings.UPLOAD_MAX_BYTES, type by extension *and* by
+content, so a renamed executable does not pass as a PDF. Call `check_upload(upload, allowed)` before
+storing or parsing any uploaded file."""
 from __future__ import annotations
 
 from pathlib import PurePath
 
 from django.conf import settings
 
-from tongban.catalog.error_codes import CatalogError, catalog_error
 from tongban.core.error_codes import ErrorCode, service_error
 
 ZIP = (b"PK\x03\x04",)
@@ -19,7 +19,7 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".xlsx": ZIP,
     ".ofd": ZIP,
 }
-FILING_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd")
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd")
 WORKBOOK_TYPES = (".xlsx",)
 
 
@@ -33,9 +33,9 @@ def check_upload(upload, allowed: tuple[str, ...]) -> None:
             ErrorCode.FILE_TOO_LARGE, size_mb=f"{upload.size / 1048576:.1f}", limit_mb=settings.UPLOAD_MAX_BYTES // 1048576
         )
     if not upload.size:
-        raise catalog_error(CatalogError.UPLOAD_EMPTY)
+        raise service_error(ErrorCode.UPLOAD_EMPTY)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(signature) for signature in SIGNATURES[ext]):
-        raise catalog_error(CatalogError.UPLOAD_CONTENT, ext=ext)
+        raise service_error(ErrorCode.UPLOAD_CONTENT, ext=ext)
