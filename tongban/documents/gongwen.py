@@ -52,6 +52,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, Twips
+from docx.text.paragraph import Paragraph
+
+from tongban.documents.titles import title_lines
 
 # --- Page (GB/T 9704-2012 §5.2.1 and §5.2.2) ---
 PAGE_WIDTH = Mm(210)
@@ -86,6 +89,12 @@ STYLE_PAGE_NUMBER = ("公文页码", "GongwenPageNumber")
 PAGE_NUMBER_DASH = "—"  # 一字线 (U+2014) on each side of the number
 PAGE_NUMBER_GAP = Mm(7)  # number line below the text block
 DATE_RIGHT_CHARS = 4  # 成文日期右空四字
+# The issuer and date take at least this many lines of text with them onto their page, so that a page
+# never holds the signature alone (成文日期不单独成页) and is never left with fewer than a third of its
+# lines; the lines are kept together only up to SIGNATURE_KEEP_MAX, so moving them cannot empty the page
+# before either.
+SIGNATURE_KEEP_LINES = LINES_PER_PAGE // 3 - 1
+SIGNATURE_KEEP_MAX = LINES_PER_PAGE // 2
 BODY_CHAR_SPACING = Pt(-0.4)  # see the module docstring: 28 characters a line without relying on the grid
 
 
@@ -110,6 +119,14 @@ def format_date(value: date_type) -> str:
 def text_width_in_chars(text: str) -> float:
     """Width in body characters: CJK and full-width signs count 1, ASCII (half-width) counts ½."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _estimated_lines(paragraph) -> int:
+    """Lines a 公文 paragraph takes: 28 characters a line, the first indented two (an estimate: Chinese
+    line-breaking rules may move a punctuation mark to the next line)."""
+    indent = 0 if paragraph.paragraph_format.first_line_indent == 0 else 2
+    width = text_width_in_chars(paragraph.text) + indent
+    return max(1, math.ceil(width / CHARS_PER_LINE))
 
 
 def _set_fonts(rpr, name: str) -> None:
@@ -199,11 +216,16 @@ class GongwenDocument:
         return self._heading(STYLE_HEADING1, text, body=body)
 
     def heading2(self, text: str, *, body: str = ""):
-        """二级标题 "（一）…": 楷体_GB2312 3号; `body` continues in 仿宋 in the same paragraph."""
+        """二级标题 "（一）…": 楷体_GB2312 3号.
+
+        With `body` it is a run-in heading ("（一）标题。正文……"): a body paragraph whose first run is set
+        as the heading. Headings keep with the next paragraph; a paragraph that carries body text must
+        not, or a section of run-in headings chains into one block that the renderer moves whole onto
+        the next page, leaving the page before it nearly empty."""
         return self._heading(STYLE_HEADING2, text, body=body)
 
     def heading3(self, text: str, *, body: str = "", bold: bool = False):
-        """三级标题 "1．…": 仿宋_GB2312 3号, optionally bold."""
+        """三级标题 "1．…": 仿宋_GB2312 3号, optionally bold; run-in with `body` as for `heading2`."""
         return self._heading(STYLE_HEADING3, text, body=body, bold=bold)
 
     def paragraph(self, text: str = "", *, first_line_indent: bool = True):
@@ -216,8 +238,12 @@ class GongwenDocument:
         rows: Iterable[Sequence[object]],
         *,
         widths_mm: Sequence[float] | None = None,
+        merge_down: Sequence[int] = (),
     ):
-        """A bordered table across the text block (仿宋 小四, header row 黑体 repeated on every page)."""
+        """A bordered table across the text block (仿宋 小四, header row 黑体 repeated on every page).
+
+        In the columns `merge_down` (0-based) a value equal to the one above is not repeated: the cells
+        are merged vertically and the value is written once (a finding over its measures)."""
         widths = [Mm(w) for w in widths_mm] if widths_mm else [Twips(TEXT_WIDTH_TWIPS // len(headers))] * len(headers)
         if len(widths) != len(headers):
             raise ValueError("widths_mm must give one width per column")
@@ -229,10 +255,21 @@ class GongwenDocument:
         header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, text in zip(header_row.cells, headers):
             self._fill_cell(cell, str(text), font=FONT_HEADING1, align=WD_ALIGN_PARAGRAPH.CENTER)
-        for values in rows:
+        rows = [["" if value is None else str(value) for value in values] for values in rows]
+        runs: dict[int, list[tuple[int, int]]] = {column: [] for column in merge_down}  # (first, last) row
+        for index, values in enumerate(rows, start=1):
             cells = table.add_row().cells
-            for cell, value in zip(cells, values):
-                self._fill_cell(cell, "" if value is None else str(value))
+            for column, (cell, text) in enumerate(zip(cells, values)):
+                if column in runs and index > 1 and text and text == rows[index - 2][column]:
+                    runs[column][-1] = (runs[column][-1][0], index)
+                    continue
+                if column in runs:
+                    runs[column].append((index, index))
+                self._fill_cell(cell, text)
+        for column, spans in runs.items():
+            for first, last in spans:
+                if last > first:
+                    table.cell(first, column).merge(table.cell(last, column))
         for column, width in zip(table.columns, widths):
             column.width = width
             for cell in column.cells:
@@ -426,22 +463,29 @@ class GongwenDocument:
         return paragraph
 
     def _heading(self, names: tuple[str, str], text: str, *, body: str, bold: bool | None = None):
-        paragraph = self._add(names, text, bold=bold)
-        if body:
-            self._run(paragraph, body, font=FONT_BODY, size=SIZE_BODY, bold=False)
+        if not body:
+            return self._add(names, text, bold=bold)
+        heading_style = self._doc.styles[names[0]]
+        paragraph = self._add(STYLE_BODY, "")
+        self._run(paragraph, text, font=heading_style.element.rPr.rFonts.get(qn("w:eastAsia")), size=SIZE_BODY,
+                  bold=bold)
+        self._run(paragraph, body, font=FONT_BODY, size=SIZE_BODY, bold=False)
+        level = heading_style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val"))
+        _set_ppr_flag(paragraph._p.get_or_add_pPr(), "w:outlineLvl", level)  # Word's navigation pane
         return paragraph
 
     def _title_lines(self, title: str) -> None:
-        """Each line of a multi-line title ("\n") is its own centred line (梯形或菱形 is the author's job)."""
+        """The title centred on the lines `titles.title_lines` chooses (between words, 梯形或菱形), or on
+        the author's own lines when the title has "\n" in it."""
         paragraph = self._add(STYLE_TITLE, "")
         run = self._run(paragraph, "", font=FONT_TITLE, size=SIZE_TITLE)
-        for index, line in enumerate(title.split("\n")):
+        for index, line in enumerate(title_lines(title, keep_together=[self.issuer])):
             if index:
                 run.add_break()
-            run.add_text(line.strip())
+            run.add_text(line)
 
-    def _blank_line(self) -> None:
-        self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY[0]])
+    def _blank_line(self):
+        return self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY[0]])
 
     def _fill_cell(self, cell, text: str, *, font: str = FONT_BODY, align=None) -> None:
         paragraph = cell.paragraphs[0]
@@ -460,18 +504,44 @@ class GongwenDocument:
         self._signed = True
         if not (self.issuer or self.date):
             return
+        self._keep_tail_with_signature()
         for _ in range(self.signature_gap_lines):
-            self._blank_line()
+            self._blank_line().paragraph_format.keep_with_next = True
         date_text = format_date(self.date) if self.date else ""
         if self.issuer:
             # 署名以成文日期为准居中: its right indent is the date's, plus half the width difference.
             shift = (text_width_in_chars(date_text) - text_width_in_chars(self.issuer)) / 2 if date_text else 0
-            self._signature_line(self.issuer, right_chars=max(0.0, DATE_RIGHT_CHARS + shift))
+            issuer = self._signature_line(self.issuer, right_chars=max(0.0, DATE_RIGHT_CHARS + shift))
+            issuer.paragraph_format.keep_with_next = bool(date_text)
         if date_text:
             self._signature_line(date_text, right_chars=DATE_RIGHT_CHARS)
 
-    def _signature_line(self, text: str, *, right_chars: float) -> None:
+    def _keep_tail_with_signature(self) -> None:
+        """The last paragraphs of the text, about SIGNATURE_KEEP_LINES lines, are kept whole and with the
+        signature. A body paragraph otherwise never keeps with the next one; this chain is bounded by
+        SIGNATURE_KEEP_MAX lines, so it cannot push a whole page's worth of text onto the next page. It stops
+        at a table, a page break or the title."""
+        lines = 0
+        for element in reversed(list(self._doc.element.body.iterchildren())):
+            if element.tag == qn("w:sectPr"):
+                continue
+            if element.tag != qn("w:p"):
+                return
+            paragraph = Paragraph(element, self._doc._body)
+            if paragraph.style.name == STYLE_TITLE[0]:
+                return
+            estimate = _estimated_lines(paragraph)
+            if lines + estimate > SIGNATURE_KEEP_MAX:
+                return
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
+            lines += estimate
+            if lines >= SIGNATURE_KEEP_LINES or paragraph.paragraph_format.page_break_before:
+                return
+
+    def _signature_line(self, text: str, *, right_chars: float):
         paragraph = self._add(STYLE_BODY, text, first_line_indent=False)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Length(int(SIZE_BODY * right_chars))
         _set_indent_chars(paragraph._p.get_or_add_pPr(), rightChars=int(round(right_chars * 100)))
+        return paragraph

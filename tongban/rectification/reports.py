@@ -215,7 +215,7 @@ PRINCIPLES = [
 
 @dataclass
 class PlanItem:
-    title: str
+    title: str  # the task's title, or the finding the measure answers
     text: str
     leaders: list[str]
     units: list[str]
@@ -223,7 +223,7 @@ class PlanItem:
 
 
 def _plan_items(inspection: Inspection) -> tuple[list[PlanItem], str]:
-    """The tasks of the inspection's work plan when it has one, else its measures."""
+    """The tasks of the inspection's work plan when it has one, else its measures (in finding order)."""
     plan = WorkPlan.objects.filter(inspection=inspection).first()
     if plan is not None:
         items = [
@@ -240,6 +240,40 @@ def _plan_items(inspection: Inspection) -> tuple[list[PlanItem], str]:
         for m in _measures(inspection)
     ]
     return items, "措施"
+
+
+def _grouped(items: list[PlanItem]) -> list[tuple[str, list[PlanItem]]]:
+    """Consecutive items under the same title (a finding's measures) together, the title stated once."""
+    groups: list[tuple[str, list[PlanItem]]] = []
+    for item in items:
+        if groups and groups[-1][0] == item.title:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.title, [item]))
+    return groups
+
+
+def _plan_item_sentence(item: PlanItem) -> str:
+    details = "；".join(part for part in (
+        f"责任领导：{'、'.join(item.leaders)}" if item.leaders else "",
+        f"责任单位：{'、'.join(item.units)}" if item.units else "",
+        f"完成时限：{item.deadline}" if item.deadline else "",
+    ) if part)
+    body = item.text.rstrip("。")
+    return f"{body}。（{details}）" if body else f"（{details}）"
+
+
+def _plan_content_blocks(items: list[PlanItem]) -> list[Block]:
+    """Seed 003's shape: "1．问题（任务）。措施……（责任领导…）"; a finding with several measures is stated
+    once, its measures below it as （1）（2）…"""
+    blocks = []
+    for number, (title, group) in enumerate(_grouped(items), start=1):
+        heading = f"{number}．{title.rstrip('。')}。"
+        if len(group) == 1:
+            blocks.append(Block(3, heading, [_plan_item_sentence(group[0])]))
+        else:
+            blocks.append(Block(3, heading, [f"（{i}）{_plan_item_sentence(item)}" for i, item in enumerate(group, start=1)]))
+    return blocks
 
 
 def plan_report(inspection: Inspection, *, as_of: date | None = None) -> Report:
@@ -264,14 +298,7 @@ def plan_report(inspection: Inspection, *, as_of: date | None = None) -> Report:
     content = Block(1, "二、整改主要内容", [
         f"对照{who}反馈的问题，共列出整改{noun}{len(items)}项，涉及责任单位{unit_count}个，逐项明确责任领导、责任单位和完成时限。"
     ])
-    for i, item in enumerate(items, start=1):
-        details = "；".join(part for part in (
-            f"责任领导：{'、'.join(item.leaders)}" if item.leaders else "",
-            f"责任单位：{'、'.join(item.units)}" if item.units else "",
-            f"完成时限：{item.deadline}" if item.deadline else "",
-        ) if part)
-        body = item.text.rstrip("。")
-        content.children.append(Block(3, f"{i}．{item.title.rstrip('。')}。", [f"{body}。（{details}）" if body else f"（{details}）"]))
+    content.children.extend(_plan_content_blocks(items))
     leadership = f"{group.name}统一领导整改工作，" if group else ""
     requirements = Block(1, "三、整改工作要求", children=[
         Block(3, "1．强化领导责任。", [f"{leadership}班子切实担负起整改落实主体责任，把整改责任落实到分管负责同志、责任科室和具体责任人，做到压力层层传递、责任层层落实。"]),
@@ -314,7 +341,7 @@ def render(report: Report) -> bytes:
     if report.attachment:
         title, headers, rows = report.attachment
         doc.attachment(title)
-        doc.table(headers, rows, widths_mm=[10, 30, 50, 18, 28, 20])
+        doc.table(headers, rows, widths_mm=[10, 30, 50, 18, 28, 20], merge_down=[1])  # a finding once over its measures
     return doc.to_bytes()
 
 

@@ -15,6 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
 from tongban.documents.gongwen import GongwenDocument, format_date
+from tongban.documents.tests.rendering import near_empty_pages, page_texts, render_pdfs
+from tongban.documents.titles import TITLE_MAX_LINE, char_width, title_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TITLE = "关于县委第一巡察组反馈意见整改进展情况的报告"
@@ -29,6 +31,8 @@ def report(tmp_path):
     doc.heading2("（一）深入动员，统一思想。", body="县委第一巡察组对中心进行巡察工作反馈意见会议之后，中心党组高度重视。")
     doc.heading3("1．坚持政治引领高站位。")
     doc.paragraph("县委第一巡察组提出的9个方面问题和4个方面意见建议，已经全部进行了整改。")
+    doc.heading2("（二）加强领导，夯实责任。")
+    doc.paragraph("成立巡察整改工作领导小组。")
     doc.table(["序号", "反馈问题", "整改措施"], [[1, "牵头作用发挥不充分", "建立工作台账"], [2, "中介机构管理不规范", "清理中介事项\n公布中介目录"]])
     doc.attachment("巡察反馈问题整改任务清单", label="附件1")
     doc.table(["序号", "整改任务"], [[1, "建立健全工作台账"]])
@@ -117,7 +121,7 @@ def test_body_characters_fit_exactly_28_to_a_line_without_the_grid(report):
 def test_the_title_is_2hao_xiaobiaosong_centred_with_a_blank_line_below(report):
     document = open_docx(report)
     title, after = document.paragraphs[0], document.paragraphs[1]
-    assert title.text == TITLE
+    assert title.text == "关于县委第一巡察组反馈意见\n整改进展情况的报告"  # 22 characters: two lines, 上长下短
     assert title.style.name == "公文标题"
     assert title.style.font.size == Pt(22)
     assert east_asia(title.style.element) == "方正小标宋简体"
@@ -149,11 +153,36 @@ def test_headings_use_the_standard_fonts_at_3hao(report, style_name, font, level
     assert used and east_asia(used[0].runs[0]._r) == font
 
 
-def test_a_run_in_heading_continues_in_body_font(report):
+def keeps_with_next(paragraph) -> bool:
+    """The effective "keep with next": the paragraph's own setting, else its style's (and their bases')."""
+    if paragraph.paragraph_format.keep_with_next is not None:
+        return paragraph.paragraph_format.keep_with_next
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.keep_with_next is not None:
+            return style.paragraph_format.keep_with_next
+        style = style.base_style
+    return False
+
+
+def test_a_run_in_heading_is_a_body_paragraph_whose_first_run_is_the_heading(report):
     document = open_docx(report)
-    heading2 = next(p for p in document.paragraphs if p.style.name == "二级标题")
-    assert [east_asia(run._r) for run in heading2.runs] == ["楷体_GB2312", "仿宋_GB2312"]
-    assert heading2.text.startswith("（一）深入动员，统一思想。县委第一巡察组")
+    run_in = next(p for p in document.paragraphs if p.text.startswith("（一）深入动员"))
+    assert run_in.text == "（一）深入动员，统一思想。县委第一巡察组对中心进行巡察工作反馈意见会议之后，中心党组高度重视。"
+    assert run_in.style.name == "公文正文"
+    assert [run.text for run in run_in.runs] == ["（一）深入动员，统一思想。", "县委第一巡察组对中心进行巡察工作反馈意见会议之后，中心党组高度重视。"]
+    assert [east_asia(run._r) for run in run_in.runs] == ["楷体_GB2312", "仿宋_GB2312"]
+    assert keeps_with_next(run_in) is False  # it carries body text: it must never chain pages together
+    assert run_in._p.find(f"{W}pPr/{W}outlineLvl").get(qn("w:val")) == "1"  # still in Word's navigation pane
+
+
+def test_headings_keep_with_next_and_paragraphs_with_body_text_never_do(report):
+    """(The body here ends in a table; text that ends just before the signature keeps its last few lines
+    with it: test_the_signature_never_ends_up_on_a_nearly_empty_page.)"""
+    document = open_docx(report)
+    keeping = [p.text.replace("\n", "") for p in body_paragraphs(document) if keeps_with_next(p)]
+    assert keeping == [TITLE, "一、整改工作组织情况", "1．坚持政治引领高站位。", "（二）加强领导，夯实责任。",
+                       "XX县行政审批服务中心", "巡察反馈问题整改任务清单"]  # the issuer stays with the date
 
 
 def test_every_run_and_the_defaults_name_their_east_asian_font(report):
@@ -236,6 +265,20 @@ def test_tables_carry_their_cells_with_a_repeated_header_row(report):
     assert widths.mm == pytest.approx(156, abs=0.5)
 
 
+def test_a_value_repeated_down_a_merged_column_is_written_once(tmp_path):
+    doc = GongwenDocument(title="关于整改情况的报告")
+    doc.table(["序号", "反馈问题", "整改措施"],
+              [[1, "牵头作用发挥不充分", "建立工作台账"], [2, "牵头作用发挥不充分", "定期召开协调会"],
+               [3, "中介机构管理不规范", "清理中介事项"]], merge_down=[1])
+    table = docx.Document(io.BytesIO(doc.to_bytes())).tables[0]
+    column = [row.cells[1] for row in table.rows[1:]]
+    assert column[0]._tc is column[1]._tc  # one merged cell over the first finding's two measures
+    assert [cell.text for cell in column] == ["牵头作用发挥不充分", "牵头作用发挥不充分", "中介机构管理不规范"]
+    xml = table._tbl.xml
+    assert xml.count("牵头作用发挥不充分") == 1
+    assert [row.cells[2].text for row in table.rows[1:]] == ["建立工作台账", "定期召开协调会", "清理中介事项"]
+
+
 def test_an_attachment_starts_on_a_new_page_after_the_signature(report):
     document = open_docx(report)
     texts = [p.text for p in body_paragraphs(document)]
@@ -282,3 +325,109 @@ def test_libreoffice_renders_22_lines_of_28_characters_per_page(tmp_path):
     )
     pages = {name: _pdf_pages((tmp_path / f"{name}.pdf").read_bytes()) for name in ("full", "one_line_more", "one_char_more")}
     assert pages == {"full": 1, "one_line_more": 2, "one_char_more": 2}
+
+
+@pytest.mark.parametrize("count, run_in", [(15, True), (15, False)])
+def test_a_section_of_many_headed_paragraphs_never_leaves_the_first_page_near_empty(tmp_path, count, run_in):
+    """Run-in headings ("（一）标题。正文……") used to be written in the heading style, which keeps with the
+    next paragraph: a section of them chained into one block that LibreOffice moved whole to page 2,
+    leaving page 1 with the title and one paragraph."""
+    doc = GongwenDocument(title="关于整改情况的报告", issuer="XX县行政审批服务中心", date=date(2023, 8, 15))
+    doc.paragraph("按照县委巡察工作统一部署，县委第一巡察组向中心反馈了巡察意见。现将整改进展情况报告如下。")
+    doc.heading1("一、整改落实情况")
+    for number in range(1, count + 1):
+        body = "对照反馈问题逐项制定整改措施，明确责任单位、责任领导、责任人和完成时限，整改到位一项、销号一项。" * 2
+        if run_in:
+            doc.heading2(f"（{number}）加强领导，夯实责任。", body=body)
+        else:
+            doc.heading3(f"{number}．加强领导，夯实责任。")
+            doc.paragraph(body)
+    path = tmp_path / "sections.docx"
+    doc.save(path)
+    pages = page_texts(render_pdfs([path], tmp_path)[0])
+    counts = [len(lines) for lines in pages]
+    assert len(counts) >= 2, counts
+    assert near_empty_pages(counts) == [], counts
+
+
+# --- the title's lines (GB/T 9704-2012 §7.3.3) ------------------------------------------------------
+LONG_TITLES = [
+    "XX县行政审批服务中心关于县委第一巡察组反馈意见整改进展情况的报告",
+    "XX县行政审批服务中心关于落实县委第一巡察组巡察反馈问题的整改工作方案",
+    "关于县委第一巡察组巡察反馈意见整改进展情况的报告",
+    "关于省委巡视组巡视反馈意见整改进展情况的报告",
+    "XX县行政审批服务中心关于落实省委巡视组巡视反馈问题的整改工作方案",
+    "XX县行政审批服务中心关于开展政务服务“好差评”和“吐槽找茬”工作中发现问题整改落实情况的报告",
+    "XX县行政审批服务中心关于印发《XX县政务服务营商环境年度工作方案》的通知",
+    "XX县行政审批服务中心关于2023年度政务服务中心窗口工作人员日常管理考核和“红黑榜”评选情况的通报",
+]
+WORDS = ["情况", "报告", "巡察组", "巡视组", "整改", "方案", "反馈", "行政审批服务中心", "“好差评”", "“吐槽找茬”",
+         "通知", "工作", "《XX县政务服务营商环境年度工作方案》", "“红黑榜”", "通报"]
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("关于整改情况的报告", ["关于整改情况的报告"]),
+    ("XX县行政审批服务中心关于县委第一巡察组反馈意见整改进展情况的报告",
+     ["XX县行政审批服务中心关于县委第一巡察组", "反馈意见整改进展情况的报告"]),
+    ("关于省委巡视组巡视反馈意见整改进展情况的报告", ["关于省委巡视组巡视反馈意见", "整改进展情况的报告"]),
+    ("XX县行政审批服务中心关于落实县委第一巡察组巡察反馈问题的整改工作方案",
+     ["XX县行政审批服务中心", "关于落实县委第一巡察组", "巡察反馈问题的整改工作方案"]),
+])
+def test_a_title_breaks_between_words_into_a_balanced_shape(title, lines):
+    assert title_lines(title, keep_together=["XX县行政审批服务中心"]) == lines
+
+
+@pytest.mark.parametrize("title", LONG_TITLES)
+def test_long_titles_never_break_inside_a_word_and_are_trapezoids_or_diamonds(title):
+    lines = title_lines(title, keep_together=["XX县行政审批服务中心"])
+    assert "".join(lines) == title
+    assert len(lines) >= 2
+    assert all(char_width(line) <= TITLE_MAX_LINE for line in lines)  # no line fills the width edge to edge
+    for word in WORDS:
+        if word in title:
+            assert any(word in line for line in lines), f"“{word}” split: {lines}"
+    widths = [char_width(line) for line in lines]
+    steps = [b - a for a, b in zip(widths, widths[1:])]
+    trapezoid = all(s >= 0 for s in steps) or all(s <= 0 for s in steps)
+    peak = widths.index(max(widths))
+    diamond = all(s >= 0 for s in steps[:peak]) and all(s <= 0 for s in steps[peak:])
+    assert trapezoid or diamond, lines
+
+
+def test_an_author_s_line_breaks_are_kept():
+    assert title_lines("关于县委第一巡察组反馈意见\n整改进展情况的报告") == ["关于县委第一巡察组反馈意见", "整改进展情况的报告"]
+
+
+def test_the_document_title_is_written_on_its_balanced_lines(tmp_path):
+    title = "XX县行政审批服务中心关于县委第一巡察组反馈意见整改进展情况的报告"
+    doc = GongwenDocument(title=title, issuer="XX县行政审批服务中心")
+    doc.paragraph("正文。")
+    path = tmp_path / "title.docx"
+    doc.save(path)
+    document = open_docx(path)
+    assert document.paragraphs[0].text == "XX县行政审批服务中心关于县委第一巡察组\n反馈意见整改进展情况的报告"
+    assert document.core_properties.title == title
+    # and LibreOffice prints those two lines as they are (neither re-wrapped nor run together)
+    first_page = page_texts(render_pdfs([path], tmp_path)[0])[0]
+    assert ["".join(line.split()) for line in first_page[:3]] == [
+        "XX县行政审批服务中心关于县委第一巡察组", "反馈意见整改进展情况的报告", "正文。"]
+
+
+@pytest.mark.parametrize("paragraphs, main_pages", [(14, 1), (18, 2), (19, 2), (20, 2), (30, 2)])
+def test_the_signature_never_ends_up_on_a_nearly_empty_page(tmp_path, paragraphs, main_pages):
+    """The issuer and date take the last few lines of text with them instead of going onto a page of their
+    own (成文日期不单独成页); where they fit, nothing moves. An attachment follows, so the signature page
+    is not the document's last."""
+    doc = GongwenDocument(title="关于整改情况的报告", issuer="XX县行政审批服务中心", date=date(2023, 8, 15))
+    for number in range(paragraphs):
+        doc.paragraph("整" * 26)  # one full line each (26 characters after the indent)
+    doc.attachment("整改任务清单")
+    doc.paragraph("附件正文。")
+    path = tmp_path / "signed.docx"
+    doc.save(path)
+    pages = [["".join(line.split()) for line in lines] for lines in page_texts(render_pdfs([path], tmp_path)[0])]
+    counts = [len(lines) for lines in pages]
+    assert near_empty_pages(counts) == [], counts
+    signature_page = next(i for i, lines in enumerate(pages) if any("2023年8月15日" in line for line in lines))
+    assert signature_page + 1 == main_pages, counts
+    assert any("XX县行政审批服务中心" in line for line in pages[signature_page]), counts

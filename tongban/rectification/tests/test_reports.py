@@ -71,6 +71,33 @@ def test_the_plan_lists_every_measure_with_its_people_and_deadline(worked, count
     assert title == "整改任务清单" and len(rows) == 4
 
 
+def test_the_plan_states_each_finding_once_with_its_measures_under_it(worked):
+    """Seed 003's shape: "1．问题。措施……（责任领导…）"; a finding with several measures is stated once and its
+    measures follow as (1), (2), … — never the finding's title again before each measure."""
+    report = reports.plan_report(worked.inspection, as_of=date(2023, 7, 1))
+    content = report.sections[1]
+    assert [(block.heading, block.paragraphs) for block in content.children] == [
+        ("1．牵头作用发挥不充分。", [
+            "（1）制定年度工作方案，细化分解为24项具体工作。（责任单位：市场准入股、城关镇便民服务中心；完成时限：2023年9月30日）",
+            "（2）规范乡镇便民服务中心运行。（责任单位：城关镇便民服务中心；完成时限：2023年10月31日）",
+        ]),
+        ("2．建议完善回访制度。", [
+            "（1）开展政企回访。（责任单位：王村乡便民服务中心；完成时限：2023年10月31日）",
+            "（2）常态化开展回访。（责任单位：测试县行政审批服务中心；完成时限：长期坚持）",
+        ]),
+    ]
+    assert report.text().count("牵头作用发挥不充分") == 1
+
+
+def test_a_finding_with_one_measure_is_one_paragraph_in_the_plan(worked):
+    finding = services.add_finding(worked.inspection, description="窗口管理不规范", aspect=worked.aspect)
+    services.create_measure(finding=finding, text="修订窗口管理制度", lead_unit=worked.section_measure.lead_unit,
+                            deadline=date(2023, 12, 31))
+    content = reports.plan_report(worked.inspection, as_of=date(2023, 7, 1)).sections[1]
+    assert [(block.heading, block.paragraphs) for block in content.children][1] == (
+        "2．窗口管理不规范。", ["修订窗口管理制度。（责任单位：市场准入股；完成时限：2023年12月31日）"])
+
+
 def test_the_plan_uses_the_work_plans_tasks_when_there_is_one(worked, county, personas):
     plan = services.create_work_plan(title="整改工作方案", year=2023, unit=county.center, inspection=worked.inspection)
     director = Staff.objects.get(user=personas.director)
@@ -90,7 +117,7 @@ def test_the_docx_is_a_gongwen(worked):
     assert round(section.bottom_margin.mm) == 35 and round(section.right_margin.mm) == 26
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     paragraphs = [p for p in document.paragraphs if p.text]
-    assert paragraphs[0].text == title == "关于县委第一巡察组巡察反馈意见整改进展情况的报告"
+    assert paragraphs[0].text.replace("\n", "") == title == "关于县委第一巡察组巡察反馈意见整改进展情况的报告"
     heading = next(p for p in paragraphs if p.text == "一、整改工作组织情况")
     assert heading.style.name == "一级标题"
     assert document.paragraphs[-1].text.endswith("2023年8月15日")
