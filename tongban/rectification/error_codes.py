@@ -24,7 +24,7 @@ class RectificationError(models.TextChoices):
     SOURCE_MISMATCH = "measure_source_mismatch", "来源为“巡察反馈问题”的整改措施必须关联反馈问题；其他来源不能关联反馈问题。"
     REVISIT_NOT_VERIFIED = "revisit_not_verified", "只有“已整改到位”的整改措施才能安排回头看。"
     REVISIT_DONE = "revisit_already_done", "该次回头看已于 {done} 完成。"
-    REVISIT_DATE = "revisit_date_order", "回头看完成日期不能早于安排日期 {scheduled}。"
+    REVISIT_DONE_FUTURE = "revisit_done_in_future", "回头看完成日期不能晚于今天（{today}）。"
     REOPEN_DEADLINE = "revisit_new_deadline_required", "群众不满意需要重新整改时，必须给出新的完成时限（晚于今天）。"
     ACCOUNTABILITY_TARGET = "accountability_target", "问责对象须为一名工作人员或一个单位（二选一）。"
     ACCOUNTABILITY_MEASURES = "accountability_measures", "问责记录须至少关联一项整改措施。"

@@ -6,9 +6,11 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tongban.org.forms import VersionedForm
 from tongban.org.models import Staff, Unit
+from tongban.rectification import services
 from tongban.rectification.choices import ActionKind, DeadlineKind, FindingKind, GroupRole, ReasonKind
 from tongban.rectification.models import Inspection, Measure, RectificationGroup
 
@@ -181,6 +183,15 @@ class RevisitRecordForm(StyledForm):
                                        coerce=lambda v: v == "1", widget=forms.RadioSelect)
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     new_deadline = forms.DateField(label="重新整改时限（不满意时必填）", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_date"].widget.attrs["max"] = timezone.localdate().isoformat()  # earlier than planned is fine
+
+    def clean_done_date(self):
+        done_date = self.cleaned_data["done_date"]
+        services.check_revisit_done_date(done_date)  # the service's rule, so the form says the same
+        return done_date
 
 
 class AccountabilityForm(StyledForm):

@@ -465,6 +465,14 @@ def schedule_revisit(measure: Measure, *, scheduled_date: date, by=None) -> Revi
     return revisit
 
 
+def check_revisit_done_date(done_date: date, *, today: date | None = None) -> None:
+    """A 回头看 is recorded once it has happened: its date may be before the planned one (it was done
+    early), never after today. The form and the API check with this too, so all three say the same."""
+    today = today or timezone.localdate()
+    if done_date > today:
+        raise rect_error(E.REVISIT_DONE_FUTURE, today=cn_date(today))
+
+
 @transaction.atomic
 def record_revisit(revisit: Revisit, *, done_date: date, satisfied: bool, notes: str = "",
                    new_deadline: date | None = None, by=None) -> Revisit:
@@ -472,8 +480,7 @@ def record_revisit(revisit: Revisit, *, done_date: date, satisfied: bool, notes:
     revisit = Revisit.objects.select_for_update().get(pk=revisit.pk)
     if revisit.done_date:
         raise rect_error(E.REVISIT_DONE, done=revisit.done_date.isoformat())
-    if done_date < revisit.scheduled_date:
-        raise rect_error(E.REVISIT_DATE, scheduled=revisit.scheduled_date.isoformat())
+    check_revisit_done_date(done_date)
     if not satisfied and (new_deadline is None or new_deadline <= timezone.localdate()):
         raise rect_error(E.REOPEN_DEADLINE)
     revisit.done_date, revisit.satisfied, revisit.notes = done_date, satisfied, notes.strip()

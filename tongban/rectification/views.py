@@ -382,6 +382,8 @@ def _act_revisit_record(request, measure):
     _require(request, "rectification.manage_revisits", measure)
     form = RevisitRecordForm(request.POST)
     if not form.is_valid():
+        if form.has_error("done_date") and not form.has_error("done_date", "required"):
+            raise ValidationError(form.errors["done_date"])  # the rule's own sentence (e.g. not after today)
         raise ValidationError("请填写完成日期并选择群众是否满意。")
     revisit = get_visible_or_404(Revisit.objects.filter(measure=measure), request.user, pk=form.cleaned_data["revisit"])
     data = form.cleaned_data

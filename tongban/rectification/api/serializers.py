@@ -2,7 +2,15 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from tongban.org.models import Staff, Unit
-from tongban.rectification.models import Accountability, Checkpoint, Evidence, Finding, Inspection, Measure
+from tongban.rectification.models import (
+    Accountability,
+    Checkpoint,
+    Evidence,
+    Finding,
+    Inspection,
+    Measure,
+    Revisit,
+)
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -104,6 +112,26 @@ class ProgressSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="整改进展")
     files = serializers.ListField(child=serializers.FileField(), required=False, help_text="佐证材料")
     checkpoint = serializers.IntegerField(required=False, help_text="报告的时间节点（长期坚持）")
+
+
+class RevisitSerializer(serializers.ModelSerializer):
+    """回头看: planned date, and once done its date (not after today; may be before the planned date),
+    whether the public was satisfied, notes and the new deadline when not."""
+
+    class Meta:
+        model = Revisit
+        fields = ["id", "measure", "scheduled_date", "done_date", "satisfied", "notes", "new_deadline"]
+        read_only_fields = ["measure", "done_date", "satisfied", "notes", "new_deadline"]
+
+
+class RevisitRecordSerializer(serializers.Serializer):
+    """Body of `revisits/<id>/record/`: the outcome of a 回头看."""
+
+    done_date = serializers.DateField(help_text="完成日期：可早于计划日期，不能晚于今天")
+    satisfied = serializers.BooleanField(help_text="群众是否满意")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", help_text="情况说明")
+    new_deadline = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="重新整改时限（不满意时必填，须晚于今天）")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

@@ -19,6 +19,8 @@ from tongban.rectification.api.serializers import (
     InspectionSerializer,
     MeasureSerializer,
     ProgressSerializer,
+    RevisitRecordSerializer,
+    RevisitSerializer,
     TransitionSerializer,
 )
 from tongban.rectification.filtersets import (
@@ -89,7 +91,8 @@ class FindingViewSet(WritableViewSet):
 
 class MeasureViewSet(WritableViewSet):
     """整改措施：责任单位（牵头、协调、配合）、责任领导、责任人、时限、状态；
-    操作：start（启动）、progress（填报进展，可附佐证材料）、submit（申请销号）、verify（销号）、return（退回）。"""
+    操作：start（启动）、progress（填报进展，可附佐证材料）、submit（申请销号）、verify（销号）、return（退回）、
+    revisits（回头看：列出、安排）、revisits/<id>/record（记录回头看结果）。"""
 
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
@@ -168,6 +171,32 @@ class MeasureViewSet(WritableViewSet):
     def return_(self, request, pk=None):
         """退回（须附 reason）。"""
         return self._transition(request, "return")
+
+    @action(detail=True, methods=["get", "post"], serializer_class=RevisitSerializer)
+    def revisits(self, request, pk=None):
+        """回头看：GET 列出；POST 安排（scheduled_date；仅“已整改到位”的措施，整改办、中心领导、管理员）。"""
+        measure = self.get_object()
+        if request.method == "GET":
+            return Response(RevisitSerializer(measure.revisits.all(), many=True).data)
+        require(request, "rectification.manage_revisits", measure)
+        body = RevisitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        revisit = services.schedule_revisit(measure, scheduled_date=body.validated_data["scheduled_date"],
+                                            by=request.user)
+        return Response(RevisitSerializer(revisit).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=RevisitRecordSerializer,
+            url_path=r"revisits/(?P<revisit_pk>[0-9]+)/record")
+    def record_revisit(self, request, pk=None, revisit_pk=None):
+        """记录回头看结果：done_date（可早于计划日期，不能晚于今天）、satisfied、notes；不满意须给
+        new_deadline（晚于今天），措施重新整改。"""
+        measure = self.get_object()
+        require(request, "rectification.manage_revisits", measure)
+        revisit = get_object_or_404(measure.revisits, pk=revisit_pk)
+        body = RevisitRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        revisit = services.record_revisit(revisit, by=request.user, **body.validated_data)
+        return Response(RevisitSerializer(revisit).data)
 
 
 class EvidenceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 
 from tongban.rectification import services
 from tongban.rectification.models import Accountability, Measure
@@ -72,6 +73,40 @@ def test_a_transition_refused_by_a_guard_answers_400_with_its_code(ledger, perso
     assert response.json() == {"code": "measure_evidence_required", "detail": "申请销号前请至少上传一份佐证材料。",
                                "errors": [{"code": "measure_evidence_required",
                                            "detail": "申请销号前请至少上传一份佐证材料。"}]}
+
+
+@time_machine.travel(date(2030, 1, 20), tick=False)
+def test_revisits_by_api_follow_the_same_date_rule(ledger, personas, api_for):
+    measure = ledger.township_measure
+    services.add_progress(measure, text="x", files=[upload("a.pdf")])
+    services.submit_for_signoff(measure)
+    services.verify_measure(measure)
+    office = api_for(personas.rectification_office)
+    response = office.post(f"/api/v1/measures/{measure.pk}/revisits/", {"scheduled_date": "2030-02-01"}, format="json")
+    assert response.status_code == 201, response.content
+    revisit = response.json()
+    assert (revisit["scheduled_date"], revisit["done_date"]) == ("2030-02-01", None)
+    record = f"/api/v1/measures/{measure.pk}/revisits/{revisit['id']}/record/"
+    response = office.post(record, {"done_date": "2030-01-21", "satisfied": True}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "revisit_done_in_future"
+    assert measure.revisits.get().done_date is None
+    response = office.post(record, {"done_date": "2030-01-15", "satisfied": True, "notes": "提前走访"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["done_date"], response.json()["satisfied"]) == ("2030-01-15", True)
+    listed = office.get(f"/api/v1/measures/{measure.pk}/revisits/").json()
+    assert [(r["scheduled_date"], r["done_date"]) for r in listed] == [("2030-02-01", "2030-01-15")]
+
+
+def test_only_managers_schedule_revisits_by_api(ledger, personas, api_for):
+    measure = ledger.township_measure
+    services.add_progress(measure, text="x", files=[upload("a.pdf")])
+    services.submit_for_signoff(measure)
+    services.verify_measure(measure)
+    township = api_for(personas.township_admin)
+    response = township.post(f"/api/v1/measures/{measure.pk}/revisits/", {"scheduled_date": "2030-02-01"}, format="json")
+    assert response.status_code == 403
+    assert not measure.revisits.exists()
 
 
 def test_a_stale_version_is_refused_by_the_api(ledger, personas, api_for):

@@ -334,16 +334,39 @@ def test_an_unsatisfied_revisit_needs_a_future_deadline(ledger):
 
 
 @time_machine.travel(date(2024, 3, 5), tick=False)
-def test_a_revisit_is_recorded_once_and_not_before_it_was_scheduled(ledger):
+def test_a_revisit_is_recorded_once(ledger):
     measure = verified(ledger.section_measure)
     revisit = services.schedule_revisit(measure, scheduled_date=date(2024, 3, 1))
-    with pytest.raises(ValidationError) as excinfo:
-        services.record_revisit(revisit, done_date=date(2024, 2, 1), satisfied=True)
-    assert error_code(excinfo) == "revisit_date_order"
     services.record_revisit(revisit, done_date=date(2024, 3, 1), satisfied=True)
     with pytest.raises(ValidationError) as excinfo:
         services.record_revisit(revisit, done_date=date(2024, 3, 2), satisfied=True)
     assert error_code(excinfo) == "revisit_already_done"
+
+
+@time_machine.travel(date(2024, 3, 5), tick=False)
+def test_a_revisit_done_before_its_planned_date_is_recorded(ledger):
+    measure = verified(ledger.section_measure)
+    revisit = services.schedule_revisit(measure, scheduled_date=date(2024, 3, 20))
+    services.record_revisit(revisit, done_date=date(2024, 3, 4), satisfied=True, notes="提前走访")
+    revisit.refresh_from_db()
+    assert (revisit.done_date, revisit.satisfied) == (date(2024, 3, 4), True)
+
+
+@time_machine.travel(date(2024, 3, 5), tick=False)
+def test_a_revisit_cannot_be_done_later_than_today_and_nothing_changes(ledger):
+    measure = verified(ledger.section_measure)
+    revisit = services.schedule_revisit(measure, scheduled_date=date(2024, 3, 1))
+    events_before = codes(measure)
+    with pytest.raises(ValidationError) as excinfo:
+        services.record_revisit(revisit, done_date=date(2024, 3, 6), satisfied=False, notes="群众不满意",
+                                new_deadline=date(2024, 5, 31))
+    assert error_code(excinfo) == "revisit_done_in_future"
+    assert excinfo.value.messages == ["回头看完成日期不能晚于今天（2024年3月5日）。"]
+    revisit.refresh_from_db()
+    assert (revisit.done_date, revisit.satisfied) == (None, None)
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.VERIFIED
+    assert codes(measure) == events_before
+    services.record_revisit(revisit, done_date=date(2024, 3, 5), satisfied=True)  # today itself is fine
 
 
 # --- 问责 ---------------------------------------------------------------------------------------------

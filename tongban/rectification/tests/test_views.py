@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from tongban.rectification import services
@@ -129,6 +130,7 @@ def test_a_supporting_unit_reports_progress_but_does_not_submit(ledger, personas
     assert client.post(f"{url}submit/", {}).status_code == 403
 
 
+@time_machine.travel(date(2030, 1, 20), tick=False)
 def test_revisit_and_accountability_forms(ledger, personas, client_for, county):
     services.add_progress(ledger.township_measure, text="x", files=[upload("a.pdf")])
     services.submit_for_signoff(ledger.township_measure)
@@ -146,6 +148,25 @@ def test_revisit_and_accountability_forms(ledger, personas, client_for, county):
                                          "decided_by": "中心党组"})
     assert measure.accountabilities.count() == 1
     assert "表面整改" in page(office, "/rectification/accountability/")
+
+
+@time_machine.travel(date(2030, 1, 20), tick=False)
+def test_the_revisit_form_takes_a_date_before_the_planned_one_and_refuses_a_future_one(ledger, personas, client_for):
+    services.add_progress(ledger.township_measure, text="x", files=[upload("a.pdf")])
+    services.submit_for_signoff(ledger.township_measure)
+    services.verify_measure(ledger.township_measure)
+    revisit = services.schedule_revisit(ledger.township_measure, scheduled_date=date(2030, 2, 1))
+    office = client_for(personas.rectification_office)
+    url = ledger.township_measure.get_absolute_url()
+    assert 'max="2030-01-20"' in page(office, url)  # the date picker offers nothing after today
+    response = office.post(f"{url}revisit-record/", {"revisit": revisit.pk, "done_date": "2030-01-21",
+                                                    "satisfied": "1"}, follow=True)
+    assert "回头看完成日期不能晚于今天（2030年1月20日）。" in response.content.decode()
+    revisit.refresh_from_db()
+    assert revisit.done_date is None
+    office.post(f"{url}revisit-record/", {"revisit": revisit.pk, "done_date": "2030-01-15", "satisfied": "1"})
+    revisit.refresh_from_db()
+    assert (revisit.done_date, revisit.satisfied) == (date(2030, 1, 15), True)
 
 
 def test_the_office_creates_an_inspection_a_finding_and_a_measure(county, personas, client_for):
