@@ -75,12 +75,15 @@ def test_a_transition_refused_by_a_guard_answers_400_with_its_code(ledger, perso
                                            "detail": "申请销号前请至少上传一份佐证材料。"}]}
 
 
-@time_machine.travel(date(2030, 1, 20), tick=False)
-def test_revisits_by_api_follow_the_same_date_rule(ledger, personas, api_for):
-    measure = ledger.township_measure
+def signed_off(measure):
     services.add_progress(measure, text="x", files=[upload("a.pdf")])
     services.submit_for_signoff(measure)
-    services.verify_measure(measure)
+    return services.verify_measure(measure)
+
+
+@time_machine.travel(date(2030, 1, 20), tick=False)
+def test_revisits_by_api_follow_the_same_date_rule(ledger, personas, api_for):
+    measure = signed_off(ledger.township_measure)
     office = api_for(personas.rectification_office)
     response = office.post(f"/api/v1/measures/{measure.pk}/revisits/", {"scheduled_date": "2030-02-01"}, format="json")
     assert response.status_code == 201, response.content
@@ -99,10 +102,7 @@ def test_revisits_by_api_follow_the_same_date_rule(ledger, personas, api_for):
 
 
 def test_only_managers_schedule_revisits_by_api(ledger, personas, api_for):
-    measure = ledger.township_measure
-    services.add_progress(measure, text="x", files=[upload("a.pdf")])
-    services.submit_for_signoff(measure)
-    services.verify_measure(measure)
+    measure = signed_off(ledger.township_measure)
     township = api_for(personas.township_admin)
     response = township.post(f"/api/v1/measures/{measure.pk}/revisits/", {"scheduled_date": "2030-02-01"}, format="json")
     assert response.status_code == 403
