@@ -32,6 +32,7 @@ from tongban.history.services import record_event, record_events
 from tongban.notifications.services import notify
 from tongban.org.choices import Role
 from tongban.org.models import Staff, Unit
+from tongban.org.people import person_name
 from tongban.rectification.choices import (
     DeadlineKind,
     FindingKind,
@@ -61,16 +62,10 @@ from tongban.rectification.models import (
     add_months,
     cn_date,
 )
+from tongban.rectification.todo import signers_for
 
 # --------------------------------------------------------------------------------------------------
 # Recipients and notifications
-
-
-def office_users():
-    """The people who sign off: the rectification office (and nobody else by default)."""
-    return get_user_model().objects.filter(
-        is_active=True, staff__is_active=True, staff__role=Role.RECTIFICATION_OFFICE
-    )
 
 
 def measure_users(measure: Measure):
@@ -359,7 +354,9 @@ def submit_for_signoff(measure: Measure, *, by=None, result: str = "", expected_
     measure = _transition(measure, allowed=[MeasureStatus.IN_PROGRESS, MeasureStatus.ONGOING], action="申请销号",
                           expected_version=expected_version, changes=changes)
     record_event(measure, "rectification.measure.submitted", "申请销号", by=by)
-    notify_on_commit(office_users(), title=f"申请销号：{measure.text[:40]}", body=f"牵头单位：{measure.lead_unit}",
+    # Everyone who may sign it off (and can see it), never the applicant: todo.signers_for.
+    notify_on_commit(signers_for(measure), title=f"待审核销号：{measure.text[:40]}",
+                     body=f"牵头单位：{measure.lead_unit}；申请人：{person_name(_user(by))}。请审核佐证材料后销号或退回。",
                      link=measure.get_absolute_url(), code="rectification.measure.submitted")
     return measure
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("lists/<slug:slug>/", views.list_page, name="list"),
     path("overdue/", views.overdue_list, name="overdue"),
+    path("signoff/", views.signoff_list, name="signoff_list"),
     path("accountability/", views.accountability_list, name="accountability_list"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,6 +55,7 @@ from tongban.rectification.models import (
     WorkPlan,
 )
 from tongban.rectification.rules import TRANSITION_PERMS
+from tongban.rectification.todo import awaiting_signoff_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -480,6 +481,21 @@ def overdue_list(request):
         measure.days_overdue = (today - measure.due_date).days
     return render(request, "rectification/overdue.html",
                   {"filter": filterset, "page": page, "params": params, "today": today})
+
+
+@login_required
+def signoff_list(request):
+    """待我审核: the measures submitted for sign-off that this user may sign off (todo.awaiting_signoff_for),
+    oldest request first, filtered like the other lists."""
+    _require(request, "rectification.signoff_measure")
+    queryset = (
+        awaiting_signoff_for(request.user).with_overdue(_today())
+        .select_related("lead_unit", "finding", "submitted_by__staff")
+        .annotate(evidence_count=Count("updates__evidence", distinct=True))
+    )
+    filterset = MeasureFilterSet(request.GET or None, queryset=queryset, request=request)
+    page, params = _paged(request, filterset.strict_qs.order_by("submitted_at", "pk"))
+    return render(request, "rectification/signoff.html", {"filter": filterset, "page": page, "params": params})
 
 
 @login_required

@@ -144,15 +144,41 @@ def test_submit_without_evidence_is_refused(ledger, personas):
     assert "佐证材料" in excinfo.value.messages[0]
 
 
-def test_submit_with_evidence_asks_the_office_to_sign_off(ledger, personas, django_capture_on_commit_callbacks):
+def told_to_sign_off() -> set[str]:
     from tongban.notifications.models import Notification
 
+    return set(Notification.objects.filter(code="rectification.measure.submitted")
+               .values_list("recipient__username", flat=True))
+
+
+def test_submit_with_evidence_tells_everyone_who_may_sign_it_off(ledger, personas, django_capture_on_commit_callbacks):
     with_evidence(ledger.section_measure, personas.section_chief)
     with django_capture_on_commit_callbacks(execute=True):
         measure = services.submit_for_signoff(ledger.section_measure, by=personas.section_chief, result="方案已印发")
     assert measure.status == MeasureStatus.PENDING_SIGNOFF and measure.result == "方案已印发"
-    assert Notification.objects.filter(recipient=personas.rectification_office,
-                                       code="rectification.measure.submitted").count() == 1
+    # the rectification office, the centre's leader and the administrator — not the unit that applied
+    assert told_to_sign_off() == {"office", "director", "admin"}
+
+
+def test_when_the_office_applies_the_others_who_may_sign_off_are_told_not_the_applicant(
+        ledger, personas, django_capture_on_commit_callbacks):
+    with_evidence(ledger.section_measure, personas.rectification_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_for_signoff(ledger.section_measure, by=personas.rectification_office)
+    assert told_to_sign_off() == {"director", "admin"}  # the applicant may not sign off their own request
+
+
+def test_signers_are_the_people_the_rule_and_the_scope_let_sign_off(ledger, personas):
+    from tongban.rectification.todo import signers_for
+
+    measure = ledger.township_measure
+    signers = {user.username for user in signers_for(measure)}
+    assert signers == {"office", "director", "admin"}
+    for user in vars(personas).values():  # the same answer as django-rules gives, person by person
+        assert (user.username in signers) == user.has_perm("rectification.signoff_measure", measure), user
+    personas.director.staff.is_active = False
+    personas.director.staff.save()
+    assert {user.username for user in signers_for(measure)} == {"office", "admin"}
 
 
 def test_a_measure_not_started_cannot_be_submitted(ledger, personas):

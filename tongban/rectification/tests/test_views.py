@@ -169,6 +169,50 @@ def test_the_revisit_form_takes_a_date_before_the_planned_one_and_refuses_a_futu
     assert (revisit.done_date, revisit.satisfied) == (date(2030, 1, 15), True)
 
 
+def submitted(measure, by):
+    services.add_progress(measure, text="已完成", files=[upload("a.pdf")], by=by)
+    return services.submit_for_signoff(measure, by=by)
+
+
+SECTION_TEXT, TOWNSHIP_TEXT = "制定年度工作方案，细化分解为24项具体工作", "规范乡镇便民服务中心运行"
+
+
+def test_the_signoff_list_shows_what_waits_for_my_signoff_and_never_my_own_request(ledger, personas, client_for):
+    submitted(ledger.section_measure, personas.section_chief)
+    submitted(ledger.township_measure, personas.rectification_office)
+    office = page(client_for(personas.rectification_office), "/rectification/signoff/")
+    assert SECTION_TEXT in office and TOWNSHIP_TEXT not in office  # the office applied for the township's
+    assert "王股长" in office  # the applicant by name
+    director = page(client_for(personas.director), "/rectification/signoff/")
+    assert SECTION_TEXT in director and TOWNSHIP_TEXT in director
+
+
+def test_the_signoff_list_filters_with_the_lists_filterset(ledger, personas, client_for, county):
+    submitted(ledger.section_measure, personas.section_chief)
+    submitted(ledger.township_measure, personas.township_admin)
+    director = client_for(personas.director)
+    filtered = page(director, f"/rectification/signoff/?lead_unit={county.township_a.pk}")
+    assert TOWNSHIP_TEXT in filtered and SECTION_TEXT not in filtered
+    assert 'id="filter-chips"' in filtered
+
+
+def test_people_who_may_not_sign_off_have_no_signoff_list(ledger, personas, client_for):
+    submitted(ledger.township_measure, personas.township_admin)
+    for persona in (personas.township_admin, personas.section_chief, personas.inspector):
+        assert client_for(persona).get("/rectification/signoff/").status_code == 403
+    assert Measure.objects.get(pk=ledger.township_measure.pk).status == MeasureStatus.PENDING_SIGNOFF
+
+
+def test_awaiting_signoff_for_is_the_list_pages_selector(ledger, personas):
+    from tongban.rectification.todo import awaiting_signoff_for
+
+    submitted(ledger.section_measure, personas.section_chief)
+    submitted(ledger.township_measure, personas.rectification_office)
+    assert [m.text for m in awaiting_signoff_for(personas.rectification_office)] == [SECTION_TEXT]
+    assert [m.text for m in awaiting_signoff_for(personas.director)] == [SECTION_TEXT, TOWNSHIP_TEXT]
+    assert list(awaiting_signoff_for(personas.township_admin)) == []
+
+
 def test_the_office_creates_an_inspection_a_finding_and_a_measure(county, personas, client_for):
     client = client_for(personas.rectification_office)
     response = client.post("/rectification/inspections/new/", {
