@@ -1,14 +1,20 @@
-"""The timeline of one record: field diffs from django-auditlog merged with domain events."""
+"""The timeline of one record: field diffs from django-auditlog merged with domain events, in words people
+use — choice labels, related records' names, people's names (never login names) — with no rows where
+nothing changed and one entry for the record's creation."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from tongban.history.models import DomainEvent
+from tongban.org.people import person_name
 
 
 @dataclass
@@ -18,53 +24,124 @@ class TimelineEntry:
     kind: str  # "event" or "change"
     code: str
     message: str
-    changes: list[tuple[str, str, str]]  # (field label, old, new)
+    changes: list[tuple[str, str | None, str]]  # (field label, old, new); old is None for a value set at creation
 
 
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "path", "depth", "id"}
 ACTIONS = {LogEntry.Action.CREATE: "创建", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除"}
+M2M_OPERATIONS = {"add": "增加", "delete": "移除"}
+EMPTY = "（空）"
+# A record's creation is saved and its domain event recorded in the same transaction, moments apart.
+CREATION_EVENT_WINDOW = timedelta(seconds=10)
+
+
+def _field(model: type[models.Model], name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _field_label(model: type[models.Model], name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:
-        return name
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+
+
+def _points_to_a_person(field) -> bool:
+    """A foreign key to a login account names a person (申请销号人, 销号人…); a one-to-one to it is the
+    record's own login (a staff member's 登录账号), which is shown as the login it is."""
+    return (
+        isinstance(field, models.ForeignKey) and not isinstance(field, models.OneToOneField)
+        and field.related_model is not None
+        and field.related_model._meta.label == settings.AUTH_USER_MODEL
+    )
+
+
+def _people(model: type[models.Model], logs: list[LogEntry]) -> dict[str, str]:
+    """Account id → person's name for every account the logs point to, in one query."""
+    ids = set()
+    for log in logs:
+        for name, value in (log.changes_dict or {}).items():
+            field = _field(model, name)
+            if field is not None and _points_to_a_person(field) and isinstance(value, list):
+                ids.update(v for v in value if v not in (None, "None", ""))
+    users = get_user_model().objects.filter(pk__in=ids).select_related("staff")
+    return {str(user.pk): person_name(user) for user in users}
+
+
+def _show(value) -> str:
+    if value in (None, "None", ""):
+        return EMPTY
+    return {"True": "是", "False": "否"}.get(str(value), str(value))
+
+
+def _changes(model: type[models.Model], log: LogEntry, people: dict[str, str], *, creation: bool) -> list:
+    display = log.changes_display_dict  # choice labels, localised dates, related records' names
+    rows = []
+    for name, value in (log.changes_dict or {}).items():
+        if name in HIDDEN_FIELDS:
+            continue
+        label = _field_label(model, name)
+        if isinstance(value, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
+            objects = "、".join(str(o) for o in value.get("objects", []))
+            if objects:
+                rows.append((label, None, f"{M2M_OPERATIONS.get(value.get('operation'), '变更')}：{objects}"))
+            continue
+        field = _field(model, name)
+        if field is not None and _points_to_a_person(field):
+            old, new = (people.get(str(v), v) for v in value)
+        else:
+            old, new = (list(display.get(label, display.get(name, value))) + ["", ""])[:2]
+        old, new = _show(old), _show(new)
+        if creation:
+            if new != EMPTY:
+                rows.append((label, None, new))
+        elif old != new:  # "（空）→（空）" and the like: nothing a reader would call a change
+            rows.append((label, old, new))
+    return rows
+
+
+def _creation_event(events: list[DomainEvent], creation: LogEntry | None) -> DomainEvent | None:
+    """The domain event that tells of the record's creation (e.g. "新增整改措施"): its "…created" event, or
+    else its first event, recorded with the creation in the same transaction."""
+    if creation is None:
+        return None
+    created = [event for event in events if event.code.endswith(".created")]
+    if created:
+        return min(created, key=lambda event: (event.at, event.pk))
+    first = min(events, key=lambda event: (event.at, event.pk), default=None)
+    if first is not None and creation.timestamp <= first.at <= creation.timestamp + CREATION_EVENT_WINDOW:
+        return first
+    return None
 
 
 def timeline_for(obj: models.Model, limit: int = 100) -> list[TimelineEntry]:
     model = type(obj)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    events = list(
+        DomainEvent.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor__staff")[:limit]
+    )
+    logs = list(
+        LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+        .select_related("actor__staff", "content_type")[:limit]
+    )
+    people = _people(model, logs)
+    creation = next((log for log in logs if log.action == LogEntry.Action.CREATE), None)
+    creation_event = _creation_event(events, creation)
     entries: list[TimelineEntry] = []
-    events = DomainEvent.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor")
-    for event in events[:limit]:
-        entries.append(TimelineEntry(event.at, _who(event.actor), "event", event.code, event.message, []))
-    logs = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk)).select_related("actor", "content_type")
-    for log in logs[:limit]:
-        # auditlog's display dict gives choice labels, localised dates and related objects' names,
-        # keyed by verbose name; the raw dict tells us which fields are bookkeeping.
-        display = log.changes_display_dict
-        changes = []
-        for field in log.changes_dict or {}:
-            if field in HIDDEN_FIELDS:
-                continue
-            label = _field_label(model, field)
-            old, new = (list(display.get(label, display.get(field, log.changes_dict[field]))) + ["", ""])[:2]
-            changes.append((label, _show(old), _show(new)))
+    for event in events:
+        changes, actor = [], event.actor
+        if event is creation_event:  # one entry for the creation: the event's words, the initial values
+            changes = _changes(model, creation, people, creation=True)
+            actor = actor or creation.actor
+        entries.append(TimelineEntry(event.at, person_name(actor), "event", event.code, event.message, changes))
+    for log in logs:
+        if log is creation and creation_event is not None:
+            continue
+        changes = _changes(model, log, people, creation=log.action == LogEntry.Action.CREATE)
         if log.action == LogEntry.Action.UPDATE and not changes:
             continue
-        entries.append(TimelineEntry(log.timestamp, _who(log.actor), "change", f"audit.{log.action}", ACTIONS.get(log.action, "变更"), changes))
+        entries.append(TimelineEntry(log.timestamp, person_name(log.actor), "change", f"audit.{log.action}",
+                                     ACTIONS.get(log.action, "变更"), changes))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
-
-
-def _who(user) -> str:
-    if user is None:
-        return "系统"
-    return user.first_name or user.username
-
-
-def _show(value) -> str:
-    if value in (None, "None", ""):
-        return "（空）"
-    return {"True": "是", "False": "否"}.get(str(value), str(value))

@@ -279,6 +279,22 @@ def test_the_timeline_of_a_measure_is_scoped(ledger, personas, client_for):
     page(client_for(personas.other_township_admin), url, 404)
 
 
+def test_a_measures_timeline_names_people_and_labels_and_tells_its_creation_once(ledger, personas, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    office = client_for(personas.rectification_office)
+    measure_url = ledger.section_measure.get_absolute_url()
+    office.post(f"{measure_url}progress/", {"text": "已印发", "files": [upload("方案.pdf")]})
+    client_for(personas.section_chief).post(f"{measure_url}submit/", {"result": "方案已印发"})
+    url = f"/history/{ContentType.objects.get_for_model(Measure).pk}/{ledger.section_measure.pk}/"
+    html = page(office, url)
+    assert "申请销号人：（空） → 王股长" in html and "chief" not in html  # a person's name, not a login
+    assert "状态：整改中 → 申请销号" in html  # labels, not codes
+    assert "· 李整改" in html and "· 王股长" in html  # who did it
+    assert html.count("新增整改措施") == 1 and "创建" not in html  # one entry for the creation
+    assert "（空） → （空）" not in html
+
+
 # --- the web import: upload → preview (mapping changeable) → confirm -------------------------------
 
 
