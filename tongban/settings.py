@@ -205,8 +205,12 @@ HUEY = {
     "name": env("HUEY_NAME", "tongban"),
     "immediate": envbool("HUEY_IMMEDIATE", False),
     "utc": False,  # schedules read in TIME_ZONE (Asia/Shanghai); Django sets the process TZ
-    "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
+    # On Ctrl-C / SIGINT the worker finishes the task in hand but waits at most this long for it (seconds).
+    "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread",
+                 "shutdown_timeout": float(envint("HUEY_SHUTDOWN_TIMEOUT", 10))},
 }
+# Task modules the worker (`tongban worker`) loads besides every app's tasks.py.
+HUEY_EXTRA_TASK_MODULES = envlist("HUEY_EXTRA_TASK_MODULES", "")
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:

@@ -95,7 +95,13 @@ def test_list_shows_the_registered_jobs():
     assert "notifications.purge_read\t每月\t清理半年前的已读消息" in out
 
 
-def _wait_for(predicate, timeout: float, what: str):
+# Waits are on events (a line in the log, a page answering, a file appearing, a process gone), each
+# bounded so a broken build cannot hang the suite; the bounds are far beyond what any machine needs, so
+# how busy the machine is never decides whether a test passes.
+BOUND = 300
+
+
+def _wait_for(predicate, what: str, timeout: float = BOUND):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -115,38 +121,111 @@ def _pid_alive(pid: int) -> bool:
 
 def _login_status(url: str):
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=10) as response:
             return response.status
     except OSError:
         return None
 
 
-def test_serve_starts_the_web_server_and_the_worker_and_stops_both(migrated_var_dir, tmp_path):
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as output:
-        serve = subprocess.Popen(tongban("serve", "--addr", f"127.0.0.1:{port}"), env=process_env(migrated_var_dir),
-                                 stdout=output, stderr=subprocess.STDOUT)
-    worker_pid = None
-    try:
-        banner = _wait_for(lambda: re.search(r"通办已启动：(\S+)  （任务进程 PID (\d+)）", log.read_text("utf-8")),
-                           60, "the serve banner")
-        assert banner.group(1) == f"http://127.0.0.1:{port}"
-        worker_pid = int(banner.group(2))
-        assert _pid_alive(worker_pid)
-        if os.path.exists(f"/proc/{worker_pid}/cmdline"):
-            assert b"run_huey" in open(f"/proc/{worker_pid}/cmdline", "rb").read()
+class Serve:
+    """`tongban serve` as a real process, its output in a log file."""
 
-        assert _wait_for(lambda: _login_status(f"http://127.0.0.1:{port}/login/"), 30, "/login/") == 200
+    def __init__(self, var_dir, tmp_path, **env):
+        self.port = free_port()
+        self.log = tmp_path / "serve.log"
+        self.env = process_env(var_dir, **env)
+        with open(self.log, "wb") as output:
+            self.process = subprocess.Popen(tongban("serve", "--addr", f"127.0.0.1:{self.port}"), env=self.env,
+                                            stdout=output, stderr=subprocess.STDOUT)
+        self.worker_pid = None
 
-        serve.send_signal(signal.SIGINT)
-        assert serve.wait(timeout=30) == 0
-        _wait_for(lambda: not _pid_alive(worker_pid), 20, "the worker to stop")
-        assert "通办已停止。" in log.read_text("utf-8")
-    finally:
-        stop(serve)
-        if worker_pid and _pid_alive(worker_pid):
-            os.kill(worker_pid, signal.SIGKILL)
+    def text(self) -> str:
+        return self.log.read_text("utf-8", errors="replace")
+
+    def wait_until_up(self) -> None:
+        banner = _wait_for(lambda: re.search(r"通办已启动：(\S+)  （任务进程 PID (\d+)）", self.text()), "the serve banner")
+        assert banner.group(1) == f"http://127.0.0.1:{self.port}"
+        self.worker_pid = int(banner.group(2))
+        assert _wait_for(lambda: _login_status(f"http://127.0.0.1:{self.port}/login/"), "/login/") == 200
+
+    def interrupt_and_wait(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"serve did not stop:\n{self.text()[-3000:]}")
+
+    def close(self) -> None:
+        stop(self.process)
+        if self.worker_pid and _pid_alive(self.worker_pid):
+            os.kill(self.worker_pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def serve(migrated_var_dir, tmp_path):
+    started = []
+
+    def start(**env) -> Serve:
+        started.append(Serve(migrated_var_dir, tmp_path, **env))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.close()
+
+
+def _hold_a_worker(serve: Serve, tmp_path) -> dict:
+    """Enqueue `blocking_tasks.hold_worker` and wait until the worker is running it."""
+    files = {name: tmp_path / name for name in ("started", "release", "finished")}
+    enqueue = ("from tongban.jobs.tests.blocking_tasks import hold_worker; "
+               f"hold_worker({str(files['started'])!r}, {str(files['release'])!r}, {str(files['finished'])!r})")
+    done = subprocess.run(tongban("shell", "-c", enqueue), env=serve.env, capture_output=True, text=True, timeout=BOUND)
+    assert done.returncode == 0, done.stderr[-2000:]
+    _wait_for(files["started"].exists, "the worker to start the task")
+    return files
+
+
+def test_serve_starts_the_web_server_and_the_worker_and_stops_both(serve):
+    server = serve()
+    server.wait_until_up()
+    assert _pid_alive(server.worker_pid)
+    if os.path.exists(f"/proc/{server.worker_pid}/cmdline"):
+        assert b"worker" in open(f"/proc/{server.worker_pid}/cmdline", "rb").read()
+
+    assert server.interrupt_and_wait() == 0
+    _wait_for(lambda: not _pid_alive(server.worker_pid), "the worker to stop")
+    assert "任务进程已停止。" in server.text() and "强制结束" not in server.text()
+    assert "通办已停止。" in server.text()
+
+
+TASKS = "tongban.jobs.tests.blocking_tasks"
+
+
+def test_a_worker_busy_with_a_long_task_is_interrupted_after_the_bounded_wait(serve, tmp_path):
+    """Whatever the worker is doing, stopping takes at most the bounded wait (HUEY_SHUTDOWN_TIMEOUT):
+    the worker gives up the task in hand and exits by itself; it is not left to be killed."""
+    server = serve(HUEY_SHUTDOWN_TIMEOUT="2", HUEY_EXTRA_TASK_MODULES=TASKS)
+    server.wait_until_up()
+    files = _hold_a_worker(server, tmp_path)
+
+    assert server.interrupt_and_wait() == 0
+    assert not files["finished"].exists()  # the task was still running: it was interrupted, not awaited
+    assert "Shutdown timeout of 2.0s elapsed" in server.text()
+    assert "任务进程已停止。" in server.text() and "强制结束" not in server.text()
+    _wait_for(lambda: not _pid_alive(server.worker_pid), "the worker to stop")
+
+
+def test_the_task_in_hand_is_finished_when_it_ends_within_the_bounded_wait(serve, tmp_path):
+    server = serve(HUEY_SHUTDOWN_TIMEOUT=str(BOUND), HUEY_EXTRA_TASK_MODULES=TASKS)
+    server.wait_until_up()
+    files = _hold_a_worker(server, tmp_path)
+
+    server.process.send_signal(signal.SIGINT)
+    _wait_for(lambda: "Shutting down gracefully" in server.text(), "the worker to begin its graceful stop")
+    files["release"].write_text("go")  # the task can now end: the worker must let it
+    assert server.process.wait(timeout=BOUND) == 0
+    assert files["finished"].read_text() == "finished"
+    assert "任务进程已停止。" in server.text() and "Shutdown timeout" not in server.text()
 
 
 def test_serve_refuses_a_port_in_use_without_starting_a_worker(migrated_var_dir):
@@ -157,7 +236,7 @@ def test_serve_refuses_a_port_in_use_without_starting_a_worker(migrated_var_dir)
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(tongban("serve", "--addr", f"127.0.0.1:{port}"), env=process_env(migrated_var_dir),
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=BOUND)
 
     assert done.returncode == 1
     assert f"端口 {port} 已被占用" in done.stderr

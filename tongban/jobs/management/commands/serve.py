@@ -1,9 +1,12 @@
 """`tongban serve --addr 127.0.0.1:8000`: the web server and the job worker together, for `make run`.
 
-The Huey consumer runs as a child process (`python -m tongban.cli run_huey`); the web server is
-Django's threaded development server without the auto-reloader, in the foreground. When the server
-stops (Ctrl-C, SIGTERM) the consumer is asked to finish its current task and then stopped; on Linux
-it is also told to exit if this process dies without cleaning up.
+The job worker runs as a child process (`python -m tongban.cli worker`, Huey's consumer); the web server
+is Django's threaded development server without the auto-reloader, in the foreground. When the server
+stops (Ctrl-C, SIGTERM) the worker is asked to finish its current task — it waits at most
+HUEY_SHUTDOWN_TIMEOUT seconds for it, then gives it up — and both processes end as soon as their work
+has stopped, without the seconds an interpreter takes to tear a loaded Django down (`jobs.shutdown`).
+Only a worker that does not stop at all is terminated, then killed, each after a bounded wait. On Linux
+the worker is also told to exit if this process dies without cleaning up.
 """
 from __future__ import annotations
 
@@ -21,6 +24,13 @@ from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+
+from tongban.jobs.shutdown import exit_now
+
+# After SIGINT the worker needs its bounded wait for the task in hand plus the moment it takes to exit;
+# this margin only matters for a worker that hangs, and is generous so that a busy machine never trips it.
+STOP_MARGIN = 30
+TERMINATE_WAIT = KILL_WAIT = 10
 
 
 class _Runserver(RunserverCommand):
@@ -73,43 +83,59 @@ class Command(BaseCommand):
 
         from huey.contrib.djhuey import HUEY
 
-        consumer = None if HUEY.immediate else self._start_consumer()
-        worker = f"任务进程 PID {consumer.pid}" if consumer else "任务立即执行模式，无独立任务进程"
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-
-        def announce(_port):
-            self.stdout.write(f"通办已启动：{url}  （{worker}）")
-            self.stdout.write("按 Ctrl-C 停止。")
-            self.stdout.flush()
-
+        consumer = None
+        code = 0
         previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
+            consumer = None if HUEY.immediate else self._start_consumer()
+            worker = f"任务进程 PID {consumer.pid}" if consumer else "任务立即执行模式，无独立任务进程"
+
+            def announce(_port):
+                self.stdout.write(f"通办已启动：{url}  （{worker}）")
+                self.stdout.write("按 Ctrl-C 停止。")
+                self.stdout.flush()
+
             call_command(_Runserver(announce), f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
                          use_reloader=False, use_threading=True, stdout=io.StringIO())
         except KeyboardInterrupt:
             pass
+        except SystemExit as stopped:  # SIGTERM, or runserver's own exit after Ctrl-C
+            code = stopped.code if isinstance(stopped.code, int) else (0 if stopped.code is None else 1)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping now: a second SIGTERM must not cut it short
             if consumer:
-                self._stop(consumer)
+                self.stdout.write(self._stop(consumer))
             self.stdout.write("通办已停止。")
+            signal.signal(signal.SIGTERM, previous)
+        if getattr(self, "_called_from_command_line", False):
+            exit_now(code)
+        if code:
+            sys.exit(code)
 
     def _start_consumer(self) -> subprocess.Popen:
         preexec = _die_with_parent if sys.platform.startswith("linux") else None
-        return subprocess.Popen([sys.executable, "-m", "tongban.cli", "run_huey"], preexec_fn=preexec)
+        return subprocess.Popen([sys.executable, "-m", "tongban.cli", "worker"], preexec_fn=preexec)
 
     @staticmethod
-    def _stop(consumer: subprocess.Popen) -> None:
-        """SIGINT first (Huey finishes the task in hand), then SIGTERM, then SIGKILL."""
-        for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+    def _stop(consumer: subprocess.Popen) -> str:
+        """SIGINT (the worker finishes the task in hand within its bounded wait, then exits); only a
+        worker still running after that is sent SIGTERM, then SIGKILL. Says which way it stopped."""
+        graceful_wait = (settings.HUEY.get("consumer", {}).get("shutdown_timeout") or 0) + STOP_MARGIN
+        for sig, wait in ((signal.SIGINT, graceful_wait), (signal.SIGTERM, TERMINATE_WAIT), (signal.SIGKILL, KILL_WAIT)):
             if consumer.poll() is not None:
-                return
+                break
             consumer.send_signal(sig)
             try:
                 consumer.wait(timeout=wait)
-                return
             except subprocess.TimeoutExpired:
                 continue
+            if sig == signal.SIGINT:
+                return "任务进程已停止。"
+            return f"任务进程未在 {graceful_wait:g} 秒内停止，已强制结束。"
+        if consumer.poll() is None:
+            return f"任务进程（PID {consumer.pid}）未能结束，请手动结束。"
+        return "任务进程已停止。"
 
     @staticmethod
     def _port_free(host: str, port: int) -> bool:
