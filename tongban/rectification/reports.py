@@ -220,6 +220,7 @@ class PlanItem:
     leaders: list[str]
     units: list[str]
     deadline: str
+    group: object = None  # items with the same group (a finding's measures) are stated under one title
 
 
 def _plan_items(inspection: Inspection) -> tuple[list[PlanItem], str]:
@@ -229,24 +230,24 @@ def _plan_items(inspection: Inspection) -> tuple[list[PlanItem], str]:
         items = [
             PlanItem(task.title, task.description, [leader.name for leader in task.leaders.all()],
                      [task.lead_unit.name] + [u.name for u in task.units.all() if u.pk != task.lead_unit_id],
-                     cn_date(task.deadline))
+                     cn_date(task.deadline), group=("task", task.pk))
             for task in plan.tasks.select_related("lead_unit").prefetch_related("leaders", "units")
         ]
         return items, "任务"
     items = [
         PlanItem(m.finding.description.rstrip("。"), m.text, [m.leader_label] if m.leader_label else [],
                  [mu.unit.name for mu in sorted(m.unit_roles.all(), key=lambda mu: ("lead", "coordinating", "supporting").index(mu.role))],
-                 m.deadline_label)
+                 m.deadline_label, group=("finding", m.finding_id))
         for m in _measures(inspection)
     ]
     return items, "措施"
 
 
 def _grouped(items: list[PlanItem]) -> list[tuple[str, list[PlanItem]]]:
-    """Consecutive items under the same title (a finding's measures) together, the title stated once."""
+    """Consecutive items of one group (a finding's measures) together, under its title stated once."""
     groups: list[tuple[str, list[PlanItem]]] = []
     for item in items:
-        if groups and groups[-1][0] == item.title:
+        if groups and groups[-1][1][0].group == item.group:
             groups[-1][1].append(item)
         else:
             groups.append((item.title, [item]))
