@@ -1,5 +1,6 @@
 """Issue 3's path in a real browser: the office imports a ledger from Excel, a township reports progress
-with evidence and applies for sign-off, the office signs off, and both 公文 are downloaded."""
+with evidence and applies for sign-off, the office finds it on its 待我审核 list and signs off, and both 公文
+are downloaded."""
 from __future__ import annotations
 
 import io
@@ -57,9 +58,14 @@ def test_from_excel_through_the_loop_to_both_documents(personas, county, login_p
     page.wait_for_selector("text=已申请销号")
     assert "申请销号" in page.locator("#measure-status").inner_text()
 
-    # 3. The office signs it off.
+    # 3. The office finds it on its 待我审核 list and signs it off.
     page = switch_to(page, login_page, personas.rectification_office)
-    page.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    page.goto(f"{live_server.url}/rectification/")
+    page.click("#nav-signoff")
+    page.wait_for_selector("#signoff-table")
+    row = page.locator("#signoff-table tbody tr")
+    assert row.count() == 1 and "制定回访制度" in row.inner_text() and "孙乡镇" in row.inner_text()
+    row.locator("a").click()
     page.click("#form-verify button[type=submit]")
     page.wait_for_selector("text=已销号")
     assert "已整改到位" in page.locator("#measure-status").inner_text()
