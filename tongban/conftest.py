@@ -157,7 +157,7 @@ def login_page(live_server, page):
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(f"{live_server.url}/workbench/")
         return page
 
     return login

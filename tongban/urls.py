@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tongban.core import views as core_views
+from tongban.portal import views as portal_views
 
 api_v1 = [
     path("", include("tongban.core.api_urls")),
@@ -12,7 +13,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="site_root"),  # citizens land on the public portal; staff log in from its corner
+    path("workbench/", core_views.home, name="home"),  # 工作台: each person's to-do list
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
+from django.utils import timezone
 
 from tongban.core.forms import ChinesePasswordChangeForm, LoginForm
-from tongban.org.choices import WindowKind
-from tongban.org.models import Staff, Unit, Window
+from tongban.core.home import sections_for
 from tongban.org.scopes import scope_for
 
 
@@ -31,26 +31,13 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @login_required
 def home(request):
-    user = request.user
-    units = Unit.objects.visible_to(user)
-    windows = Window.objects.visible_to(user)
-    staff = Staff.objects.visible_to(user)
-    by_kind = list(units.values("kind__name").annotate(n=Count("pk")).order_by("kind__sort_order"))
-    windows_by_kind = dict(windows.values_list("kind").annotate(n=Count("pk")))
-    chart = {
-        "units": [{"name": row["kind__name"], "value": row["n"]} for row in by_kind],
-        "windows": {
-            "labels": [label for _, label in WindowKind.choices],
-            "values": [windows_by_kind.get(code, 0) for code, _ in WindowKind.choices],
-        },
-    }
-    context = {
-        "scope": scope_for(user),
-        "counts": {
-            "units": units.count(),
-            "windows": windows.count(),
-            "staff": staff.filter(is_active=True).count(),
-        },
-        "chart": chart,
-    }
-    return render(request, "core/home.html", context)
+    """工作台: each person's to-do list, built from the sections the apps register (`tongban.core.home`)."""
+    today = timezone.localdate()
+    sections = [
+        (shown, "" if shown.is_empty else render_to_string(shown.section.template, shown.content.context, request))
+        for shown in sections_for(request, today)
+    ]
+    scripts = list(dict.fromkeys(script for shown, html in sections if html for script in shown.section.scripts))
+    return render(request, "core/home.html", {
+        "scope": scope_for(request.user), "sections": sections, "scripts": scripts, "today": today,
+    })

@@ -27,3 +27,7 @@ class RectificationConfig(AppConfig):
         audit(m.PlanTask, m2m=["units", "leaders"])
         audit(m.Bulletin)
         audit(m.ImportRun, exclude=["progress_done", "progress_total"])
+
+        from tongban.rectification import home
+
+        home.register_sections()  # the 工作台's to-do sections

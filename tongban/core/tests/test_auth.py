@@ -46,9 +46,9 @@ def test_pages_require_login(client):
 
 def test_logout_is_a_post_and_ends_the_session(personas, client_for):
     client = client_for(personas.window_clerk)
-    assert client.get("/").status_code == 200
+    assert client.get("/workbench/").status_code == 200
     client.post("/logout/")
-    assert client.get("/").status_code == 302
+    assert client.get("/workbench/").status_code == 302
 
 
 def test_password_change_then_login_with_the_new_password(personas, client_for, client):

@@ -3,21 +3,35 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_home_dashboard_counts_follow_the_scope(personas, county, client_for):
-    director = client_for(personas.director).get("/")
-    assert director.context["counts"]["units"] == 6
-    township = client_for(personas.township_admin).get("/")
-    assert township.context["counts"] == {"units": 2, "windows": 1, "staff": 1}
+def test_the_home_page_shows_the_registered_sections_that_concern_the_reader_in_order(personas, client_for):
+    from tongban.core import home
+
+    def mine(request, today):
+        return home.HomeContent(0) if request.user.username == "chief" else None
+
+    home.register(home.HomeSection("test.only_chief", "只给股长", "core/home.html", mine,
+                                   empty="这里会出现股长的测试待办。", order=1))
+    try:
+        chief = client_for(personas.section_chief).get("/workbench/")
+        keys = [shown.section.key for shown, _ in chief.context["sections"]]
+        clerk = client_for(personas.window_clerk).get("/workbench/")
+    finally:
+        home._SECTIONS.pop("test.only_chief")
+
+    assert keys[0] == "test.only_chief" and "rectification.overdue" in keys
+    assert "这里会出现股长的测试待办。" in chief.content.decode()
+    assert "test.only_chief" not in [shown.section.key for shown, _ in clerk.context["sections"]]
+    assert [s.key for s in home.registered()][:3] == ["rectification.signoff", "rectification.overdue",
+                                                      "rectification.due_soon"]
 
 
-def test_home_dashboard_carries_chart_data_and_echarts(personas, client_for):
-    response = client_for(personas.director).get("/")
-    html = response.content.decode()
-    assert 'id="home-chart-data"' in html
-    assert "/static/vendor/echarts/echarts.min.js" in html
-    windows = response.context["chart"]["windows"]
-    assert windows["labels"] == ["帮办咨询", "综合受理", "统一出件", "专业窗口"]
-    assert windows["values"] == [0, 2, 0, 1]
+def test_a_user_without_a_unit_is_told_whom_to_ask(client, django_user_model):
+    django_user_model.objects.create_user("nobody", password="Tongban#2026")
+    client.post("/login/", {"username": "nobody", "password": "Tongban#2026"})
+
+    html = client.get("/workbench/").content.decode()
+
+    assert "还没有关联到单位和角色" in html
 
 
 def test_api_schema_and_docs_page_work_offline(personas, client_for):

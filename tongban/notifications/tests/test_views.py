@@ -37,7 +37,7 @@ def test_the_navigation_bar_shows_the_unread_count(personas, client_for):
     services.notify([personas.window_clerk], title="一")
     services.notify([personas.window_clerk], title="二")
 
-    html = client_for(personas.window_clerk).get("/").content.decode()
+    html = client_for(personas.window_clerk).get("/workbench/").content.decode()
 
     assert '<span class="badge bg-danger" id="unread-count">2</span>' in html
 

@@ -77,7 +77,7 @@ def test_every_persona_logs_in_through_the_login_page(demo, client):
         client.logout()
         response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, (username, response.content.decode()[:300])
-        assert client.get("/").status_code == 200
+        assert client.get("/workbench/").status_code == 200
 
 
 def test_admin_is_a_superuser_and_the_others_are_not(demo):

@@ -73,7 +73,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_the_banner_shows_while_next_year_is_provisional_and_goes_once_it_is_imported(personas, client_for):
     with time_machine.travel(TODAY):
         client = client_for(personas.director)
-        assert BANNER in client.get("/").content.decode()
+        assert BANNER in client.get("/workbench/").content.decode()
         response = client.post("/calendar/import/", {"year": "2027", "file": csv_upload(SCHEDULE_2027)})
         assert response.status_code == 302 and response["Location"] == "/calendar/?year=2027"
         page = client.get(response["Location"]).content.decode()
@@ -90,7 +90,7 @@ def test_the_banner_shows_for_every_signed_in_persona(personas, client_for):
 
 def test_no_banner_when_this_year_and_next_are_published(personas, client_for):
     with time_machine.travel("2025-06-01 10:00 +0800"):
-        assert 'id="calendar-banner"' not in client_for(personas.director).get("/").content.decode()
+        assert 'id="calendar-banner"' not in client_for(personas.director).get("/workbench/").content.decode()
 
 
 def test_the_banner_costs_one_query_per_request(personas, django_assert_num_queries):
