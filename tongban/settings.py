@@ -259,7 +259,12 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_without_traceback": {"()": "tongban.core.logging.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # every 403 used to print a full traceback; the one-line warning stays
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+    },
 }

@@ -3,26 +3,15 @@ from django import forms
 from tongban.catalog.choices import DelegationMode, IntermediaryStatus, NegativeReason
 from tongban.catalog.models import ServiceItem
 from tongban.catalog.services import townships
+from tongban.core.forms import DateInput, style_fields
 from tongban.org.forms import VersionedForm
 from tongban.org.models import Unit
-
-
-def _styled(form: forms.Form) -> forms.Form:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-    return form
 
 
 class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        style_fields(self)
 
 
 class ServiceItemForm(VersionedForm):
@@ -43,7 +32,7 @@ class DelegateForm(StyledForm):
     townships = forms.ModelMultipleChoiceField(label="乡镇", queryset=Unit.objects.none(), required=False)
     mode = forms.ChoiceField(label="下放方式", choices=DelegationMode.choices)
     basis = forms.CharField(label="下放依据", max_length=300, required=False)
-    delegated_on = forms.DateField(label="下放日期", widget=forms.DateInput(attrs={"type": "date"}))
+    delegated_on = forms.DateField(label="下放日期", widget=DateInput())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +52,7 @@ class StatusForm(StyledForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="新状态", choices=IntermediaryStatus.choices)
     reason = forms.CharField(label="原因", max_length=300)
-    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label="整改期限", required=False, widget=DateInput())
 
 
 class FilingForm(StyledForm):
@@ -75,7 +64,7 @@ class NegativeEntryForm(StyledForm):
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
     reason = forms.ChoiceField(label="问题类型", choices=NegativeReason.choices)
     description = forms.CharField(label="情况说明", max_length=300)
-    rectify_deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+    rectify_deadline = forms.DateField(label="整改期限", widget=DateInput())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -37,6 +37,7 @@ from tongban.catalog.models import (
     ServiceItem,
     TownshipListEntry,
 )
+from tongban.core.files import stored_file_response
 from tongban.org.forms import ImportForm
 from tongban.org.models import Unit
 from tongban.org.scopes import get_visible_or_404
@@ -244,7 +245,8 @@ def intermediary_detail(request, pk: int):
 @login_required
 def filing_download(request, pk: int):
     filing = get_visible_or_404(FilingDocument, request.user, pk=pk)
-    return FileResponse(filing.file.open("rb"), as_attachment=True, filename=filing.original_name)
+    return stored_file_response(filing.file.open("rb"), filename=filing.original_name,
+                                inline=bool(request.GET.get("inline")))
 
 
 # --- negative list (负面清单) ----------------------------------------------------------------------

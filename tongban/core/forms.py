@@ -21,3 +21,35 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker: `<input type="date">` takes only ISO dates (2026-11-23), whatever the
+    language's DATE_INPUT_FORMATS say (zh-hans renders 2026/11/23, which the input shows as blank)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+def style_fields(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap classes on every widget, and a Chinese placeholder on selects: 请选择 when a choice is
+    required, （无） when it may stay empty (never Django's "---------")."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = "请选择" if field.required else "（无）"
+            widget.choices = field.choices  # the widget holds a copy made when the field was built
+        elif (isinstance(field, forms.TypedChoiceField) or type(field) is forms.ChoiceField) and field.choices:
+            first_value, first_label = list(field.choices)[0]
+            if first_value == "" and first_label == "---------":
+                field.choices = [("", "请选择" if field.required else "（无）"), *list(field.choices)[1:]]
+    return form

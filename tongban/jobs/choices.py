@@ -3,6 +3,7 @@ from django.db import models
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"  # 立即运行 pressed; waiting for the worker
     RUNNING = "running", "运行中"
     SUCCEEDED = "succeeded", "成功"
     FAILED = "failed", "失败"
@@ -10,6 +11,7 @@ class RunStatus(models.TextChoices):
 
 
 RUN_STATUS_COLORS = {
+    RunStatus.QUEUED: "info",
     RunStatus.RUNNING: "primary",
     RunStatus.SUCCEEDED: "success",
     RunStatus.FAILED: "danger",

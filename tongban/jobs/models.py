@@ -65,6 +65,11 @@ class JobRun(ProgressModel):
         return self.status == RunStatus.RUNNING
 
     @property
+    def is_pending(self) -> bool:
+        """Queued or running: the page keeps polling it."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
     def duration(self):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at

@@ -67,6 +67,39 @@ def run_job(name: str, for_date: date, *, trigger: str, by=None, force: bool = F
     return _execute(spec, run, by=actor)
 
 
+def queue_run(name: str, for_date: date, *, by=None, force: bool = False) -> JobRun:
+    """立即运行 from the page: record the run as 排队中 at once, so the page shows it before the worker has
+    picked it up; the worker's claim (`run_job`) then takes the queued row. A period already done (and not
+    forced) or already queued or running is returned as it is, with `outcome` saying so."""
+    spec = get_job(name)
+    if spec is None:
+        raise service_error(ErrorCode.JOB_UNKNOWN, name=name)
+    actor = by if getattr(by, "is_authenticated", False) else None
+    period = schedule.period_key(spec.frequency, for_date)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            run = JobRun.objects.create(job=name, period_key=period, status=RunStatus.QUEUED, started_at=now,
+                                        attempts=0, trigger=Trigger.WEB, triggered_by=actor)
+    except IntegrityError:
+        run = JobRun.objects.get(job=name, period_key=period)
+        requeue = Q(status=RunStatus.FAILED) | (Q(status__in=FINAL_STATUSES) if force else Q(pk__in=[]))
+        changed = JobRun.objects.filter(requeue, pk=run.pk).update(
+            status=RunStatus.QUEUED, started_at=now, finished_at=None, progress_done=0, progress_total=0,
+            trigger=Trigger.WEB, triggered_by=actor,
+        )
+        previous = run.status
+        run.refresh_from_db()
+        if not changed:
+            run.outcome = Outcome.ALREADY_DONE if previous in FINAL_STATUSES else Outcome.BUSY
+            return run
+        if previous != RunStatus.FAILED:
+            record_event(run, "jobs.run.forced", f"强制重新运行任务“{spec.title}”（周期 {period}）", by=actor,
+                         previous_status=previous, attempts=run.attempts)
+    run.outcome = Outcome.RAN
+    return run
+
+
 def run_due(for_date: date, *, trigger: str, by=None) -> list[JobReport]:
     """What the schedule runs each day: every daily job, and the weekly / monthly jobs when
     `for_date` is the first workday of its week / month."""
@@ -118,7 +151,7 @@ def _claim(spec: JobSpec, period: date, *, trigger: str, by, force: bool) -> tup
         return run, True
 
     existing = JobRun.objects.get(job=spec.name, period_key=period)
-    claimable = Q(status=RunStatus.FAILED)
+    claimable = Q(status__in=[RunStatus.FAILED, RunStatus.QUEUED])
     if force:
         claimable |= Q(status__in=FINAL_STATUSES) | Q(status=RunStatus.RUNNING, started_at__lt=now - STALE_AFTER)
     changed = JobRun.objects.filter(claimable, pk=existing.pk).update(
@@ -129,7 +162,7 @@ def _claim(spec: JobSpec, period: date, *, trigger: str, by, force: bool) -> tup
     existing.refresh_from_db()
     if changed:
         existing.outcome = Outcome.RAN
-        if previous_status != RunStatus.FAILED:
+        if previous_status not in (RunStatus.FAILED, RunStatus.QUEUED):
             record_event(existing, "jobs.run.forced", f"强制重新运行任务“{spec.title}”（周期 {period}）", by=by,
                          previous_status=previous_status, attempts=existing.attempts)
         return existing, True

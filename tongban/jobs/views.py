@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tongban.jobs.choices import Outcome
 from tongban.jobs.filtersets import JobRunFilterSet
 from tongban.jobs.forms import RunNowForm
 from tongban.jobs.models import JobRun
@@ -74,7 +75,7 @@ def run_progress(request, pk: int):
     _require(request.user, "jobs.view_jobs")
     run = get_visible_or_404(JobRun, request.user, pk=pk)
     response = render(request, "jobs/_progress.html", {"run": run})
-    if request.htmx and not run.is_running:
+    if request.htmx and not run.is_pending:
         response["HX-Refresh"] = "true"
     return response
 
@@ -82,17 +83,26 @@ def run_progress(request, pk: int):
 @login_required
 @require_POST
 def run_now(request):
-    """Put one job on the worker's queue for one date; the page shows the run once it starts."""
+    """Put one job on the worker's queue for one date; the run is recorded as 排队中 at once, so the page shows
+    it (and polls its progress) before the worker picks it up."""
     _require(request.user, "jobs.run_job")
     form = RunNowForm(request.POST)
     if not form.is_valid():
         errors = [f"{form.fields[name].label}：{'；'.join(errs)}" for name, errs in form.errors.items()]
         messages.error(request, "未能提交：" + "；".join(errors))
         return redirect("jobs:list")
+    from tongban.jobs.services import queue_run
     from tongban.jobs.tasks import run_job_task
 
     name, for_date, force = form.cleaned_data["job"], form.cleaned_data["for_date"], form.cleaned_data["force"]
-    run_job_task(name, for_date.isoformat(), request.user.pk, force)
-    messages.success(request, f"已提交后台运行：{get_job(name).title}（{for_date.isoformat()}）。稍后刷新本页查看结果。")
-    return redirect(f"{reverse('jobs:list')}?job={name}")
+    run = queue_run(name, for_date, by=request.user, force=force)
+    title = get_job(name).title
+    if run.outcome == Outcome.RAN:
+        run_job_task(name, for_date.isoformat(), request.user.pk, force)  # the queued row is committed already
+        messages.success(request, f"已提交后台运行：{title}（周期 {run.period_key:%Y-%m-%d}），进度显示在下方。")
+    elif run.outcome == Outcome.ALREADY_DONE:
+        messages.info(request, f"{title}（周期 {run.period_key:%Y-%m-%d}）已运行完成；要再运行一次，请勾选“已完成也重新运行”。")
+    else:
+        messages.info(request, f"{title}（周期 {run.period_key:%Y-%m-%d}）已在排队或运行中，进度显示在下方。")
+    return redirect(f"{reverse('jobs:list')}?job={name}#run-{run.pk}")
 

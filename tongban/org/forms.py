@@ -1,5 +1,6 @@
 from django import forms
 
+from tongban.core.forms import style_fields
 from tongban.org.models import Staff, Unit, Window
 
 
@@ -12,11 +13,7 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

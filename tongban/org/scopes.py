@@ -121,3 +121,23 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
         return qs.visible_to(user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该记录，或您无权查看。")
+
+
+def can_open(user, obj) -> bool:
+    """Whether `user` may open `obj`'s page: the question a template asks before linking to it (pages must
+    not link to what answers 404). County-wide scopes answer without a query; otherwise the visible primary
+    keys of the model are read once per user object (one query per model per request), not once per row."""
+    if obj is None or getattr(obj, "pk", None) is None:
+        return False
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.is_empty:
+        return False
+    model = type(obj)
+    cache = getattr(user, "_tongban_visible_pks", None)
+    if cache is None:
+        cache = user._tongban_visible_pks = {}
+    if model not in cache:
+        cache[model] = set(model._default_manager.all().visible_to(user).values_list("pk", flat=True))
+    return obj.pk in cache[model]

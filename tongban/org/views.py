@@ -16,12 +16,29 @@ from tongban.org.scopes import get_visible_or_404, scope_for
 
 
 def _tree(units: list[Unit]) -> list[dict]:
-    """Nest a path-ordered list of units; a unit whose parent is out of scope becomes a root."""
+    """Nest a list of units; a unit whose parent is out of scope becomes a root. Siblings are grouped by kind
+    (sections, then departments, townships … as the kinds are ordered), then by their own order and name;
+    `groups` holds the (kind, children) runs so the page can head each kind."""
     nodes = {unit.pk: {"unit": unit, "children": []} for unit in units}
     roots = []
     for unit in units:
         parent = nodes.get(unit.parent_id)
         (parent["children"] if parent else roots).append(nodes[unit.pk])
+
+    def order(node: dict) -> tuple:
+        unit = node["unit"]
+        return unit.kind.sort_order, unit.kind.code, unit.sort_order, unit.name
+
+    for node in [*nodes.values()]:
+        node["children"].sort(key=order)
+        groups: list[tuple] = []
+        for child in node["children"]:
+            if groups and groups[-1][0] == child["unit"].kind:
+                groups[-1][1].append(child)
+            else:
+                groups.append((child["unit"].kind, [child]))
+        node["groups"] = groups if len(groups) > 1 else []
+    roots.sort(key=order)
     return roots
 
 

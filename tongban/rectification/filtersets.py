@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db import models
 
+from tongban.core.filtersets import FilterSet
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
 from tongban.rectification.choices import (
@@ -37,24 +38,9 @@ visible_units = visible(Unit, "path")
 visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter bar's widgets; the filters in force as chips; an invalid choice
+class StyledFilterSet(FilterSet):
+    """全部 and Bootstrap classes from the core FilterSet; the filters in force as chips; an invalid choice
     (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                if getattr(field, "empty_label", None) == "---------":
-                    field.empty_label = "全部"
-                if (isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
-                        and field.choices and field.choices[0][0] == ""):
-                    field.choices = [("", "全部"), *list(field.choices)[1:]]
-                is_select = field.widget.__class__.__name__.endswith("Select")
-                field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
-            form._styled = True
-        return form
 
     @property
     def strict_qs(self):
@@ -155,7 +141,7 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         return queryset  # read by filter_unit
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(FilterSet):
     measure = django_filters.NumberFilter(field_name="update__measure_id", label="整改措施ID")
     extension = django_filters.CharFilter(field_name="extension", label="类型")
 

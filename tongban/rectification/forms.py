@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tongban.core.forms import DateInput, style_fields
 from tongban.org.forms import VersionedForm
 from tongban.org.models import Staff, Unit
 from tongban.rectification import services
@@ -20,22 +21,7 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(widget, forms.RadioSelect):
-                css = "form-select"
-            elif isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
-                css = "form-check-input"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        style_fields(self)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

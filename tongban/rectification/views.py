@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tongban.core.files import stored_file_response
 from tongban.org.scopes import get_visible_or_404, scope_for
 from tongban.rectification import selectors, services
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
@@ -430,15 +431,15 @@ def measure_action(request, pk: int, action: str):
 
 @login_required
 def evidence_download(request, pk: int):
-    """Evidence is streamed only to users who may see its measure (404 otherwise)."""
+    """Evidence is streamed only to users who may see its measure (404 otherwise); `?inline=1` opens a PDF or
+    an image in the browser (`core.files`: inline, exact type, nosniff, a sandboxing CSP)."""
     evidence = get_visible_or_404(Evidence, request.user, pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("文件已不存在。")
-    inline = evidence.extension in ("pdf", "jpg", "png") and request.GET.get("inline")
-    return FileResponse(handle, as_attachment=not inline, filename=evidence.original_name,
-                        content_type=services.EVIDENCE_TYPES[evidence.extension])
+    return stored_file_response(handle, filename=evidence.original_name, extension=evidence.extension,
+                                inline=bool(request.GET.get("inline")))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -592,6 +593,11 @@ def bulletin_list(request):
 # Excel ledger out and in, 公文 out
 
 
+def ledger_file_name(title: str) -> str:
+    """县委第一巡察组反馈意见整改 → …反馈意见整改台账.xlsx, not …整改整改台账.xlsx."""
+    return f"{title}{'台账' if title.endswith('整改') else '整改台账'}.xlsx"
+
+
 @login_required
 def ledger_export(request, pk: int):
     """The standard ledger of an inspection, holding only the measures the user may see."""
@@ -599,7 +605,7 @@ def ledger_export(request, pk: int):
 
     inspection = get_visible_or_404(Inspection, request.user, pk=pk)
     content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user))
-    return download(content, f"{inspection.title}整改台账.xlsx", XLSX)
+    return download(content, ledger_file_name(inspection.title), XLSX)
 
 
 @login_required

@@ -1,8 +1,9 @@
 from django import forms
 
+from tongban.core.forms import DateInput
 from tongban.workdays.models import FIRST_DAY, LAST_DAY
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput(attrs={"class": "form-control"})
 
 
 def in_calendar_range(day):

@@ -225,3 +225,27 @@ def test_a_stale_status_change_is_refused_and_changes_nothing(personas, agency, 
     assert "该记录已被他人修改" in page
     agency.refresh_from_db()
     assert (agency.status, agency.status_reason, agency.version) == before
+
+
+def test_a_township_admin_is_not_linked_to_county_items_on_the_delegation_page(personas, county, items, client_for):
+    """Issue 7: the link led to a 404; the name stays, the link goes (the director still gets it)."""
+    services.delegate_item(items["county"], to=[county.township_a], mode="entrusted")
+    township = client_for(personas.township_admin)
+    page = township.get("/catalog/delegation/").content.decode()
+
+    assert "食品经营许可" in page
+    assert f'href="/catalog/items/{items["county"].pk}/"' not in page
+    assert township.get(f"/catalog/items/{items['county'].pk}/").status_code == 404  # what the link led to
+    director = client_for(personas.director).get("/catalog/delegation/").content.decode()
+    assert f'href="/catalog/items/{items["county"].pk}/"' in director
+
+
+def test_a_township_admin_is_linked_to_their_own_item_only_on_the_consistency_page(personas, county, client_for):
+    reference = make_item("K-9", county.department, basic="S", name="社保卡申领", days=5)
+    own = make_item("T-9", county.township_a, basic="S", name="社保卡申领", days=7, level=ItemLevel.TOWNSHIP)
+
+    page = client_for(personas.township_admin).get("/catalog/consistency/").content.decode()
+
+    assert "1 处不一致" in page
+    assert f'href="/catalog/items/{reference.pk}/"' not in page
+    assert f'href="/catalog/items/{own.pk}/"' in page

@@ -62,3 +62,25 @@ def test_a_malformed_api_body_gets_a_chinese_error(personas, api_for):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "请求内容格式不正确（不是有效的 JSON 或表单数据）。"
+
+
+def test_a_403_is_logged_in_one_line_without_a_traceback(personas, county, client_for, caplog):
+    client = client_for(personas.inspector)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/org/import/").status_code == 403
+
+    forbidden = [r for r in caplog.records if r.name == "django.request" and r.status_code == 403]
+    assert [r.getMessage() for r in forbidden] == ["Forbidden (Permission denied): /org/import/"]
+    assert forbidden[0].exc_info is None
+
+
+def test_the_api_entry_is_shown_to_those_who_use_the_api(personas, client_for):
+    from rest_framework.authtoken.models import Token
+
+    clerk_before = client_for(personas.window_clerk).get("/workbench/").content.decode()
+    Token.objects.create(user=personas.window_clerk)
+    clerk_after = client_for(personas.window_clerk).get("/workbench/").content.decode()
+    admin = client_for(personas.admin).get("/workbench/").content.decode()
+
+    assert ">开放接口</a>" not in clerk_before
+    assert ">开放接口</a>" in clerk_after and ">开放接口</a>" in admin

@@ -134,3 +134,31 @@ def test_run_now_with_a_bad_date_says_so_in_chinese(personas, counter_jobs, huey
 
     assert "未能提交" in response.content.decode()
     assert not JobRun.objects.exists()
+
+
+def test_run_now_shows_the_queued_run_at_once_and_the_worker_takes_that_row(personas, counter_jobs, client_for):
+    """立即运行 used to show nothing until the worker started (~5 s): the run is recorded as 排队中 first.
+    Here the worker has not picked it up yet (the page is read before `run_job` runs, as a worker would)."""
+    queued = services.queue_run("tests.daily", DAY, by=personas.director)
+    client = client_for(personas.director)
+
+    page = client.get("/jobs/").content.decode()
+    progress = client.get(f"/jobs/runs/{queued.pk}/progress/", HTTP_HX_REQUEST="true")
+
+    assert f'id="run-{queued.pk}"' in page and "排队中，等待后台进程" in page
+    assert f'hx-get="/jobs/runs/{queued.pk}/progress/"' in page  # polled until the worker has run it
+    assert "HX-Refresh" not in progress
+    run = services.run_job("tests.daily", DAY, trigger=Trigger.WEB, by=personas.director)
+    assert (run.pk, run.status, run.attempts, len(counter_jobs["daily"].calls)) == (queued.pk, RunStatus.SUCCEEDED, 1, 1)
+
+
+def test_queueing_a_done_period_again_needs_force_and_leaves_a_running_one_alone(personas, counter_jobs):
+    done = services.run_job("tests.daily", DAY, trigger=Trigger.CLI)
+
+    again = services.queue_run("tests.daily", DAY, by=personas.director)
+    forced = services.queue_run("tests.daily", DAY, by=personas.director, force=True)
+    twice = services.queue_run("tests.daily", DAY, by=personas.director, force=True)
+
+    assert (again.pk, again.outcome, again.status) == (done.pk, "already_done", RunStatus.SUCCEEDED)
+    assert (forced.outcome, forced.status) == ("ran", RunStatus.QUEUED)
+    assert (twice.outcome, twice.status) == ("busy", RunStatus.QUEUED)

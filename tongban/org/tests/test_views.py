@@ -73,3 +73,18 @@ def test_history_of_an_out_of_scope_record_is_404(personas, county, client_for):
     client = client_for(personas.township_admin)
     assert client.get(f"/history/{ct.pk}/{county.township_b.pk}/").status_code == 404
     assert client.get(f"/history/{ct.pk}/{county.township_a.pk}/").status_code == 200
+
+
+def test_the_org_tree_groups_the_centres_children_by_kind_then_order(personas, county, client_for):
+    """Created in the order section, department, township A, township B; a second section is added last and
+    belongs with the first section, not after the townships."""
+    from tongban.org import services
+    from tongban.org.defaults import ensure_unit_kinds
+
+    services.create_unit(code="sec-office", name="办公室", kind=ensure_unit_kinds()["section"], parent=county.center,
+                         sort_order=1)
+    html = client_for(personas.director).get("/org/").content.decode()
+
+    positions = [html.index(name) for name in ("股室（2）", "办公室", "市场准入股", "进驻部门（1）", "县市场监管局",
+                                               "乡镇便民服务中心（2）", "城关镇便民服务中心", "王村乡便民服务中心")]
+    assert positions == sorted(positions)
