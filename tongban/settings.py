@@ -54,6 +54,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = env("SITE_NAME", "通办 · 政务服务一体化平台")
+# The centre's name on the login page and the public portal; empty: the root unit's name (XX县行政审批服务中心).
+CENTRE_NAME = env("CENTRE_NAME", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -115,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.site",
+                "tongban.org.context_processors.centre",
                 "tongban.workdays.context_processors.calendar_banner",
                 "tongban.notifications.context_processors.unread",
             ],

@@ -52,3 +52,11 @@ admin.site.register(m.Intermediary, list_display=["name", "credit_code", "status
 admin.site.register(m.IntermediaryService, list_display=["name", "item", "is_statutory"])
 admin.site.register(m.Qualification, list_display=["intermediary", "name", "number", "expires_on"])
 admin.site.register(m.NegativeListEntry, list_display=["unit", "item", "reason", "rectify_deadline", "is_resolved"])
+
+
+@admin.register(m.SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """餐饮 → 饭店、食品经营: what the public search also looks for when someone types the term."""
+
+    list_display = ["term", "synonyms", "updated_at"]
+    search_fields = ["term", "synonyms"]

@@ -14,5 +14,6 @@ class CatalogConfig(AppConfig):
             m.ServiceItem, m.Bundle, m.Delegation, m.Intermediary, m.NegativeListEntry, m.CatalogSettings,
             m.MaterialIdentity, m.DataElement, m.ItemMaterial, m.ItemFormField, m.Step, m.SpecialStep,
             m.BundleItem, m.TownshipListEntry, m.IntermediaryService, m.Qualification, m.FilingDocument,
+            m.SearchSynonym,
         ):
-            audit(model, exclude=["search_initials"])
+            audit(model, exclude=["search_initials", "search_pinyin"])

@@ -20,6 +20,7 @@ from tongban.catalog.models import (
     Delegation,
     Intermediary,
     NegativeListEntry,
+    SearchSynonym,
     ServiceItem,
     TownshipListEntry,
 )
@@ -367,6 +368,29 @@ def _unit(key: str | None, center: Unit, cache: dict) -> Unit:
     return cache[key]
 
 
+# Words citizens search with that item names do not contain (editable in 系统管理 → 搜索同义词).
+SYNONYMS = [
+    ("餐饮", "饭店、食品经营"),
+    ("开饭店", "食品经营、餐饮"),
+    ("饭馆", "饭店、食品经营"),
+    ("开店", "营业执照、企业设立"),
+    ("办执照", "营业执照"),
+    ("开公司", "企业设立、办企业"),
+    ("社保", "参保、养老保险、社会保障卡"),
+    ("医保", "医疗保险、就医"),
+    ("生孩子", "出生、新生儿"),
+    ("过户", "转移登记、不动产"),
+    ("宾馆", "旅馆"),
+    ("酒店", "旅馆、宾馆"),
+]
+
+
+def _synonyms() -> None:
+    """Seed the synonyms once; a term an administrator has edited is kept as they left it."""
+    for term, synonyms in SYNONYMS:
+        SearchSynonym.objects.get_or_create(term=term, defaults={"synonyms": synonyms})
+
+
 @transaction.atomic
 def build_demo_catalog(today: date | None = None) -> dict:
     """Build (or leave as it is) the demo catalogue; returns counts for the demo command to print."""
@@ -393,6 +417,7 @@ def build_demo_catalog(today: date | None = None) -> dict:
         services.load_township_list(TOWNSHIP_LIST, TOWNSHIP_LIST_ROWS)
     _intermediaries(items, center, today)
     _negative_list(center, today)
+    _synonyms()
     return {
         "items": ServiceItem.objects.count(),
         "bundles": Bundle.objects.count(),

@@ -32,7 +32,6 @@ from tongban.catalog.models import (
     Step,
     channel_flags,
 )
-from tongban.catalog.search import initials
 from tongban.catalog.xlsx import WorkbookError, XlsxReader
 from tongban.documents.excel import append_row
 from tongban.history.models import DomainEvent
@@ -476,18 +475,18 @@ def _write(items, material_rows, field_rows, step_rows, special_rows, identity_n
         item = existing.get(code)
         if item is None:
             item = ServiceItem(implementation_code=code, **values)
-            item.search_initials = initials(item.name)
+            item.set_search_keys()
             created.append(item)
             continue
         diff = [attr for attr, value in values.items() if _current(item, attr) != _comparable(value)]
         if diff:
             for attr, value in values.items():
                 setattr(item, attr, value)
-            item.search_initials = initials(item.name)
+            item.set_search_keys()
             item.version += 1
             changed.append(item)
     ServiceItem.objects.bulk_create(created, batch_size=BATCH)
-    ServiceItem.objects.bulk_update(changed, ITEM_FIELDS + ["search_initials", "version"], batch_size=BATCH)
+    ServiceItem.objects.bulk_update(changed, ITEM_FIELDS + ["search_initials", "search_pinyin", "version"], batch_size=BATCH)
     report.created, report.updated = len(created), len(changed)
     report.unchanged = len(items) - len(created) - len(changed)
     by_code = {i.implementation_code: i for i in ServiceItem.objects.filter(implementation_code__in=items)}

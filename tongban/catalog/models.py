@@ -143,6 +143,7 @@ class ServiceItem(VersionedModel):
     is_published = models.BooleanField("对外公开", default=True)
     is_intermediary_required = models.BooleanField("涉及中介服务", default=False)
     search_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
+    search_pinyin = models.CharField("全拼", max_length=500, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "implementing_unit"
@@ -162,10 +163,15 @@ class ServiceItem(VersionedModel):
         return reverse("portal:item", args=[self.implementation_code])
 
     def save(self, *args, **kwargs) -> None:
-        from tongban.catalog.search import initials
+        self.set_search_keys()
+        super().save(*args, **kwargs)
+
+    def set_search_keys(self) -> None:
+        """Pinyin initials and full pinyin of the name, for the letter searches (spjy, shipin)."""
+        from tongban.catalog.search import full_pinyin, initials
 
         self.search_initials = initials(self.name)
-        super().save(*args, **kwargs)
+        self.search_pinyin = full_pinyin(self.name)
 
     @property
     def channels(self) -> list[str]:
@@ -507,3 +513,19 @@ class NegativeListEntry(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_reason_display()}"
+
+
+class SearchSynonym(TimeStampedModel):
+    """Words people search with that item names do not contain: 餐饮 → 饭店、食品经营. Kept as data and edited
+    in 系统管理 (the demo seeds a few); `catalog.search.expand_terms` reads them on every search."""
+
+    term = models.CharField("搜索词", max_length=40, unique=True, help_text="群众输入的词，如：餐饮")
+    synonyms = models.CharField("同义词", max_length=300, help_text="事项名称中的写法，用顿号分隔，如：饭店、食品经营")
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "搜索同义词"
+        verbose_name_plural = "搜索同义词"
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.synonyms}"

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from tongban.catalog.bundles import bundle_guide
 from tongban.catalog.choices import Audience, IntermediaryStatus, ItemLevel
 from tongban.catalog.models import Bundle, Delegation, Intermediary, IntermediaryService, ServiceItem
-from tongban.catalog.search import ASCII_QUERY, initials, name_query
+from tongban.catalog.search import expand_terms, name_query, text_matches
 from tongban.catalog.services import handled_by_township_q
 from tongban.org.models import Unit
 
@@ -89,12 +89,10 @@ def search(request):
     query = request.GET.get("q", "").strip()[:50]
     items, bundles = [], []
     if query:
-        items = list(published_items().filter(name_query(query)).select_related("implementing_unit").order_by("name")[:50])
-        letters = query.lower() if ASCII_QUERY.match(query) else None
-        bundles = [
-            b for b in published_bundles()
-            if query in b.name or query in b.theme or (letters and letters in initials(b.name))
-        ]
+        terms = expand_terms(query)  # the query and its synonyms (餐饮 → 饭店, 食品经营)
+        items = list(published_items().filter(name_query(query, terms=terms)).select_related("implementing_unit")
+                     .order_by("name")[:50])
+        bundles = [b for b in published_bundles() if text_matches(query, terms, b.name, b.theme)]
     return render(request, "portal/search.html", {"query": query, "items": items, "bundles": bundles})
 
 

@@ -19,7 +19,7 @@ def test_the_menu_shows_enterprise_and_citizen_themes_without_login(client, demo
                  "居民社保服务一件事", "居民就医一件事", "新生儿出生一件事", "企业信息变更一件事", "退休一件事"):
         assert name in page
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
-    assert "/login/" not in page and "navbar" not in page  # no admin nav on public pages
+    assert "navbar" not in page and "/org/" not in page  # no admin nav on public pages (only the staff login)
 
 
 def test_the_bundle_guide_is_one_page_with_the_arithmetic(client, demo):
@@ -134,3 +134,41 @@ def test_delegations_to_inactive_townships_are_not_public(client, county):
 def test_the_service_point_list_does_not_query_per_point(demo, same_queries_with_more_points):
     page = same_queries_with_more_points("/portal/points/").content.decode()
     assert "加村9便民服务点" in page
+
+
+def test_search_for_a_word_no_name_contains_finds_through_the_synonyms(client, demo):
+    """餐饮 is in no item or bundle name; the demo's synonyms (餐饮 → 饭店、食品经营) find both."""
+    page = client.get("/portal/search/", {"q": "餐饮"}).content.decode()
+
+    assert "我要开饭店" in page and "食品经营许可" in page
+
+
+def test_synonyms_are_data_an_administrator_can_change(client, demo):
+    from tongban.catalog.models import SearchSynonym
+
+    assert "公章刻制备案" not in client.get("/portal/search/", {"q": "刻章"}).content.decode()
+    SearchSynonym.objects.create(term="刻章", synonyms="公章刻制")
+
+    assert "公章刻制备案" in client.get("/portal/search/", {"q": "刻章"}).content.decode()
+
+
+def test_search_finds_full_pinyin_besides_the_initials(client, demo):
+    pytest.importorskip("pypinyin")
+    assert "食品经营许可" in client.get("/portal/search/", {"q": "shipin"}).content.decode()
+    assert "食品经营许可" in client.get("/portal/search/", {"q": "ShiPinJingYing"}).content.decode()
+    assert "我要开饭店" in client.get("/portal/search/", {"q": "fandian"}).content.decode()
+    assert "食品经营许可" not in client.get("/portal/search/", {"q": "shipinx"}).content.decode()
+
+
+def test_the_site_root_is_the_portal_with_a_staff_login_in_its_corner(client, demo, county):
+    page = client.get("/").content.decode()
+
+    assert "我要开饭店" in page and 'id="staff-login"' in page and 'href="/login/"' in page
+    assert "测试县行政审批服务中心" in page  # the centre's name, from the root unit
+
+
+def test_the_login_page_names_the_centre_and_links_back_to_the_portal(client, county):
+    page = client.get("/login/").content.decode()
+
+    assert '<h1 class="h5 mb-1 text-center" id="centre-name">测试县行政审批服务中心</h1>' in page
+    assert '<a href="/" id="back-to-portal">' in page
