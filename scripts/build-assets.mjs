@@ -13,6 +13,9 @@ const files = [
   ["bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"],
   ["bootstrap-icons/font/fonts", "bootstrap-icons/fonts"],
   ["echarts/dist/echarts.min.js", "echarts/echarts.min.js"],
+  // the searchable unit / people pickers (type a name, pinyin initials or full pinyin, or a unit)
+  ["tom-select/dist/js/tom-select.complete.min.js", "tom-select/tom-select.complete.min.js"],
+  ["tom-select/dist/css/tom-select.bootstrap5.min.css", "tom-select/tom-select.bootstrap5.min.css"],
 ];
 rmSync(out, { recursive: true, force: true });
 for (const [src, dest] of files) {

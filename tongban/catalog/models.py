@@ -168,7 +168,7 @@ class ServiceItem(VersionedModel):
 
     def set_search_keys(self) -> None:
         """Pinyin initials and full pinyin of the name, for the letter searches (spjy, shipin)."""
-        from tongban.catalog.search import full_pinyin, initials
+        from tongban.core.pinyin import full_pinyin, initials
 
         self.search_initials = initials(self.name)
         self.search_pinyin = full_pinyin(self.name)

@@ -13,29 +13,9 @@ import re
 
 from django.db.models import Q
 
-try:  # pragma: no branch - depends on the installed packages
-    from pypinyin import Style, lazy_pinyin
-except ImportError:  # pragma: no cover
-    lazy_pinyin = None
+from tongban.core.pinyin import ASCII_QUERY, full_pinyin, initials  # noqa: F401  (re-exported for callers)
 
-ASCII_QUERY = re.compile(r"^[A-Za-z]+$")
 SYNONYM_SEPARATORS = re.compile(r"[\s,，、;；/]+")
-
-
-def initials(text: str) -> str:
-    """食品经营许可 -> "spjyxk"; non-Chinese characters are dropped."""
-    if lazy_pinyin is None or not text:
-        return ""
-    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(part for part in letters if part.isalpha()).lower()[:200]
-
-
-def full_pinyin(text: str) -> str:
-    """食品经营许可 -> "shipinjingyingxuke" (tone marks dropped, letters only), for queries like "shipin"."""
-    if lazy_pinyin is None or not text:
-        return ""
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
-    return "".join(part for part in syllables if part.isalpha()).lower()[:500]
 
 
 def split_synonyms(text: str) -> list[str]:

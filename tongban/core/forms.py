@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from tongban.core.widgets import use_pickers
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -34,8 +36,10 @@ class DateInput(forms.DateInput):
 
 
 def style_fields(form: forms.BaseForm) -> forms.BaseForm:
-    """Bootstrap classes on every widget, and a Chinese placeholder on selects: 请选择 when a choice is
-    required, （无） when it may stay empty (never Django's "---------")."""
+    """Bootstrap classes on every widget, a Chinese placeholder on selects: 请选择 when a choice is required,
+    （无） when it may stay empty (never Django's "---------"), and a searchable picker for every choice of
+    records (units, people, items: `core.widgets`)."""
+    use_pickers(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):

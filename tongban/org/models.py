@@ -53,6 +53,7 @@ class Unit(VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = ""  # the unit is its own scope anchor
+    picker_placeholder = "输入单位名称、简称或拼音搜索"
 
     class Meta:
         ordering = ["path"]
@@ -64,6 +65,11 @@ class Unit(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("org:unit_detail", args=[self.pk])
+
+    @property
+    def picker_hint(self) -> str:
+        """Searched and shown under the name in the unit pickers (core.widgets): the short name people use."""
+        return self.short_name
 
     def clean(self) -> None:
         if self.parent_id and self.pk and self.parent_id == self.pk:
@@ -143,6 +149,7 @@ class Staff(VersionedModel):
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
     scope_window_field = "window"
+    picker_placeholder = "输入姓名、拼音首字母或单位搜索"
 
     class Meta:
         ordering = ["unit__path", "staff_no"]
@@ -154,3 +161,10 @@ class Staff(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("org:staff_detail", args=[self.pk])
+
+    @property
+    def picker_hint(self) -> str:
+        """Searched and shown under the name in the people pickers (core.widgets): unit and position. Only
+        when the unit was loaded with the person (select_related), so a picker never queries per person."""
+        unit = self.unit.name if Staff.unit.is_cached(self) else ""
+        return " · ".join(part for part in (unit, self.position) if part)

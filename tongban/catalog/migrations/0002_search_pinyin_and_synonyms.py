@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def fill_pinyin(apps, schema_editor):
     """Full pinyin of every existing item's name (new and changed items get it when saved or imported)."""
-    from tongban.catalog.search import full_pinyin
+    from tongban.core.pinyin import full_pinyin
 
     ServiceItem = apps.get_model("catalog", "ServiceItem")
     items = list(ServiceItem.objects.only("pk", "name"))
