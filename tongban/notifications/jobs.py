@@ -11,3 +11,11 @@ def weekly_digest(run, for_date):
 @job("notifications.purge_read", frequency="monthly", title="清理半年前的已读消息")
 def purge_read(run, for_date):
     return services.purge_read(services.retention_cutoff(for_date))
+
+
+@job("notifications.retry_channels", frequency="daily", title="重发未送达的工作群和短信消息")
+def retry_channels(run, for_date):
+    """The daily safety net beside the worker's five-minute retry: sends what is due, reports what was given up."""
+    from tongban.notifications import channels
+
+    return channels.retry_due()

@@ -21,6 +21,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tongban.core.error_codes import ErrorCode, service_error
+from tongban.core.text import shorten
 from tongban.notifications.models import EmailDigest, Notification
 
 logger = logging.getLogger("tongban.notifications")
@@ -31,8 +32,9 @@ READ_RETENTION_DAYS = 180
 
 
 def notify(recipients: Iterable, *, title: str, body: str = "", link: str = "", code: str = "",
-           dedupe_key: str | None = None, email: bool = True) -> int:
-    """Put a message in each recipient's inbox and (after commit) email those with an address.
+           dedupe_key: str | None = None, email: bool = True, channels: bool = True) -> int:
+    """Put a message in each recipient's inbox, (after commit) email those with an address, and post it to the
+    group robots / SMS gateways of their units (`notifications.channels`, sent and retried by the worker).
 
     `dedupe_key` makes the call idempotent per recipient: a job that runs twice notifies once.
     Returns how many inbox messages were created.
@@ -54,11 +56,15 @@ def notify(recipients: Iterable, *, title: str, body: str = "", link: str = "", 
             users = {pk: address for pk, address in users.items() if pk not in already}
         # ignore_conflicts: a concurrent call with the same dedupe_key loses quietly to the unique index.
         Notification.objects.bulk_create(
-            [Notification(recipient_id=pk, title=title[:200], body=body, link=link, code=code, dedupe_key=dedupe_key)
+            [Notification(recipient_id=pk, title=shorten(title, 200), body=body, link=link, code=code, dedupe_key=dedupe_key)
              for pk in sorted(users)],
             ignore_conflicts=True,
         )
         addresses = sorted({address for address in users.values() if address})
+        if channels and users:
+            from tongban.notifications.channels import queue_for
+
+            queue_for(sorted(users), title=title, body=body, link=link, dedupe_key=dedupe_key)
         if email and addresses:
             text = _email_text(body, link)
             transaction.on_commit(lambda: _send([_message(a, title, text) for a in addresses]), robust=True)
@@ -176,7 +182,7 @@ def _digest_text(messages: list[Notification], unread: int) -> str:
 
 
 def _message(address: str, subject: str, text: str) -> EmailMessage:
-    return EmailMessage(subject=SUBJECT_PREFIX + subject, body=text, to=[address])
+    return EmailMessage(subject=SUBJECT_PREFIX + shorten(subject, 120), body=text, to=[address])
 
 
 def _send(messages: list[EmailMessage]) -> None:

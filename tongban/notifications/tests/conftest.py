@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import socket
 from email.header import decode_header, make_header
 
 import pytest
+
+from tongban.jobs.tests.conftest import huey_immediate  # noqa: F401  (a fixture: tasks run in this process)
 
 
 class SMTPInbox:
@@ -59,3 +62,52 @@ def user_factory(db):
         return get_user_model().objects.create_user(username=username, email=email, password="x", **fields)
 
     return make
+
+
+class FakeChannelServer:
+    """A real HTTP server on 127.0.0.1 standing in for 企业微信 / 钉钉 / an SMS gateway: it records each request
+    (path with query, headers, JSON body) and answers what the test tells it per path (default 200 errcode 0)."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.answers: dict[str, tuple[int, dict | str]] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                path = self.path.split("?")[0]
+                server.requests.append({"path": path, "url": self.path, "headers": dict(self.headers),
+                                        "json": json.loads(raw.decode()) if raw else None})
+                status, body = server.answers.get(path, (200, {"errcode": 0, "errmsg": "ok"}))
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def channel_server():
+    server = FakeChannelServer()
+    try:
+        yield server
+    finally:
+        server.close()
