@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test test-fast screenshots assets chromium clean
+.PHONY: setup run test test-fast screenshots assets chromium messages clean
 
 setup: $(VENV)/.installed tongban/static/vendor/.built
 	$(BIN)/tongban collectstatic --noinput -v0
@@ -40,6 +40,10 @@ screenshots: setup chromium  ## refresh the README's pictures from the browser t
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not browser"
+
+messages:  ## recompile tongban/locale/*.po after editing it (needs gettext's msgfmt); commit the .mo
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext)
+	for po in tongban/locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done
 
 clean:
 	rm -rf $(VENV) node_modules tongban/static/vendor var

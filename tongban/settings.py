@@ -173,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language and time: Chinese UI, Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Our own catalogue first: Chinese for the admin pages of django-auditlog and django-axes (they ship none).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -234,7 +236,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "通办 tongban API",
-    "DESCRIPTION": "政务服务中心开放接口：组织、工作日历、任务、通知等。所有接口与页面使用同一数据权限。",
+    "DESCRIPTION": "政务服务中心开放接口：组织机构、工作日历、定时任务、消息、巡察整改、事项目录和公众门户。"
+                   "所有接口与页面使用同一数据权限。[返回通办工作台](/workbench/)",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,9 +7,11 @@ to the centre (the unit whose kind code is "center").
 """
 from __future__ import annotations
 
+import zlib
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.catalog import services
@@ -427,10 +429,19 @@ def build_demo_catalog(today: date | None = None) -> dict:
     }
 
 
+def implementation_code(basic_code: str, unit: Unit) -> str:
+    """基本编码 + a six-digit number of the implementing unit, as 实施编码 are written (digits only): the unit's
+    internal code (dept-samr) never shows up inside a code that people read and type."""
+    return f"{basic_code}{zlib.crc32(unit.code.encode()) % 1_000_000:06d}"
+
+
 def _item(spec: dict, center: Unit, cache: dict, identities: dict, elements: dict) -> ServiceItem:
     unit = _unit(spec["unit"], center, cache)
-    code = f"{spec['basic']}-{unit.code}"
-    existing = ServiceItem.objects.filter(implementation_code=code).first()
+    code = implementation_code(spec["basic"], unit)
+    # an install made before codes were numeric keeps its items (found by basic code and unit) as they are
+    existing = ServiceItem.objects.filter(
+        Q(implementation_code=code) | Q(basic_code=spec["basic"], implementing_unit=unit, level=ItemLevel.COUNTY)
+    ).first()
     if existing:
         return existing
     item = services.create_item(
@@ -466,8 +477,9 @@ def _township_items(items: dict, identities: dict) -> None:
     towns = list(services.townships().order_by("sort_order", "pk")[:2])
     reference = items["pension_enrol"]
     for index, town in enumerate(towns):
-        code = f"{reference.basic_code}-{town.code}"
-        if ServiceItem.objects.filter(implementation_code=code).exists():
+        code = implementation_code(reference.basic_code, town)
+        if ServiceItem.objects.filter(Q(implementation_code=code) | Q(basic_code=reference.basic_code,
+                                                                        implementing_unit=town)).exists():
             continue
         materials = [{"identity": identities["id_card"], "copies": 1}]
         if index == 0:

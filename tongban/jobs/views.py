@@ -19,6 +19,7 @@ from tongban.jobs.filtersets import JobRunFilterSet
 from tongban.jobs.forms import RunNowForm
 from tongban.jobs.models import JobRun
 from tongban.jobs.registry import all_jobs, get_job
+from tongban.jobs.results import result_rows
 from tongban.org.scopes import get_visible_or_404
 
 
@@ -63,6 +64,7 @@ def run_detail(request, pk: int):
         "run": run,
         "spec": get_job(run.job),
         "result": json.dumps(run.result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) if run.result else "",
+        "result_rows": result_rows(run.result),
         "can_run": request.user.has_perm("jobs.run_job"),
     }
     return render(request, "jobs/detail.html", context)

@@ -21,7 +21,7 @@ DAY_KIND_CSS = {
 class DaySource(models.TextChoices):
     """Where a day's status comes from."""
 
-    OFFICIAL = "official", "国务院安排（chinesecalendar）"
+    OFFICIAL = "official", "国务院安排"
     IMPORTED = "imported", "导入"
     MANUAL = "manual", "人工调整"
     PROVISIONAL = "provisional", "临时推算（周一至周五）"

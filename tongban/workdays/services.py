@@ -17,7 +17,6 @@ from __future__ import annotations
 import calendar as pycalendar
 from collections import defaultdict
 from dataclasses import dataclass
-from importlib.metadata import version as package_version
 from datetime import date, timedelta
 from typing import Iterable
 
@@ -320,9 +319,14 @@ def _save_days(days: list[Day]) -> None:
             Day.objects.filter(date__in=dates[i:i + 500]).update(**dict(zip(DAY_FIELDS, state)))
 
 
+# What the calendar page says of a year filled from the published schedule (the library and its version are
+# for the log and `tongban calendar status`, not for people).
+OFFICIAL_NOTE = "按国务院办公厅公布的节假日安排"
+
+
 def _fill_note(official: bool) -> str:
     if official:
-        return f"国务院节假日安排（chinesecalendar {package_version('chinesecalendar')}）"
+        return OFFICIAL_NOTE
     return "尚未公布或录入节假日安排，按周一至周五临时推算"
 
 
