@@ -203,6 +203,8 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tongban@localhost")
+# Seconds a 企业微信 / 钉钉 robot or the SMS gateway may take to answer (the worker sends; a request never waits).
+CHANNEL_TIMEOUT = envint("CHANNEL_TIMEOUT", 5)
 
 # --- Jobs: Huey on SQLite by default, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", "")
