@@ -10,11 +10,14 @@ from tongban.org.models import Unit
 
 
 class ChannelForm(forms.ModelForm):
+    url = forms.URLField(label="地址", max_length=500, assume_scheme="https",
+                         help_text=Channel._meta.get_field("url").help_text,
+                         widget=forms.URLInput(attrs={"autocomplete": "off"}))
+
     class Meta:
         model = Channel
         fields = ["unit", "kind", "name", "url", "secret", "is_active"]
-        widgets = {"secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-                   "url": forms.URLInput(attrs={"autocomplete": "off"})}
+        widgets = {"secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
