@@ -13,3 +13,7 @@ class JobsConfig(AppConfig):
         # cannot see. The row is its own log; failures and forced re-runs are domain events on it.
         # Every app's jobs.py registers its jobs with tongban.jobs.registry.
         autodiscover_modules("jobs")
+
+        from tongban.jobs import home
+
+        home.register_sections()  # the 工作台's failed runs

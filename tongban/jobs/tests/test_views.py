@@ -3,6 +3,7 @@ from datetime import date
 from html import unescape
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tongban.jobs import services
@@ -162,3 +163,18 @@ def test_queueing_a_done_period_again_needs_force_and_leaves_a_running_one_alone
     assert (again.pk, again.outcome, again.status) == (done.pk, "already_done", RunStatus.SUCCEEDED)
     assert (forced.outcome, forced.status) == ("ran", RunStatus.QUEUED)
     assert (twice.outcome, twice.status) == ("busy", RunStatus.QUEUED)
+
+
+def test_the_home_page_lists_failed_runs_for_those_who_may_run_jobs(personas, counter_jobs, client_for):
+    counter_jobs["weekly"].fail_with = RuntimeError("邮件服务器无响应")
+    failed = services.run_job("tests.weekly", DAY, trigger=Trigger.CLI)
+    services.run_job("tests.daily", DAY, trigger=Trigger.CLI)
+
+    with time_machine.travel("2026-11-24 09:00 +0800", tick=False):
+        director = client_for(personas.director).get("/workbench/")
+        office = client_for(personas.rectification_office).get("/workbench/")
+
+    shown = {s.section.key: s.content.context.get("runs") for s, _ in director.context["sections"]}
+    assert [run.pk for run in shown["jobs.failed"]] == [failed.pk]
+    assert f'href="/jobs/runs/{failed.pk}/"' in director.content.decode()
+    assert "jobs.failed" not in [s.section.key for s, _ in office.context["sections"]]  # may read, not run jobs
