@@ -8,16 +8,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def pick(page, field: str, typed: str, expect: str) -> str:
-    """Type into the picker of `field`, wait until `expect` is the highlighted match, take it with Enter (as
-    people do); returns the option's text."""
-    control = f"id_{field}-ts-control"
-    if page.evaluate("document.activeElement && document.activeElement.id") != control:
-        page.locator(f"#{control}").locator("xpath=..").click()  # the control box around the input
-    page.keyboard.type(typed)
+    """Focus the picker of `field`, put `typed` in its search box at once (no keystroke can be lost to a picker
+    still opening), wait until `expect` is the highlighted match, take it with Enter (as people do); returns the
+    option's text."""
+    search = page.locator(f"#id_{field}-ts-control")
+    search.focus()
+    search.fill(typed)
     option = page.locator(f"#id_{field}-ts-dropdown .option.active", has_text=expect)  # the best match, highlighted
     option.wait_for()
     text = option.inner_text()
-    page.keyboard.press("Enter")
+    search.press("Enter")
     return text
 
 
