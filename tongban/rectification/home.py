@@ -18,10 +18,11 @@ from tongban.org.scopes import scope_for
 from tongban.rectification import selectors
 from tongban.rectification.choices import MeasureStatus
 from tongban.rectification.models import Evidence, Measure, Revisit
+from tongban.rectification.todo import SIGNOFF_PERM, awaiting_signoff_for
 
 SHOWN = 8  # rows per section; the rest are behind "查看全部"
 DUE_SOON_DAYS = 14  # "due soon": falls due within the next two weeks
-SIGNOFF_CANDIDATES = 200  # pending measures checked against the sign-off rule per page view
+REVISIT_CANDIDATES = 200  # 回头看 checked against the rule per page view
 
 
 def my_measures(user) -> QuerySet[Measure]:
@@ -50,19 +51,13 @@ def _rows(measures: QuerySet[Measure]) -> list[Measure]:
 # --- 待我审核销号 -------------------------------------------------------------------------------------
 
 def awaiting_my_signoff(request, today: date) -> HomeContent | None:
-    """Measures that asked for 销号 and that this person may sign off (the rule decides, per measure); never
-    one they asked for themselves (four eyes: the service refuses it too)."""
-    user = request.user
-    candidates = (
-        Measure.objects.visible_to(user).filter(status=MeasureStatus.PENDING_SIGNOFF)
-        .exclude(submitted_by=user).with_overdue(today).select_related("lead_unit", "submitted_by")
-        .order_by("submitted_at", "pk")[:SIGNOFF_CANDIDATES]
-    )
-    mine = [m for m in candidates if user.has_perm("rectification.signoff_measure", m)]
-    if not mine and not user.has_perm("rectification.signoff_measure"):
+    """Measures that asked for 销号 and that this person may sign off: `todo.awaiting_signoff_for` (the
+    django-rules permission and the scope layer, never their own requests), the same list as /rectification/signoff/."""
+    if not request.user.has_perm(SIGNOFF_PERM):
         return None
-    return HomeContent(len(mine), {"measures": mine[:SHOWN], "show": "submitted"},
-                       more_link=reverse("rectification:list", args=["tasks"]) + "?status=pending_signoff",
+    waiting = awaiting_signoff_for(request.user).with_overdue(today).select_related("lead_unit", "submitted_by")
+    return HomeContent(waiting.count(), {"measures": list(waiting[:SHOWN]), "show": "submitted"},
+                       more_link=reverse("rectification:signoff_list"),
                        empty_link=reverse("rectification:dashboard"), empty_action="看整改总览")
 
 
@@ -127,7 +122,7 @@ def revisits_due(request, today: date) -> HomeContent | None:
                                                 scheduled_date__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("measure", "measure__lead_unit").order_by("scheduled_date", "pk")
     )
-    rows = [r for r in pending[:SIGNOFF_CANDIDATES] if user.has_perm("rectification.manage_revisits", r.measure)]
+    rows = [r for r in pending[:REVISIT_CANDIDATES] if user.has_perm("rectification.manage_revisits", r.measure)]
     if not rows and not user.has_perm("rectification.manage_revisits"):
         return None
     for revisit in rows:
