@@ -237,7 +237,7 @@ def intermediary_detail(request, pk: int):
     return render(request, "catalog/intermediary_detail.html", {
         "agency": agency, "can_manage": can_manage, "status_form": status_form, "filing_form": filing_form,
         "qualifications": agency.qualifications.all(), "filings": agency.filings.select_related("uploaded_by"),
-        "services": agency.services.select_related("item"), "today": timezone.localdate(),
+        "services": agency.services.visible_to(request.user).select_related("item"), "today": timezone.localdate(),
     })
 
 

@@ -8,10 +8,22 @@ from django.db import models
 from tongban.history.models import DomainEvent
 
 
-def record_event(obj: models.Model, code: str, message: str, *, by=None, **data: Any) -> DomainEvent:
+def related_ref(obj: models.Model) -> dict:
+    """How an event names the other record it is about (see `record_event(related=…)`)."""
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return {"type": content_type.pk, "id": str(obj.pk)}
+
+
+def record_event(obj: models.Model, code: str, message: str, *, by=None, related: models.Model | None = None,
+                 **data: Any) -> DomainEvent:
     """Append one event to `obj`'s timeline. `code` is stable (e.g. "org.unit.moved"); `message` is
-    the Chinese sentence the timeline shows."""
+    the Chinese sentence the timeline shows.
+
+    `related` names another record the event tells about (the accountability recorded on a measure):
+    a reader of `obj`'s timeline sees the event only if they may also see that record."""
     actor = by if getattr(by, "is_authenticated", False) else None
+    if related is not None:
+        data["related"] = related_ref(related)
     return DomainEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),

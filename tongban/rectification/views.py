@@ -296,7 +296,9 @@ def measure_detail(request, pk: int):
         "checkpoints": measure.checkpoints.all(),
         "updates": measure.updates.select_related("by", "checkpoint").prefetch_related("evidence"),
         "revisits": measure.revisits.all(),
-        "accountabilities": measure.accountabilities.select_related("target_staff", "target_unit"),
+        # Related records go through the scope layer too: an accountability about someone outside the
+        # reader's scope stays hidden here as it is on the accountability list.
+        "accountabilities": measure.accountabilities.visible_to(user).select_related("target_staff", "target_unit"),
         "progress_form": ProgressForm() if can["progress"] and status != MeasureStatus.VERIFIED else None,
         "checkpoint_form": (CheckpointReportForm(measure=measure)
                             if can["submit"] and is_ongoing and measure.checkpoints.filter(reported_at__isnull=True).exists()

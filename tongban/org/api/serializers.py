@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from tongban.core.api import VisibleRelatedField
+
 from tongban.org.models import Staff, Unit, Window
 
 
@@ -27,6 +29,7 @@ class StaffSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True, default=None)
+    units_in_charge = VisibleRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Staff

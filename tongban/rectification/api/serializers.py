@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from tongban.core.api import VisibleRelatedField
 from tongban.org.models import Staff, Unit
 from tongban.rectification.models import (
     Accountability,
@@ -11,15 +12,6 @@ from tongban.rectification.models import (
     Measure,
     Revisit,
 )
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference by id that only accepts records the caller may see (others read as “does not exist”)."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        queryset = super().get_queryset()
-        return queryset.visible_to(request.user) if request else queryset.none()
 
 
 class InspectionSerializer(serializers.ModelSerializer):
