@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db import models
 
+from tongban.core.filtersets import BaseFilterSet
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
 from tongban.rectification.choices import (
@@ -37,9 +38,10 @@ visible_units = visible(Unit, "path")
 visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter bar's widgets; the filters in force as chips; an invalid choice
-    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API."""
+class StyledFilterSet(BaseFilterSet):
+    """Bootstrap classes on the filter bar's widgets; the filters in force as chips. An invalid choice
+    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API
+    (`core.filtersets.BaseFilterSet`)."""
 
     @property
     def form(self):
@@ -55,18 +57,6 @@ class StyledFilterSet(django_filters.FilterSet):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
             form._styled = True
         return form
-
-    @property
-    def strict_qs(self):
-        """`qs`, except that an invalid filter yields no rows instead of being silently dropped."""
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return self.qs
-
-    def error_list(self) -> list[str]:
-        form = self.form
-        return [f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
-                for name, messages in self.errors.items() for message in messages]
 
     def active_filters(self) -> list[dict]:
         """Each filter in force: its label, the value as the user reads it, and the query string
@@ -155,7 +145,7 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         return queryset  # read by filter_unit
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(BaseFilterSet):
     measure = django_filters.NumberFilter(field_name="update__measure_id", label="整改措施ID")
     extension = django_filters.CharFilter(field_name="extension", label="类型")
 

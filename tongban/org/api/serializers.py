@@ -28,7 +28,7 @@ class WindowSerializer(serializers.ModelSerializer):
 class StaffSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    username = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
     units_in_charge = VisibleRelatedField(many=True, read_only=True)
 
     class Meta:

@@ -51,13 +51,18 @@ class WritableViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Update
             require(request, "rectification.manage")  # before validation: no hints about other records
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_record(dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = self._as_listed(self.create_record(data))
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        version = self.request.data.get("version")
-        serializer.instance = self.update_record(serializer.instance, data,
-                                                 int(version) if str(version or "").isdigit() else None)
+        version = data.pop("version")  # required on every update (VersionedSerializerMixin)
+        serializer.instance = self._as_listed(self.update_record(serializer.instance, data, version))
+
+    def _as_listed(self, record):
+        """The record as the list and detail show it (with its annotations, such as a measure's due date)."""
+        return self.get_queryset().filter(pk=record.pk).first() or record
 
 
 class InspectionViewSet(WritableViewSet):
