@@ -66,7 +66,7 @@ BOUNDED_FIELDS = {
 }
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
     """Every FilterSet of tongban derives from this one."""
 
     def __init__(self, *args, **kwargs):

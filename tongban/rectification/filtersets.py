@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.db import models
 
-from tongban.core.filtersets import BaseFilterSet
+from tongban.core.filtersets import FilterSet
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
 from tongban.rectification.choices import (
@@ -38,10 +38,10 @@ visible_units = visible(Unit, "path")
 visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 
 
-class StyledFilterSet(BaseFilterSet):
+class StyledFilterSet(FilterSet):
     """Bootstrap classes on the filter bar's widgets; the filters in force as chips. An invalid choice
     (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API
-    (`core.filtersets.BaseFilterSet`)."""
+    (`core.filtersets.FilterSet`)."""
 
     @property
     def form(self):
@@ -145,7 +145,7 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         return queryset  # read by filter_unit
 
 
-class EvidenceFilterSet(BaseFilterSet):
+class EvidenceFilterSet(FilterSet):
     measure = django_filters.NumberFilter(field_name="update__measure_id", label="整改措施ID")
     extension = django_filters.CharFilter(field_name="extension", label="类型")
 

@@ -5,13 +5,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tongban.core.api import ScopedViewSetMixin
-from tongban.core.filtersets import BaseFilterSet
+from tongban.core.filtersets import FilterSet
 from tongban.notifications import services
 from tongban.notifications.api.serializers import NotificationSerializer
 from tongban.notifications.models import Notification
 
 
-class NotificationFilterSet(BaseFilterSet):
+class NotificationFilterSet(FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="未读")
 
     class Meta:
