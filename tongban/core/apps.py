@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
         from tongban.core.audit import fill_in_actor
 
         pre_save.connect(fill_in_actor, sender=LogEntry, dispatch_uid="tongban.core.audit.fill_in_actor")
+
+        from django.contrib.auth import get_user_model
+
+        from tongban.core.tokens import revoke_on_password_change
+
+        pre_save.connect(revoke_on_password_change, sender=get_user_model(),
+                         dispatch_uid="tongban.core.tokens.revoke_on_password_change")
