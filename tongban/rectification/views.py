@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.org.scopes import get_visible_or_404, scope_for
-from tongban.rectification import selectors, services
+from tongban.rectification import privacy, selectors, services
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
 from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
 from tongban.rectification.forms import (
@@ -316,6 +316,7 @@ def measure_detail(request, pk: int):
                                                                         "decided_on": _today()})
                                 if can["accountability"] else None),
         "today": _today(),
+        "reveal_personal": privacy.handles(user, measure),  # 身份证号 in free text whole, or masked
     }
     return render(request, "rectification/measure_detail.html", context)
 
@@ -456,9 +457,13 @@ def list_page(request, slug: str):
     filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today),
                                      request=request)
     rows = spec.rows(filterset.strict_qs, request.user, today)
+    handled = privacy.handled_measure_ids(request.user)
     if request.GET.get("export") == "xlsx":
+        rows = [privacy.masked_row(row, handled) for row in rows]
         return download(list_workbook(spec, rows, subtitle=f"截至{today.isoformat()}"), f"{spec.title}.xlsx", XLSX)
     page, params = _paged(request, rows)
+    for row in page:
+        privacy.masked_row(row, handled)
     table = [spec.table_row(row, _row_url(row)) for row in page]
     return render(request, "rectification/list.html", {
         "spec": spec, "filter": filterset, "page": page, "params": params, "table": table, "lists": LISTS.values(),
@@ -600,7 +605,9 @@ def ledger_export(request, pk: int):
     from tongban.rectification.exporting import export_ledger
 
     inspection = get_visible_or_404(Inspection, request.user, pk=pk)
-    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user))
+    handled = privacy.handled_measure_ids(request.user)
+    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user),
+                            present=lambda measure: privacy.masked(measure, handled))
     return download(content, f"{inspection.title}整改台账.xlsx", XLSX)
 
 
