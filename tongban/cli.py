@@ -60,18 +60,19 @@ def main() -> None:
 
     _install_chinese_parser_errors()
     name, argv = _named_user(sys.argv[1:])
-    if not name or (argv and argv[0] in SERVER_COMMANDS):
-        # Without a named user the command's changes are the system account's (core.audit.current_actor).
+    if argv and argv[0] in SERVER_COMMANDS:
         return execute_from_command_line(["tongban", *argv])
     django.setup()
-    from django.contrib.auth import get_user_model
-
     from tongban.core.audit import acting_as
 
-    user = get_user_model().objects.filter(username=name, is_active=True).first()
-    if user is None:
-        sys.stderr.write(f"tongban：没有名为“{name}”的在用账号（--user / TONGBAN_USER）。\n")
-        raise SystemExit(2)
+    user = None  # without a named user the command's changes are the system account's
+    if name:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            sys.stderr.write(f"tongban：没有名为“{name}”的在用账号（--user / TONGBAN_USER）。\n")
+            raise SystemExit(2)
     with acting_as(user):
         execute_from_command_line(["tongban", *argv])
 

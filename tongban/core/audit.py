@@ -55,10 +55,21 @@ def system_user():
     return user
 
 
+class _SystemAccount:
+    """The system account, looked up once per `acting_as` block (a CLI import writes thousands of rows)."""
+
+    user = None
+
+    def get(self):
+        if self.user is None:
+            self.user = system_user()
+        return self.user
+
+
 @contextmanager
 def acting_as(user):
     """Record the changes made inside the block as `user`'s (None: the system account)."""
-    token = _actor_var.set(user)
+    token = _actor_var.set(user if user is not None else _SystemAccount())
     try:
         yield
     finally:
@@ -72,6 +83,8 @@ def current_actor():
         user = getattr(request, "user", None)
         return user if getattr(user, "is_authenticated", False) else None
     actor = _actor_var.get()
+    if isinstance(actor, _SystemAccount):
+        return actor.get()
     return actor if actor is not None else system_user()
 
 
