@@ -4,13 +4,14 @@
 # A throwaway copy of the SQLite demo county, a live server on 127.0.0.1, and two personas — a county-wide
 # one (zhenggai, 整改办: reads everything, writes the ledger) and a township admin (xiangzhen) — each
 # fuzzing every operation with a fixed seed and example budget. Fails on any 5xx or any response that
-# disagrees with the schema. `make fuzz` runs it by hand; .ci/run runs it in CI.
+# disagrees with the schema. `make fuzz` runs it by hand; .ci/run runs it in CI. Extra arguments go to
+# `st run` (e.g. `--include-path-regex /measures/` to reproduce one operation's failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${FUZZ_PORT:-8790}"
 SEED="${FUZZ_SEED:-20261129}"
-EXAMPLES="${FUZZ_EXAMPLES:-25}"
+EXAMPLES="${FUZZ_EXAMPLES:-20}"
 BIN=.venv/bin
 
 work="$(mktemp -d -t tongban-fuzz-XXXXXX)"
@@ -53,7 +54,7 @@ for persona in "county:${county_token}" "township:${township_token}"; do
     --seed "$SEED" --max-examples "$EXAMPLES" --workers 2 \
     --phases examples,fuzzing --wait-for-schema 60 --request-timeout 30 \
     --suppress-health-check all --generation-database none \
-    || status=$?
+    "$@" || status=$?
 done
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 80 lines) ---"; tail -80 "$work/server.log"
