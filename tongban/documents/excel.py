@@ -66,6 +66,7 @@ def write_title_row(ws: Worksheet, title: str, ncols: int, *, row: int = 1) -> N
     """The title across the table's width (merged), as offices put it above every ledger."""
     _ensure_styles(ws.parent)
     cell = ws.cell(row=row, column=1, value=title)
+    keep_as_text(cell)  # a title holds user text too (an inspection's name)
     cell.style = TITLE_STYLE
     if ncols > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
@@ -76,7 +77,9 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     """Header cells; the sheet is frozen below them and prints them on every A4 landscape page."""
     _ensure_styles(ws.parent)
     for column, text in enumerate(headers, start=1):
-        ws.cell(row=row, column=column, value=text).style = HEADER_STYLE
+        cell = ws.cell(row=row, column=column, value=text)
+        keep_as_text(cell)
+        cell.style = HEADER_STYLE
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     ws.print_title_rows = f"{row}:{row}"
     ws.page_setup.orientation = "landscape"

@@ -55,7 +55,7 @@ def hostile_data(county, personas):
                                promised_days=5, visits_on_site=1, steps=[{"name": HOSTILE}])
     catalog.create_negative_entry(unit=unit, item=item, reason=NegativeReason.values[0],
                                   rectify_deadline=date(2026, 12, 31), description=HOSTILE)
-    inspection = rect.create_inspection(title="巡察=", body="县委", inspected_unit=county.center,
+    inspection = rect.create_inspection(title="=SUM(1,1)巡察", body="县委", inspected_unit=county.center,
                                         feedback_date=date(2023, 6, 17), by=office)
     finding = rect.add_finding(inspection, description=HOSTILE, by=office)
     rect.create_measure(finding=finding, text=HOSTILE, lead_unit=unit, deadline=date(2023, 9, 30),
