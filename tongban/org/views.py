@@ -138,6 +138,7 @@ def export_workbook(request):
     from tongban.org import excel
 
     content = excel.export_org_bytes(user=request.user)
+    personal.record_phones_seen(request.user, Staff.objects.visible_to(request.user).exclude(phone=""))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%BB%84%E7%BB%87%E6%9C%BA%E6%9E%84.xlsx"
     return response

@@ -57,3 +57,9 @@ def test_the_manager_sees_the_whole_phone_and_that_is_recorded_once_a_day(office
     assert _phone_views(officer) == ["township"]  # one row for the day, however often it was seen
     assert api_for(personas.director).get(f"/api/v1/staff/{officer.pk}/").json()["phone"] == PHONE
     assert sorted(_phone_views(officer)) == ["director", "township"]
+
+
+def test_the_org_export_hands_out_whole_phones_and_records_who_took_them(officer, personas, client_for):
+    response = client_for(personas.director).get("/org/export.xlsx")
+    assert response.status_code == 200
+    assert _phone_views(officer) == ["director"]
