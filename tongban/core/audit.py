@@ -85,7 +85,26 @@ def current_actor():
     actor = _actor_var.get()
     if isinstance(actor, _SystemAccount):
         return actor.get()
+    if actor is None:
+        actor = _auditlog_actor()  # auditlog's own set_actor(…) block names a person too
     return actor if actor is not None else system_user()
+
+
+def _auditlog_actor():
+    """The user of an enclosing `auditlog.context.set_actor(…)` block, if one is open. auditlog leaves its
+    context value behind when the block ends and only disconnects its receiver, so the receiver's
+    presence is what says the block is still open."""
+    from auditlog.context import auditlog_value
+    from django.db.models.signals import pre_save
+
+    try:
+        data = auditlog_value.get()
+    except LookupError:
+        return None
+    duid = data.get("signal_duid")
+    if not any(receiver[0][0] == duid for receiver in pre_save.receivers):
+        return None
+    return data.get("actor")
 
 
 class ActorMiddleware:

@@ -95,3 +95,17 @@ def test_no_change_in_the_demo_county_is_anonymous(db):
     call_command("demo", verbosity=0)
     assert LogEntry.objects.count() > 100
     assert LogEntry.objects.filter(actor__isnull=True).count() == 0
+
+
+def test_a_set_actor_block_names_its_person_and_ends_with_the_block(county, personas):
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    from tongban.org import services as org_services
+
+    chief = personas.section_chief
+    with set_actor(chief):
+        org_services.update_unit(county.department, expected_version=None, short_name="市场监管", by=chief)
+    org_services.update_unit(county.department, expected_version=None, short_name="市监局")
+    logs = LogEntry.objects.get_for_object(county.department).order_by("pk")
+    assert [log.actor.username for log in logs][-2:] == [chief.username, "system"]
