@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test test-fast screenshots assets chromium messages clean
+.PHONY: setup run test test-fast fuzz screenshots assets chromium messages clean
 
 setup: $(VENV)/.installed tongban/static/vendor/.built
 	$(BIN)/tongban collectstatic --noinput -v0
@@ -44,6 +44,9 @@ test-fast: setup
 messages:  ## recompile tongban/locale/*.po after editing it (needs gettext's msgfmt); commit the .mo
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext)
 	for po in tongban/locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done
+
+fuzz: setup  ## schemathesis over the whole OpenAPI as two personas, on a throwaway copy of the demo (docs/testing.md)
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf $(VENV) node_modules tongban/static/vendor var

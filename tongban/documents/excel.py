@@ -66,6 +66,7 @@ def write_title_row(ws: Worksheet, title: str, ncols: int, *, row: int = 1) -> N
     """The title across the table's width (merged), as offices put it above every ledger."""
     _ensure_styles(ws.parent)
     cell = ws.cell(row=row, column=1, value=title)
+    keep_as_text(cell)  # a title holds user text too (an inspection's name)
     cell.style = TITLE_STYLE
     if ncols > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
@@ -76,7 +77,9 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     """Header cells; the sheet is frozen below them and prints them on every A4 landscape page."""
     _ensure_styles(ws.parent)
     for column, text in enumerate(headers, start=1):
-        ws.cell(row=row, column=column, value=text).style = HEADER_STYLE
+        cell = ws.cell(row=row, column=column, value=text)
+        keep_as_text(cell)
+        cell.style = HEADER_STYLE
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     ws.print_title_rows = f"{row}:{row}"
     ws.page_setup.orientation = "landscape"
@@ -86,19 +89,38 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
 def keep_as_text(cell) -> None:
     """Text typed by users ("=HYPERLINK(…)") must never become a formula in an export: openpyxl turns
     any string starting with "=" into one, so such cells are stored as plain strings (Excel never
-    evaluates a string cell, and reading it back gives the same text)."""
-    if isinstance(cell.value, str) and cell.value.startswith("="):
+    evaluates a string cell, and reading it back gives the same text). Every Excel writer goes through
+    this (directly, or through `append_row` / `write_rows`)."""
+    if looks_like_formula(cell.value):
         cell.data_type = "s"
 
 
-def append_row(ws: Worksheet, values: Sequence[object]) -> None:
-    """`ws.append(values)` with user text kept as text."""
-    ws.append(list(values))
-    for cell in ws[ws.max_row]:
-        keep_as_text(cell)
+def text_safe(ws, values: Sequence[object]) -> list[object]:
+    """`values` ready for `ws.append`: formula-like text wrapped in a cell kept as text. Works for
+    write-only (streaming) sheets, where cells cannot be changed after they are appended."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[object] = []
+    for value in values:
+        if looks_like_formula(value):
+            cell = WriteOnlyCell(ws, value=value)
+            keep_as_text(cell)
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def append_row(ws, values: Sequence[object]) -> None:
+    """`ws.append(values)` with user text kept as text, on ordinary and write-only sheets alike."""
+    ws.append(text_safe(ws, values))
 
 
 def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) -> int:

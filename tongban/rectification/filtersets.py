@@ -39,20 +39,9 @@ visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 
 
 class StyledFilterSet(FilterSet):
-    """全部 and Bootstrap classes from the core FilterSet; the filters in force as chips; an invalid choice
-    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API."""
-
-    @property
-    def strict_qs(self):
-        """`qs`, except that an invalid filter yields no rows instead of being silently dropped."""
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return self.qs
-
-    def error_list(self) -> list[str]:
-        form = self.form
-        return [f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
-                for name, messages in self.errors.items() for message in messages]
+    """Filter-bar look (全部, Bootstrap classes) and invalid-filter handling come from the core FilterSet
+    (`core.filtersets.FilterSet`: an invalid choice, e.g. an id outside the user's scope, filters to nothing
+    on the pages and answers 400 in the API); here, the filters in force as chips."""
 
     def active_filters(self) -> list[dict]:
         """Each filter in force: its label, the value as the user reads it, and the query string

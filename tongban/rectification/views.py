@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.files import stored_file_response
 from tongban.org.scopes import get_visible_or_404, scope_for
-from tongban.rectification import selectors, services
+from tongban.rectification import privacy, selectors, services
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
 from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
 from tongban.rectification.forms import (
@@ -297,7 +297,9 @@ def measure_detail(request, pk: int):
         "checkpoints": measure.checkpoints.all(),
         "updates": measure.updates.select_related("by", "checkpoint").prefetch_related("evidence"),
         "revisits": measure.revisits.all(),
-        "accountabilities": measure.accountabilities.select_related("target_staff", "target_unit"),
+        # Related records go through the scope layer too: an accountability about someone outside the
+        # reader's scope stays hidden here as it is on the accountability list.
+        "accountabilities": measure.accountabilities.visible_to(user).select_related("target_staff", "target_unit"),
         "progress_form": ProgressForm() if can["progress"] and status != MeasureStatus.VERIFIED else None,
         "checkpoint_form": (CheckpointReportForm(measure=measure)
                             if can["submit"] and is_ongoing and measure.checkpoints.filter(reported_at__isnull=True).exists()
@@ -315,6 +317,7 @@ def measure_detail(request, pk: int):
                                                                         "decided_on": _today()})
                                 if can["accountability"] else None),
         "today": _today(),
+        "reveal_personal": privacy.handles(user, measure),  # 身份证号 in free text whole, or masked
     }
     return render(request, "rectification/measure_detail.html", context)
 
@@ -455,9 +458,13 @@ def list_page(request, slug: str):
     filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today),
                                      request=request)
     rows = spec.rows(filterset.strict_qs, request.user, today)
+    handled = privacy.handled_measure_ids(request.user)
     if request.GET.get("export") == "xlsx":
+        rows = [privacy.masked_row(row, handled) for row in rows]
         return download(list_workbook(spec, rows, subtitle=f"截至{today.isoformat()}"), f"{spec.title}.xlsx", XLSX)
     page, params = _paged(request, rows)
+    for row in page:
+        privacy.masked_row(row, handled)
     table = [spec.table_row(row, _row_url(row)) for row in page]
     return render(request, "rectification/list.html", {
         "spec": spec, "filter": filterset, "page": page, "params": params, "table": table, "lists": LISTS.values(),
@@ -604,7 +611,9 @@ def ledger_export(request, pk: int):
     from tongban.rectification.exporting import export_ledger
 
     inspection = get_visible_or_404(Inspection, request.user, pk=pk)
-    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user))
+    handled = privacy.handled_measure_ids(request.user)
+    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user),
+                            present=lambda measure: privacy.masked(measure, handled))
     return download(content, ledger_file_name(inspection.title), XLSX)
 
 
