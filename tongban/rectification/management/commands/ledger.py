@@ -21,6 +21,10 @@ class Command(BaseCommand):
         importing.add_argument("--inspection", type=int, help="导入到哪一次巡察（ID）；省略时按台账标题查找或新建")
         importing.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         importing.add_argument("--json", action="store_true", help="以 JSON 输出结果（含错误清单）")
+        importing.add_argument("--take-file-values", action="store_true",
+                               help="冲突时一律采用台账中的值（默认保留导入后在系统中修改过的内容）")
+        importing.add_argument("--take", action="append", default=[], metavar="措施ID:字段",
+                               help="只对这一处冲突采用台账中的值，如 --take 12:deadline（可重复）")
         exporting = actions.add_parser("export", help="按标准格式导出一次巡察的整改台账。")
         exporting.add_argument("--inspection", type=int, required=True, help="巡察 ID")
         exporting.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
@@ -30,7 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "import":
-            return self.import_file(Path(options["file"]), options["inspection"], options["dry_run"], options["json"])
+            return self.import_file(Path(options["file"]), options["inspection"], options["dry_run"], options["json"],
+                                    take=self._take(options["take_file_values"], options["take"]))
         if action == "export":
             return self.export_file(options["inspection"], Path(options["output"]))
         return self.benchmark(options["rows"], options["json"])
@@ -43,7 +48,18 @@ class Command(BaseCommand):
             raise CommandError(f"没有 ID 为 {pk} 的巡察。")
         return inspection
 
-    def import_file(self, path: Path, inspection_id: int | None, dry_run: bool, as_json: bool) -> None:
+    @staticmethod
+    def _take(take_all: bool, fields: list[str]):
+        import re
+
+        from tongban.core.import_snapshots import TakeFileValues
+
+        for item in fields:
+            if not re.fullmatch(r"\d+:[a-z_]+", item):
+                raise CommandError(f"--take 的格式应为 措施ID:字段，如 12:deadline（收到“{item}”）。")
+        return TakeFileValues(all=take_all, fields=frozenset(fields))
+
+    def import_file(self, path: Path, inspection_id: int | None, dry_run: bool, as_json: bool, *, take) -> None:
         from tongban.rectification.importing import import_ledger
         from tongban.rectification.ledger_parsing import parse_ledger
 
@@ -53,7 +69,7 @@ class Command(BaseCommand):
         parsed = parse_ledger(str(path))
         show_progress = not as_json and sys.stderr.isatty()
         result = import_ledger(parsed, inspection=inspection, dry_run=dry_run,
-                               progress=self.progress_bar if show_progress else None)
+                               progress=self.progress_bar if show_progress else None, take_file_values=take)
         if as_json:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
         else:
@@ -61,6 +77,8 @@ class Command(BaseCommand):
                 self.stderr.write(self.located(error))
             for warning in result.warnings:
                 self.stderr.write(f"提示：{self.located(warning)}")
+            for line in self.change_lines(result.changes):
+                self.stderr.write(line)
             self.stdout.write(result.summary())
             if result.inspection and result.inspection.pk and not result.errors:
                 self.stdout.write(f"巡察：{result.inspection.title}（ID {result.inspection.pk}）")
@@ -83,6 +101,21 @@ class Command(BaseCommand):
         inspection = self._inspection(inspection_id)
         path.write_bytes(export_ledger(inspection))
         self.stdout.write(f"已导出 {path}：{ledger_measures(inspection).count()} 项整改措施")
+
+    @staticmethod
+    def change_lines(changes: list[dict]) -> list[str]:
+        """Each field a re-import changes or keeps, with how to take the file's value for a kept one."""
+        lines = []
+        for change in changes:
+            where = f"第 {change['row']} 行 措施 {change['measure']}「{change['text'][:20]}」"
+            for f in change["fields"]:
+                if f["taken"]:
+                    note = "（采用台账值）" if f["edited"] else ""
+                    lines.append(f"更新：{where}〔{f['label']}〕{f['old'] or '—'} → {f['new'] or '—'}{note}")
+                else:
+                    lines.append(f"冲突：{where}〔{f['label']}〕导入后在系统中修改过，保留系统值 {f['old'] or '—'}，"
+                                 f"台账为 {f['new'] or '—'}；采用台账值：--take {f['key']}")
+        return lines
 
     @staticmethod
     def located(entry: dict) -> str:
