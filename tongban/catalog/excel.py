@@ -33,7 +33,8 @@ from tongban.catalog.models import (
     channel_flags,
 )
 from tongban.catalog.search import initials
-from tongban.catalog.xlsx import WorkbookError, XlsxReader
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.uploads import WORKBOOK_TYPES
 from tongban.documents.excel import append_row
 from tongban.history.models import DomainEvent
 from tongban.org.models import Unit
@@ -315,10 +316,26 @@ class ImportReport:
                 f"材料/表单/环节新增 {self.children_created}、修改 {self.children_updated}、删除 {self.children_deleted}。")
 
 
+class _Book:
+    """The workbook's sheets by title, each as (Excel row number, values) for its non-empty rows."""
+
+    def __init__(self, sheets) -> None:
+        self.sheets = {sheet.name.strip(): sheet for sheet in sheets}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.sheets)
+
+    def rows(self, title: str):
+        for number, values in enumerate(self.sheets[title].rows, start=1):
+            if any(value is not None for value in values):
+                yield number, values
+
+
 class _Reader:
     """Reads the five sheets into dicts, collecting every error with its sheet, row and column."""
 
-    def __init__(self, book):
+    def __init__(self, book: _Book):
         self.book = book
         self.errors: list[dict] = []
 
@@ -367,19 +384,19 @@ def _units_by_name() -> dict[str, list[Unit]]:
     return units
 
 
-def import_workbook(source, *, dry_run: bool = False, by=None) -> ImportReport:
-    """Import a catalogue workbook (path or file object). Raises ImportRejected with every error."""
+def import_workbook(source, *, dry_run: bool = False, by=None, name: str | None = None) -> ImportReport:
+    """Import a catalogue workbook (path or file object; .xlsx, .xls, .et or .ods, checked for size and
+    dimensions first). Raises ImportRejected with every error, in Chinese."""
     try:
-        book = XlsxReader(source)
-    except WorkbookError:
-        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": "无法读取该文件：不是有效的 Excel（.xlsx）工作簿"}])
+        book = _Book(read_workbook(source, name=name))
+    except SpreadsheetError as exc:
+        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": exc.messages[0]}])
     reader = _Reader(book)
     item_rows = reader.rows("事项", ITEM_COLUMNS, True)
     material_rows = reader.rows("材料", MATERIAL_COLUMNS, False)
     field_rows = reader.rows("表单字段", FIELD_COLUMNS, False)
     step_rows = reader.rows("办理环节", STEP_COLUMNS, False)
     special_rows = reader.rows("特别程序", SPECIAL_COLUMNS, False)
-    book.close()
 
     units = _units_by_name()
     identity_names: dict[str, str] = {}
@@ -572,7 +589,7 @@ def _record_import_events(created, changed, by) -> None:
 
 def import_path(path: str | Path, **kwargs) -> ImportReport:
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": f"不支持的文件类型“{path.suffix}”，请使用 .xlsx 文件"}])
-    with path.open("rb") as handle:
-        return import_workbook(handle, **kwargs)
+    if path.suffix.lower() not in WORKBOOK_TYPES:
+        raise ImportRejected([{"sheet": "", "row": "", "column": "",
+                               "message": f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xls、.et 或 .ods 文件"}])
+    return import_workbook(str(path), name=path.name, **kwargs)

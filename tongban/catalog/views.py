@@ -319,14 +319,14 @@ def import_page(request):
     if not request.user.has_perm("catalog.manage_catalog"):
         raise PermissionDenied
     from tongban.catalog import excel
-    from tongban.core.uploads import WORKBOOK_TYPES, check_upload
+    from tongban.core.uploads import check_workbook_upload
 
     form = ImportForm(request.POST or None, request.FILES or None)
     report, errors = None, []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            check_upload(upload, WORKBOOK_TYPES)
+            check_workbook_upload(upload)
             report = excel.import_workbook(upload, dry_run=form.cleaned_data["dry_run"], by=request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])

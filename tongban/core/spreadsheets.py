@@ -162,6 +162,7 @@ def _unpacked_error(name: str, size: int, limit: int) -> SpreadsheetError:
 
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb"\sr=\"([A-Z]{0,3})(\d*)\"")
+_EMPTY_CELL_END = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c>")
 _ACTIVE_TAB = re.compile(rb"activeTab=\"(\d+)\"")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
 
@@ -323,8 +324,9 @@ class _XlsxSheetScanner:
                     self.row = int(position.group(2))
             else:
                 self.column += 1
-            if attrs.rstrip().endswith(b"/"):
-                continue  # <c r="XFD5" s="2"/>: formatting only, no value; the reader skips it
+            end = match.end()
+            if attrs.rstrip().endswith(b"/") or _EMPTY_CELL_END.match(body, end):
+                continue  # <c r="XFD5" s="2"/> or <c …></c>: formatting only, no value; the reader skips it
             self.max_row = max(self.max_row, self.row)
             self.max_column = max(self.max_column, self.column)
 

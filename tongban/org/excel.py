@@ -27,13 +27,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongban.core.error_codes import ErrorCode, message_for
-from tongban.core.uploads import WORKBOOK_TYPES, check_upload
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.uploads import check_workbook_upload
 from tongban.documents.excel import append_row
 from tongban.org import services
 from tongban.org.choices import Role, WindowKind
@@ -52,7 +53,7 @@ _LIST_SEPARATORS = re.compile(r"[、,;；，\s]+")
 class ExcelError(models.TextChoices):
     """Stable codes and the Chinese message of every import error (the core codes cover file checks)."""
 
-    UNREADABLE = "excel_unreadable", "无法读取该文件，请确认它是用 Excel 保存的 .xlsx 工作簿。"
+    UNREADABLE = "excel_unreadable", "无法读取该文件，请确认它是用 Excel 或 WPS 保存的 .xlsx、.xls、.et 或 .ods 表格。"
     NO_SHEETS = "excel_no_sheets", "工作簿中没有名为“单位”“窗口”“人员”的工作表。"
     NO_HEADER = "excel_no_header", "前 {rows} 行中没有找到表头（表头应包含“{key}”列）。"
     MISSING_COLUMN = "excel_missing_column", "缺少必需的列“{column}”。"
@@ -236,13 +237,14 @@ class ImportRejected(Exception):
 # --- Import -------------------------------------------------------------------------------------
 
 
-def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None) -> ImportReport:
-    """Check an uploaded file's type and size, then import it (see `import_org_workbook`)."""
+def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None, **options) -> ImportReport:
+    """Check an uploaded file's type, size, unpacked size and dimensions, then import it
+    (see `import_org_workbook`)."""
     try:
-        check_upload(uploaded_file, WORKBOOK_TYPES)
+        check_workbook_upload(uploaded_file)
     except ValidationError as exc:
         raise ImportRejected.for_file(exc.messages[0], exc.code)
-    return import_org_workbook(uploaded_file, dry_run=dry_run, by=by)
+    return import_org_workbook(uploaded_file, dry_run=dry_run, by=by, **options)
 
 
 def import_org_workbook(path_or_filelike, *, dry_run: bool = False, by=None) -> ImportReport:
@@ -269,22 +271,18 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, key → raw cell)
 
 
-def _read_workbook(path_or_filelike) -> dict[str, _Sheet | dict]:
-    """Every known sheet, read; a sheet whose header cannot be found maps to its error instead."""
+def _read_workbook(path_or_filelike, name: str | None = None) -> dict[str, _Sheet | dict]:
+    """Every known sheet, read (.xlsx, .xls, .et or .ods, checked for size and dimensions first); a
+    sheet whose header cannot be found maps to its error instead."""
     try:
-        book = load_workbook(path_or_filelike, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a broken file
-        raise ImportRejected.for_file(ExcelError.UNREADABLE.label, ExcelError.UNREADABLE.value) from exc
-    try:
-        names = {_normalise_header(name): name for name in book.sheetnames}
-        found: dict[str, _Sheet | dict] = {}
-        for spec in SHEETS:
-            if spec.name in names:
-                worksheet = book[names[spec.name]]
-                worksheet.reset_dimensions()  # some writers record wrong dimensions; read what is there
-                found[spec.name] = _read_sheet(worksheet.iter_rows(values_only=True), spec)
-    finally:
-        book.close()
+        book = read_workbook(path_or_filelike, name=name)
+    except SpreadsheetError as exc:
+        raise ImportRejected.for_file(exc.messages[0], exc.code) from exc
+    names = {_normalise_header(sheet.name): sheet for sheet in book}
+    found: dict[str, _Sheet | dict] = {}
+    for spec in SHEETS:
+        if spec.name in names:
+            found[spec.name] = _read_sheet(names[spec.name].rows, spec)
     if not found:
         raise ImportRejected.for_file(ExcelError.NO_SHEETS.label, ExcelError.NO_SHEETS.value)
     return found

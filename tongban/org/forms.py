@@ -45,5 +45,6 @@ class StaffForm(VersionedForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label="表格文件（.xlsx、.xls、WPS .et 或 .ods）", allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.et,.ods"}))
     dry_run = forms.BooleanField(label="只检查，不写入", required=False)

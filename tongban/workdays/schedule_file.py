@@ -1,4 +1,5 @@
-"""Reading a holiday schedule file (CSV or .xlsx with the columns date, kind, name).
+"""Reading a holiday schedule file (CSV, or a spreadsheet — .xlsx, .xls, .et, .ods — with the columns
+date, kind, name).
 
 The whole file is checked before anything is written: `read_schedule` returns every row or raises
 `ImportRejected` listing every problem with its row number, as the spreadsheet shows it.
@@ -20,7 +21,7 @@ from tongban.workdays.choices import DayKind
 from tongban.workdays.error_codes import CalendarError
 from tongban.workdays.models import FIRST_DAY, LAST_DAY
 
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".et", ".ods")
 NAME_LIMIT = 40
 COLUMNS = {
     "date": ("date", "日期"),
@@ -70,10 +71,10 @@ class ImportRejected(ValidationError):
 def read_schedule(file) -> tuple[list[ScheduleRow], str]:
     """Parse an uploaded file or a path; return the rows and the file's name."""
     name, content = _read_bytes(file)
-    if name.lower().endswith(".xlsx"):
-        table = _xlsx_rows(content)
-    else:
+    if name.lower().endswith(".csv"):
         table = _csv_rows(content)
+    else:
+        table = _spreadsheet_rows(content, name)
     return _parse(table), name
 
 
@@ -87,7 +88,7 @@ def _read_bytes(file) -> tuple[str, bytes]:
         opener = None
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
-        raise service_error(ErrorCode.FILE_TYPE, ext=extension or "（无扩展名）", allowed="CSV 或 .xlsx")
+        raise service_error(ErrorCode.FILE_TYPE, ext=extension or "（无扩展名）", allowed="CSV、.xlsx、.xls、.et 或 .ods")
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         raise service_error(ErrorCode.FILE_TOO_LARGE, size_mb=round(size / 1024 / 1024, 1),
                             limit_mb=settings.UPLOAD_MAX_BYTES // 1024 // 1024)
@@ -115,19 +116,15 @@ def _csv_rows(content: bytes) -> list[list]:
     return [row for row in csv.reader(io.StringIO(text))]
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
+def _spreadsheet_rows(content: bytes, name: str) -> list[list]:
+    """The first sheet of an .xlsx / .xls / .et / .ods file, after the size and dimension checks."""
+    from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 
-    if not content.startswith(b"PK"):
-        raise _unreadable("这不是 .xlsx 格式的 Excel 文件（旧版 .xls 请另存为 .xlsx）。")
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise _unreadable("Excel 文件已损坏或无法打开。")
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        sheets = read_workbook(content, name=name)
+    except SpreadsheetError as exc:
+        raise ImportRejected([RowError(None, "", exc.messages[0])])
+    return sheets[0].rows if sheets else []
 
 
 def _blank(value) -> bool:

@@ -340,13 +340,13 @@ def test_a_workbook_without_known_sheets_is_refused(county):
 def test_a_file_that_is_not_a_workbook_is_refused(county):
     with pytest.raises(excel.ImportRejected) as info:
         excel.import_org_upload(SimpleUploadedFile("org.xlsx", b"PK\x03\x04 not really a zip"))
-    assert "无法读取该文件" in info.value.message
+    assert info.value.message == "文件“org.xlsx”的内容不是 .xlsx 文件（无法识别的内容），请上传真实的 .xlsx 文件。"
 
 
 def test_an_upload_of_the_wrong_type_is_refused(county):
     with pytest.raises(excel.ImportRejected) as info:
         excel.import_org_upload(SimpleUploadedFile("org.csv", b"a,b\n"))
-    assert info.value.message == "不支持的文件类型“.csv”，请上传 .xlsx 文件。"
+    assert info.value.message == "不支持的文件类型“.csv”，请上传 .xlsx、.xls、.et、.ods 文件。"
     assert info.value.errors[0]["code"] == "file_type"
 
 

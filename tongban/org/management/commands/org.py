@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
         importing = actions.add_parser("import", help="导入工作簿：全部成功或一行不改，可重复导入。")
-        importing.add_argument("file", help=".xlsx 文件，含“单位”“窗口”“人员”工作表")
+        importing.add_argument("file", help=".xlsx、.xls、.et 或 .ods 文件，含“单位”“窗口”“人员”工作表")
         importing.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         importing.add_argument("--json", action="store_true", help="以 JSON 输出结果（含错误清单）")
         exporting = actions.add_parser("export", help="导出全部单位、窗口、人员。")
