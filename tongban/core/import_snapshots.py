@@ -34,8 +34,13 @@ from django.utils import timezone
 from tongban.core.models import ImportSnapshot
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def to_json(value: Any) -> Any:
     """A value as the snapshot stores it: records by pk, dates as ISO text, sets as sorted lists."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, datetime):
@@ -84,10 +89,11 @@ class FieldChange:
     new: str
     edited: bool  # edited in tongban since the last import
     taken: bool  # the file's value applies (always when not edited; when edited, only if chosen)
+    ref: str = ""  # how the user names the record in a choice ("12", "单位:center"); the pk by default
 
     @property
     def key(self) -> str:
-        return f"{self.pk}:{self.field}"
+        return f"{self.ref or self.pk}:{self.field}"
 
     @property
     def conflict(self) -> bool:
@@ -163,13 +169,18 @@ class Baseline:
         return name in logged or (name.endswith("_id") and name[:-3] in logged)
 
     def compare(self, pk: Any, name: str, label: str, current: Any, incoming: Any,
-                take: TakeFileValues = KEEP_ALL, show: Callable[[Any], str] = _show) -> FieldChange | None:
-        """The change the file asks for in one field, or None when it says what tongban says."""
-        if to_json(current) == to_json(incoming):
+                take: TakeFileValues = KEEP_ALL, show: Callable[[Any], str] = _show,
+                ref: str = "") -> FieldChange | None:
+        """The change the file asks for in one field, or None when it says what tongban says. `ref`
+        names the record in the user's choices ("单位:center:phone"); the pk by default."""
+        if type(current) is type(incoming) and type(current) in _PLAIN:
+            if current == incoming:
+                return None
+        elif to_json(current) == to_json(incoming):
             return None
         edited = self.edited(pk, name, current)
         return FieldChange(pk=pk, field=name, label=label, old=show(current), new=show(incoming), edited=edited,
-                           taken=not edited or take.takes(pk, name))
+                           taken=not edited or take.takes(ref or pk, name), ref=ref)
 
     def remember(self, values_by_pk: dict[Any, dict], *, by=None) -> int:
         """Store what this import wrote (the file's values, kept conflicts included: they are what the
@@ -218,3 +229,26 @@ class RecordChanges:
     def as_json(self) -> dict:
         return {"pk": self.pk, "label": self.label, "row": self.row, "sheet": self.sheet,
                 "fields": [f.as_json() for f in self.fields]}
+
+
+def change_lines(changes: list[dict]) -> list[str]:
+    """The command line's account of what an import changes or keeps, one line per field, with the
+    option that takes the file's value for a kept one."""
+    lines = []
+    for change in changes:
+        where = " ".join(part for part in (f"工作表“{change['sheet']}”" if change.get("sheet") else "",
+                                           f"第 {change['row']} 行" if change.get("row") else "",
+                                           change.get("label", "")) if part)
+        for f in change["fields"]:
+            if f["taken"]:
+                note = "（采用文件中的值）" if f["edited"] else ""
+                lines.append(f"更新：{where}〔{f['label']}〕{f['old'] or '—'} → {f['new'] or '—'}{note}")
+            else:
+                lines.append(f"冲突：{where}〔{f['label']}〕导入后在系统中修改过，保留系统值 {f['old'] or '—'}，"
+                             f"文件中为 {f['new'] or '—'}；采用文件中的值：--take {f['key']}")
+    return lines
+
+
+def take_option(take_all: bool, keys: list[str]) -> TakeFileValues:
+    """`--take-file-values` and `--take KEY` of the import commands."""
+    return TakeFileValues(all=take_all, fields=frozenset(keys))

@@ -162,6 +162,8 @@ def _unpacked_error(name: str, size: int, limit: int) -> SpreadsheetError:
 
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb"\sr=\"([A-Z]{0,3})(\d*)\"")
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_CELL_R = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*?(/?)>(\s*</c>)?")
 _EMPTY_CELL_END = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c>")
 _ACTIVE_TAB = re.compile(rb"activeTab=\"(\d+)\"")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
@@ -292,7 +294,10 @@ def _check_shared_strings(head: bytes, name: str) -> None:
 
 class _XlsxSheetScanner:
     """The last used row and column of a worksheet, from its cells' positions (streamed, chunk by
-    chunk): a cell without `r` sits right of the previous one, a row without `r` below the last."""
+    chunk). Cells formatted but empty (`<c r="XFD5" s="2"/>`, `<c …></c>`) are skipped, as the reader
+    skips them. Fast path: every cell carries its `r="B7"` (Excel, WPS, LibreOffice and openpyxl all
+    write it), read with one regular expression per chunk; otherwise each tag is walked, a cell without
+    `r` sitting right of the previous one and a row without `r` below the last."""
 
     def __init__(self, sheet: SheetInfo) -> None:
         self.sheet = sheet
@@ -301,6 +306,7 @@ class _XlsxSheetScanner:
         self.column = 0
         self.max_row = 0
         self.max_column = 0
+        self.plain: bool | None = None  # unprefixed tags (<sheetData>, <c>): the fast path may apply
 
     def feed(self, chunk: bytes) -> None:
         data = self.tail + chunk
@@ -311,6 +317,29 @@ class _XlsxSheetScanner:
         body, self.tail = data[:cut], data[cut:]
         if len(self.tail) > CHUNK:  # one tag longer than a megabyte is no worksheet
             self.tail = self.tail[-CHUNK:]
+        if self.plain is None and b"sheetData" in body:
+            self.plain = b"<sheetData" in body
+        if self.plain:
+            cells = _CELL_R.findall(body)
+            if len(cells) == len(_CELL_TAG.findall(body)):
+                for letters, digits, slash, closed in cells:
+                    if slash or closed:
+                        continue
+                    row = int(digits)
+                    if row > self.max_row:
+                        self.max_row = row
+                    if len(letters) > 1 or letters > b"A":
+                        column = _column_index(letters)
+                        if column > self.max_column:
+                            self.max_column = column
+                    elif not self.max_column:
+                        self.max_column = 1
+                if cells:
+                    self.row, self.column = int(cells[-1][1]), _column_index(cells[-1][0])
+                return
+        self._walk(body)
+
+    def _walk(self, body: bytes) -> None:
         for match in _TAG.finditer(body):
             kind, attrs = match.group(1), match.group(2)
             position = _R_ATTR.search(attrs)
@@ -324,9 +353,8 @@ class _XlsxSheetScanner:
                     self.row = int(position.group(2))
             else:
                 self.column += 1
-            end = match.end()
-            if attrs.rstrip().endswith(b"/") or _EMPTY_CELL_END.match(body, end):
-                continue  # <c r="XFD5" s="2"/> or <c …></c>: formatting only, no value; the reader skips it
+            if attrs.rstrip().endswith(b"/") or _EMPTY_CELL_END.match(body, match.end()):
+                continue  # formatting only, no value: the reader skips it
             self.max_row = max(self.max_row, self.row)
             self.max_column = max(self.max_column, self.column)
 

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongban.core.error_codes import ErrorCode, message_for
+from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
 from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 from tongban.core.uploads import check_workbook_upload
 from tongban.documents.excel import append_row
@@ -200,6 +201,10 @@ class ImportReport:
     staff: SheetCounts = field(default_factory=SheetCounts)
     dry_run: bool = False
     sheets: tuple[str, ...] = ()  # the sheets the workbook had
+    # Every existing record the file would change: its fields old → new, and which were edited in
+    # tongban since the last import (kept, as conflicts, unless the user takes the file's value).
+    changes: list[dict] = field(default_factory=list)
+    conflicts: int = 0
 
     def summary(self) -> str:
         parts = []
@@ -209,6 +214,9 @@ class ImportReport:
             else:
                 parts.append(f"{name}：文件中无此工作表")
         text = "；".join(parts)
+        if self.conflicts:
+            text += (f"。冲突 {self.conflicts} 处：导入后在系统中修改过的内容"
+                     f"{'将' if self.dry_run else '已'}保留系统中的值（可选择采用文件中的值）")
         return f"{text}（仅检查，数据库未修改）" if self.dry_run else text
 
     def as_dict(self) -> dict:
@@ -218,6 +226,7 @@ class ImportReport:
             "units": vars(self.units).copy(),
             "windows": vars(self.windows).copy(),
             "staff": vars(self.staff).copy(),
+            **({"conflicts": self.conflicts, "changes": self.changes} if self.changes else {}),
         }
 
 
@@ -247,13 +256,16 @@ def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None, **option
     return import_org_workbook(uploaded_file, dry_run=dry_run, by=by, **options)
 
 
-def import_org_workbook(path_or_filelike, *, dry_run: bool = False, by=None) -> ImportReport:
+def import_org_workbook(path_or_filelike, *, dry_run: bool = False, by=None, name: str | None = None,
+                        take_file_values: TakeFileValues = KEEP_ALL) -> ImportReport:
     """Import units, windows and staff from a workbook; all-or-nothing, idempotent.
 
+    A field edited in tongban since the last import keeps tongban's value (reported in
+    `report.changes` as a conflict) unless `take_file_values` takes the file's ("单位:center:phone").
     Raises `ImportRejected` with every error found; the database is then unchanged.
     """
-    sheets = _read_workbook(path_or_filelike)
-    importer = _OrgImport(sheets, by=by)
+    sheets = _read_workbook(path_or_filelike, name)
+    importer = _OrgImport(sheets, by=by, take=take_file_values)
     importer.plan()
     if importer.errors:
         raise ImportRejected(importer.sorted_errors())
@@ -335,8 +347,10 @@ class _Row:
 class _OrgImport:
     """Checks a parsed workbook against itself and the database, then writes it in one transaction."""
 
-    def __init__(self, sheets: dict[str, _Sheet | dict], *, by=None):
+    def __init__(self, sheets: dict[str, _Sheet | dict], *, by=None, take: TakeFileValues = KEEP_ALL):
         self.by = by
+        self.take = take
+        self.changes: list[RecordChanges] = []
         self.sheets: dict[str, _Sheet] = {}
         self.errors: list[dict] = []
         for name, sheet in sheets.items():
@@ -360,6 +374,14 @@ class _OrgImport:
         self.parent_of = {code: (u.parent.code if u.parent_id else None) for code, u in self.units_db.items()}
         self.unit_of_window = {code: w.unit.code for code, w in self.windows_db.items()}
         self.unit_names = {code: u.name for code, u in self.units_db.items()}
+        # What the last import wrote into each record: tells tongban's edits from the file's changes.
+        self.baselines = {}
+        for sheet_name, model, records in ((SHEET_UNITS, Unit, self.units_db), (SHEET_WINDOWS, Window, self.windows_db),
+                                           (SHEET_STAFF, Staff, self.staff_db)):
+            if sheet_name in self.sheets:
+                pks = [record.pk for record in records.values()]
+                self.baselines[sheet_name] = Baseline(model, pks)
+                self.baselines[sheet_name].prefetch_log(pks)
 
     # -- errors
 
@@ -448,8 +470,23 @@ class _OrgImport:
                     self.error(spec.name, number, header, message, "invalid")
 
     def _diff(self, row: _Row, current: dict[str, Any]) -> None:
-        """Compare the row with the existing record; sets `changes` and the outcome."""
-        row.changes = {key: value for key, value in row.values.items() if current[key] != value}
+        """Compare the row with the existing record; sets `changes` (what applies) and the outcome. A
+        field edited in tongban since the last import is kept unless the user takes the file's value."""
+        spec = next(s for s in SHEETS if s.name == row.sheet)
+        baseline = self.baselines[row.sheet]
+        record = RecordChanges(pk=row.existing.pk, label=f"{row.key} {getattr(row.existing, 'name', '')}".strip(),
+                               row=row.number, sheet=row.sheet)
+        row.changes = {}
+        for key, value in row.values.items():
+            change = baseline.compare(row.existing.pk, key, spec.header_of(key), current[key], value, self.take,
+                                      ref=f"{row.sheet}:{row.key}")
+            if change is None:
+                continue
+            record.fields.append(change)
+            if change.taken:
+                row.changes[key] = value
+        if record.fields:
+            self.changes.append(record)
         row.outcome = "updated" if row.changes or row.login else "unchanged"
 
     def _plan_units(self, sheet: _Sheet) -> None:
@@ -644,7 +681,9 @@ class _OrgImport:
     # -- the result
 
     def report(self, *, dry_run: bool) -> ImportReport:
-        report = ImportReport(dry_run=dry_run, sheets=tuple(self.sheets))
+        report = ImportReport(dry_run=dry_run, sheets=tuple(self.sheets),
+                              changes=[record.as_json() for record in self.changes],
+                              conflicts=sum(len(record.conflicts) for record in self.changes))
         for rows, counts in ((self.unit_rows, report.units), (self.window_rows, report.windows),
                              (self.staff_rows, report.staff)):
             for row in rows:
@@ -664,8 +703,10 @@ class _OrgImport:
                 self.windows = dict(self.windows_db)
                 for row in self.window_rows:
                     self._write_window(row)
+                self.staff = dict(self.staff_db)
                 for row in self.staff_rows:
                     self._write_staff(row)
+                self._remember()
         except (ValidationError, IntegrityError) as exc:
             # e.g. someone edited the same record between the check and the write (a stale version)
             messages = exc.messages if isinstance(exc, ValidationError) else [WRITE_CONFLICT]
@@ -673,6 +714,14 @@ class _OrgImport:
             errors = [{"sheet": getattr(row, "sheet", ""), "row": getattr(row, "number", ""), "column": "",
                        "message": message, "code": code} for message in messages]
             raise ImportRejected(errors) from exc
+
+    def _remember(self) -> None:
+        """What this import wrote, per record: the file's values (kept conflicts included)."""
+        for sheet_name, rows, records in ((SHEET_UNITS, self.unit_rows, self.units),
+                                          (SHEET_WINDOWS, self.window_rows, self.windows),
+                                          (SHEET_STAFF, self.staff_rows, self.staff)):
+            if sheet_name in self.baselines:
+                self.baselines[sheet_name].remember({records[row.key].pk: row.values for row in rows}, by=self.by)
 
     def _units_in_tree_order(self) -> list[_Row]:
         """Parents before children, whatever the order of the sheet (depth in the tree to be)."""
@@ -734,7 +783,8 @@ class _OrgImport:
                 values["username"] = target  # create_staff makes the login, with an unusable password
             staff = services.create_staff(staff_no=row.key, by=self.by, **values)
             if action == "link":
-                services.update_staff(staff, expected_version=staff.version, by=self.by, user=target)
+                staff = services.update_staff(staff, expected_version=staff.version, by=self.by, user=target)
+            self.staff[row.key] = staff
         elif row.outcome == "updated":
             if row.login is not None:
                 values["user"] = self._login(row)

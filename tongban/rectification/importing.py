@@ -207,9 +207,9 @@ def _plan_row(row: LedgerRow, parsed: ParsedLedger, resolver: Resolver, errors: 
     units.add((lead.pk, UnitRole.LEAD))
     leader = resolver.person(row.leader_name, lead.pk) if row.leader_name else None
     person = resolver.person(row.person_name, lead.pk) if row.person_name else None
-    status = row.status_code
-    if row.deadline_kind == DeadlineKind.ONGOING and status == MeasureStatus.IN_PROGRESS:
-        status = MeasureStatus.ONGOING  # a 长期坚持 measure at work is 长期持续整改
+    # A 长期坚持 measure at work is 长期持续整改, and only a 长期坚持 one is (a ledger may write 持续整改
+    # beside a date): the same rule as every edit, so that a re-import finds nothing to put right.
+    status = services.status_for_deadline_kind(row.status_code, row.deadline_kind)
     values = {
         "lead_unit_id": lead.pk,
         "responsible_leader_id": leader.pk if leader else None,
@@ -504,7 +504,7 @@ def _measure_update(current: Measure, plan: Planned, baseline: Baseline, take: T
     in tongban since the last import (then it is kept, unless the user takes the file's value); status
     and a verified measure's deadline never follow the file (they are warnings)."""
     row = plan.row.excel_row
-    record = RecordChanges(pk=current.pk, label=current.text[:40], row=row)
+    record = RecordChanges(pk=current.pk, label=f"措施 {current.pk}「{current.text[:20]}」", row=row)
     values: dict = {}
     held_deadline = False
     for name in DESCRIPTIVE_FIELDS:

@@ -42,3 +42,30 @@ def test_an_exported_catalogue_saved_as_xls_or_ods_imports_unchanged(county, tmp
     report = excel.import_path(converted)
     assert (report.items, report.created, report.updated, report.unchanged) == (2, 0, 0, 2)
     assert (report.children_created, report.children_updated, report.children_deleted) == (0, 0, 0)
+
+
+# --- re-imports keep what was edited in tongban (issue 7, same rule as the ledger) ---------------------
+
+
+def test_a_promised_time_edited_after_the_import_is_kept_and_can_be_taken_from_the_file(personas, county, client_for):
+    from tongban.catalog import services
+    from tongban.catalog.models import ServiceItem
+
+    make_item("R-1", county.department, name="出版物经营许可", days=5, materials=[material("id_card")])
+    content = excel.export_bytes()
+    excel.import_workbook(io.BytesIO(content), by=personas.director)  # what an import wrote
+    item = ServiceItem.objects.get(implementation_code="R-1")
+    services.update_item(item, expected_version=item.version, promised_days=3, by=personas.director)
+
+    client = client_for(personas.director)
+    response = client.post("/catalog/import/", {"file": SimpleUploadedFile("目录.xlsx", content), "dry_run": "on"})
+    html = response.content.decode()
+    assert "冲突 1 处" in html and 'name="take" value="事项:R-1:promised_days"' in html
+    assert "承诺时限（工作日）" in html
+    token = response.context["token"]
+    client.post("/catalog/import/", {"token": token})  # confirmed without taking: tongban's value stays
+    assert ServiceItem.objects.get(implementation_code="R-1").promised_days == 3
+
+    response = client.post("/catalog/import/", {"file": SimpleUploadedFile("目录.xlsx", content), "dry_run": "on"})
+    client.post("/catalog/import/", {"token": response.context["token"], "take": "事项:R-1:promised_days"})
+    assert ServiceItem.objects.get(implementation_code="R-1").promised_days == 5

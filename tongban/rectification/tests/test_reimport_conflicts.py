@@ -229,3 +229,15 @@ def test_the_preview_can_take_every_file_value(reopened, personas, client_for):
     client.post(url, {"confirm": "1", "take_all": "1"})
     reopened.refresh_from_db()
     assert reopened.deadline == date(2023, 9, 30)
+
+
+def test_the_messy_sample_imported_twice_changes_nothing_the_second_time(county, tmp_path):
+    """Rows written 持续整改 beside a date used to be created 长期持续整改 and then put right by every
+    re-import (“更新 25 项” each time)."""
+    from tongban.rectification.tests.ledger_samples import make_messy_ledger
+
+    sample = make_messy_ledger(tmp_path / "messy.xlsx", rows=200)
+    first = import_ledger(parse_ledger(str(sample.path)))
+    assert first.ok, first.errors
+    again = import_ledger(parse_ledger(str(sample.path)), inspection=first.inspection)
+    assert (again.created, again.updated, again.unchanged, again.conflicts) == (0, 0, 200, 0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tongban.core.import_snapshots import change_lines
 from tongban.rectification.models import Inspection
 
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
                 self.stderr.write(self.located(error))
             for warning in result.warnings:
                 self.stderr.write(f"提示：{self.located(warning)}")
-            for line in self.change_lines(result.changes):
+            for line in change_lines(result.changes):
                 self.stderr.write(line)
             self.stdout.write(result.summary())
             if result.inspection and result.inspection.pk and not result.errors:
@@ -101,21 +102,6 @@ class Command(BaseCommand):
         inspection = self._inspection(inspection_id)
         path.write_bytes(export_ledger(inspection))
         self.stdout.write(f"已导出 {path}：{ledger_measures(inspection).count()} 项整改措施")
-
-    @staticmethod
-    def change_lines(changes: list[dict]) -> list[str]:
-        """Each field a re-import changes or keeps, with how to take the file's value for a kept one."""
-        lines = []
-        for change in changes:
-            where = f"第 {change['row']} 行 措施 {change['measure']}「{change['text'][:20]}」"
-            for f in change["fields"]:
-                if f["taken"]:
-                    note = "（采用台账值）" if f["edited"] else ""
-                    lines.append(f"更新：{where}〔{f['label']}〕{f['old'] or '—'} → {f['new'] or '—'}{note}")
-                else:
-                    lines.append(f"冲突：{where}〔{f['label']}〕导入后在系统中修改过，保留系统值 {f['old'] or '—'}，"
-                                 f"台账为 {f['new'] or '—'}；采用台账值：--take {f['key']}")
-        return lines
 
     @staticmethod
     def located(entry: dict) -> str:
