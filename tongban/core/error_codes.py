@@ -27,6 +27,7 @@ class ErrorCode(models.TextChoices):
     SPREADSHEET_COLUMNS = "spreadsheet_columns", "表格文件“{name}”的工作表“{sheet}”用到了第 {columns} 列（{letter} 列），超过上限 {limit} 列：请删除右侧多余的列（可能只是一个空格）后另存再上传。"
     SPREADSHEET_CELLS = "spreadsheet_cells", "表格文件“{name}”的工作表“{sheet}”用到了 {rows} 行 × {columns} 列，超过上限 {limit} 个单元格：请删除多余的行列后另存再上传。"
     SPREADSHEET_CELL_TEXT = "spreadsheet_cell_text", "表格文件“{name}”的工作表“{sheet}”中有单元格超过 {limit} 个字符（Excel 单元格的上限），无法导入。"
+    ALIAS_TAKEN = "alias_taken", "{problem}。"
     CALENDAR_RANGE = "calendar_range", "日期 {date} 超出工作日历可计算范围（{low}—{high}）。"
     JOB_UNKNOWN = "job_unknown", "没有名为“{name}”的任务或任务组。"
 

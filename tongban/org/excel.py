@@ -38,6 +38,7 @@ from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 from tongban.core.uploads import check_workbook_upload
 from tongban.documents.excel import append_row
 from tongban.org import services
+from tongban.org.services import split_aliases
 from tongban.org.choices import Role, WindowKind
 from tongban.org.models import Staff, Unit, UnitKind, Window
 
@@ -72,6 +73,7 @@ class ExcelError(models.TextChoices):
     USERNAME_INVALID = "excel_username_invalid", "登录账号“{value}”只能包含字母、数字和 @ . + - _，且不超过 150 个字符。"
     USERNAME_TAKEN = "excel_username_taken", "登录账号“{value}”已被工号“{staff_no}”的人员使用。"
     USERNAME_EXISTS = "excel_username_exists", "登录账号“{value}”已被系统中的其他账号使用，不能改名为它。"
+    ALIAS_TAKEN = "excel_alias_taken", "别名“{value}”已是{owner}的名称、简称或别名，一个名称只能指一个单位。"
 
 
 def _error_message(code: ExcelError, **params) -> str:
@@ -115,6 +117,7 @@ UNIT_SHEET = SheetSpec(SHEET_UNITS, (
     Column("单位代码", "code", 16, True, ("单位编码", "代码")),
     Column("单位名称", "name", 30, True, ("名称",)),
     Column("简称", "short_name", 14, aliases=("单位简称",)),
+    Column("别名", "aliases", 24, aliases=("其他简称", "别称", "其他名称")),
     Column("单位类型", "kind", 18, True, ("类型",)),
     Column("上级单位代码", "parent", 16, aliases=("上级单位编码", "上级代码")),
     Column("地址", "address", 30, aliases=("办公地址",)),
@@ -359,7 +362,7 @@ class _OrgImport:
             else:
                 self.sheets[name] = sheet
         self.kinds = {k.pk: k for k in UnitKind.objects.all()}
-        self.units_db = {u.code: u for u in Unit.objects.select_related("parent")}
+        self.units_db = {u.code: u for u in Unit.objects.select_related("parent").prefetch_related("aliases")}
         self.windows_db = {w.code: w for w in Window.objects.select_related("unit")}
         self.staff_db = {
             s.staff_no: s
@@ -506,20 +509,47 @@ class _OrgImport:
                 values["sort_order"] = self._integer(spec, number, "sort_order", record["sort_order"], default=100)
             if "is_active" in sheet.present:
                 values["is_active"] = self._bool(spec, number, "is_active", record["is_active"], default=True)
+            if "aliases" in sheet.present:
+                values["aliases"] = frozenset(split_aliases(_text(record["aliases"])))
             row = _Row(spec.name, number, code, values, existing=self.units_db.get(code))
             self.unit_rows.append(row)
             self.parent_of[code] = values.get("parent", self.parent_of.get(code))
             self.unit_names[code] = values.get("name") or self.unit_names.get(code, code)
-            self._field_errors(spec, number, Unit, code, values, relations=("kind", "parent"))
+            self._field_errors(spec, number, Unit, code, values, relations=("kind", "parent", "aliases"))
+        if "aliases" in sheet.present:
+            self._check_aliases(spec)
         for row in self.unit_rows:
             parent = row.values.get("parent")
             if parent and self._unit_ref(spec, row.number, "parent", parent):
                 self._check_cycle(row)
             if row.existing is not None:
                 existing = row.existing
-                current = {**_model_values(existing, row.values, skip=("kind", "parent")),
-                           "kind": self.kinds.get(existing.kind_id), "parent": self._parent_code(existing)}
+                current = {**_model_values(existing, row.values, skip=("kind", "parent", "aliases")),
+                           "kind": self.kinds.get(existing.kind_id), "parent": self._parent_code(existing),
+                           "aliases": frozenset(existing.alias_names)}
                 self._diff(row, current)
+
+    def _check_aliases(self, spec: SheetSpec) -> None:
+        """An alias names one unit only: not twice in the file, not another unit's name, short name or
+        alias (in the file or, for units the file leaves alone, in the system)."""
+        header = spec.header_of("aliases")
+        in_file: dict[str, str] = {}
+        for row in self.unit_rows:
+            for text in (row.values.get("name"), row.values.get("short_name")):
+                if text:
+                    in_file.setdefault(text, row.key)
+        codes_in_file = {row.key for row in self.unit_rows}
+        in_system = {name: code for name, code in (
+            *((a.name, u.code) for u in self.units_db.values() for a in u.aliases.all()),
+            *((u.name, u.code) for u in self.units_db.values()),
+            *((u.short_name, u.code) for u in self.units_db.values() if u.short_name)) if code not in codes_in_file}
+        for row in self.unit_rows:
+            for name in sorted(row.values.get("aliases", ())):
+                owner = in_file.get(name) or in_system.get(name)
+                if owner is not None and owner != row.key:
+                    self.fail(row.sheet, row.number, header, ExcelError.ALIAS_TAKEN, value=name,
+                              owner=f"单位“{self.unit_names.get(owner, owner)}”")
+                in_file.setdefault(name, row.key)
 
     def _parent_code(self, unit: Unit) -> str | None:
         return unit.parent.code if unit.parent_id else None
@@ -838,7 +868,7 @@ def _yes_no(value: bool) -> str:
 
 def export_org_workbook(user=None) -> Workbook:
     """The units, windows and staff `user` may see, in tree order, in the layout the import reads."""
-    units = _tree_order(list(_visible(Unit.objects.select_related("kind", "parent"), user)))
+    units = _tree_order(list(_visible(Unit.objects.select_related("kind", "parent").prefetch_related("aliases"), user)))
     position = {unit.pk: index for index, unit in enumerate(units)}
     last = len(units)
     windows = sorted(_visible(Window.objects.select_related("unit"), user),
@@ -854,8 +884,8 @@ def export_org_workbook(user=None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     _write_sheet(book, UNIT_SHEET, choices, (
-        [u.code, u.name, u.short_name, u.kind.name, u.parent.code if u.parent_id else "", u.address, u.phone,
-         u.service_hours, u.sort_order, _yes_no(u.is_active)] for u in units))
+        [u.code, u.name, u.short_name, "、".join(u.alias_names), u.kind.name, u.parent.code if u.parent_id else "",
+         u.address, u.phone, u.service_hours, u.sort_order, _yes_no(u.is_active)] for u in units))
     _write_sheet(book, WINDOW_SHEET, choices, (
         [w.code, w.name, kinds.get(w.kind, w.kind), w.unit.code, w.location, _yes_no(w.is_active)] for w in windows))
     _write_sheet(book, STAFF_SHEET, choices, (
@@ -923,7 +953,8 @@ HELP_TEXT = (
     "1. 一个工作簿三张工作表：单位、窗口、人员；表头可在前 5 行内，表头上方可有标题行。",
     "2. 按单位代码、窗口编号、工号匹配：已存在的更新，不存在的新增；与系统一致的行不做修改。",
     "3. 整份文件要么全部导入，要么一行不改：任何一处错误都会按工作表、行号、列名列出。",
-    "4. 上级单位可以写在下级单位的后面；分管单位代码可填多个，用“、”“，”或“；”分隔。",
+    "4. 上级单位可以写在下级单位的后面；分管单位代码、单位别名可填多个，用“、”“，”或“；”分隔。",
+    "   别名是台账里对单位的其他写法（如“市场监管局”“人社局”），导入整改台账时据此识别单位；一个名称只能指一个单位。",
     "5. 登录账号留空不会删除已有账号；新账号没有密码，需由管理员设置后方可登录。",
 )
 

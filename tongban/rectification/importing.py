@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
 from tongban.history.services import record_event, record_events
-from tongban.org.models import Staff, Unit
+from tongban.org.models import Staff, Unit, UnitAlias
 from tongban.rectification import services
 from tongban.rectification.choices import (
     DeadlineKind,
@@ -74,6 +74,13 @@ class ImportResult:
     conflicts: int = 0
     # New measures the ledger calls 已完成 / 已整改到位: signed off by the import, without evidence.
     signed_off: list[dict] = field(default_factory=list)  # {row, text}
+    # How every unit and person name was matched ({name, unit, how_label, rows, …}), the unit names
+    # that matched nothing (to map or create in the preview), and what the user's choices did.
+    unit_matches: list[dict] = field(default_factory=list)
+    person_matches: list[dict] = field(default_factory=list)
+    unresolved_units: list[dict] = field(default_factory=list)
+    units_created: list[dict] = field(default_factory=list)  # {name, unit, parent}
+    aliases_added: list[dict] = field(default_factory=list)  # {alias, unit}
     dry_run: bool = False
 
     @property
@@ -96,6 +103,13 @@ class ImportResult:
             data["changes"] = self.changes
         if self.signed_off:
             data["signed_off_by_import"] = [{"row": s["row"], "text": s["text"]} for s in self.signed_off]
+        if self.unresolved_units:
+            data["unresolved_units"] = [{"name": u["name"], "rows": u["rows"], "message": u["problem"]}
+                                        for u in self.unresolved_units]
+        if self.units_created:
+            data["units_created"] = self.units_created
+        if self.aliases_added:
+            data["aliases_added"] = self.aliases_added
         return data
 
     def summary(self) -> str:
@@ -122,46 +136,105 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
-class Resolver:
-    """Unit and staff names as ledgers write them, resolved against the whole county (loaded once)."""
+UNIT_HOW = {"name": "全称", "short_name": "简称", "alias": "别名", "contains": "名称包含", "mapped": "按您的选择对应",
+            "created": "新建"}
 
-    def __init__(self) -> None:
+
+class Resolver:
+    """Unit and staff names as ledgers write them, resolved against the whole county (loaded once).
+
+    A unit name matches a unit's full name, short name or alias (别名), then — only if that leaves no
+    doubt — the one unit whose name contains it. The user's choices for names that match nothing
+    (`unit_choices["map"]`: name → unit id, and the units created for them) come first. Every name is
+    remembered with how it matched and the rows that use it, for the preview."""
+
+    def __init__(self, mapped: dict[str, Unit] | None = None, created: dict[str, Unit] | None = None,
+                 create_unknown: Callable[[str], Unit] | None = None) -> None:
         self.units = list(Unit.objects.filter(is_active=True).only("pk", "name", "short_name"))
-        self.by_name: dict[str, list[Unit]] = {}
+        self.by_name: dict[str, list[tuple[Unit, str]]] = {}
         for unit in self.units:
-            for name in {_key(unit.name), _key(unit.short_name)} - {""}:
-                self.by_name.setdefault(name, []).append(unit)
+            for name, how in ((_key(unit.name), "name"), (_key(unit.short_name), "short_name")):
+                if name:
+                    self.by_name.setdefault(name, []).append((unit, how))
+        units_by_pk = {unit.pk: unit for unit in self.units}
+        for alias, unit_id in UnitAlias.objects.filter(unit__is_active=True).values_list("name", "unit_id"):
+            self.by_name.setdefault(_key(alias), []).append((units_by_pk[unit_id], "alias"))
+        self.mapped = {_key(k): v for k, v in (mapped or {}).items()}
+        self.created = {_key(k): v for k, v in (created or {}).items()}
+        self.create_unknown = create_unknown
         self.staff: dict[str, list[Staff]] = {}
-        for person in Staff.objects.filter(is_active=True).only("pk", "name", "unit_id"):
+        for person in Staff.objects.filter(is_active=True).select_related("unit").only("pk", "name", "unit_id",
+                                                                                       "unit__name"):
             self.staff.setdefault(_key(person.name), []).append(person)
         self._cache: dict[str, Unit | str] = {}
+        self.unit_matches: dict[str, dict] = {}  # name → {name, unit, unit_id, how, problem, candidates, rows, columns}
+        self.person_matches: dict[tuple[str, str], dict] = {}  # (name, column) → {name, staff, how, rows}
 
-    def unit(self, name: str) -> Unit | str:
+    def unit(self, name: str, row: int | None = None, column: str = "") -> Unit | str:
         """The unit, or the Chinese error message."""
         name = _key(name)
         if name not in self._cache:
-            exact = self.by_name.get(name, [])
-            if len({u.pk for u in exact}) == 1:
-                self._cache[name] = exact[0]
-            else:
-                candidates = exact or [u for u in self.units if name in _key(u.name) or (u.short_name and name in _key(u.short_name))]
-                distinct = {u.pk: u for u in candidates}
-                if len(distinct) == 1:
-                    self._cache[name] = next(iter(distinct.values()))
-                elif not distinct:
-                    self._cache[name] = f"找不到单位“{name}”"
-                else:
-                    names = "、".join(sorted(u.name for u in distinct.values())[:5])
-                    self._cache[name] = f"单位“{name}”不唯一，可能是：{names}，请写全称"
+            self._cache[name] = self._resolve(name)
+        match = self.unit_matches[name]
+        if row is not None and row not in match["rows"]:
+            match["rows"].append(row)
+        if column and column not in match["columns"]:
+            match["columns"].append(column)
         return self._cache[name]
 
-    def person(self, name: str, unit_id: int | None) -> Staff | None:
+    def _resolve(self, name: str) -> Unit | str:
+        def found(unit: Unit, how: str) -> Unit:
+            self.unit_matches[name] = {"name": name, "unit": unit.name, "unit_id": unit.pk, "how": how,
+                                       "how_label": UNIT_HOW[how], "problem": "", "candidates": [], "rows": [],
+                                       "columns": []}
+            return unit
+
+        if name in self.created:
+            return found(self.created[name], "created")
+        if name in self.mapped:
+            return found(self.mapped[name], "mapped")
+        exact = self.by_name.get(name, [])
+        if len({u.pk for u, _ in exact}) == 1:
+            return found(*exact[0])
+        candidates = [u for u, _ in exact] or [u for u in self.units if name in _key(u.name)
+                                               or (u.short_name and name in _key(u.short_name))]
+        distinct = {u.pk: u for u in candidates}
+        if len(distinct) == 1:
+            return found(next(iter(distinct.values())), "contains")
+        if not distinct and self.create_unknown is not None:
+            unit = self.create_unknown(name)
+            self.created[name] = unit
+            return found(unit, "created")
+        if not distinct:
+            problem = f"找不到单位“{name}”"
+        else:
+            names = "、".join(sorted(u.name for u in distinct.values())[:5])
+            problem = f"单位“{name}”不唯一，可能是：{names}，请写全称"
+        self.unit_matches[name] = {"name": name, "unit": "", "unit_id": None, "how": "", "how_label": "",
+                                   "problem": problem, "candidates": sorted(u.name for u in distinct.values())[:5],
+                                   "rows": [], "columns": []}
+        return problem
+
+    def person(self, name: str, unit_id: int | None, row: int | None = None, column: str = "") -> Staff | None:
         """Staff by name: the only one so named, or the one in the lead unit; otherwise keep the name."""
         people = self.staff.get(_key(name), [])
         if len(people) == 1:
-            return people[0]
-        in_unit = [p for p in people if p.unit_id == unit_id]
-        return in_unit[0] if len(in_unit) == 1 else None
+            person, how = people[0], "唯一同名人员"
+        else:
+            in_unit = [p for p in people if p.unit_id == unit_id]
+            person, how = (in_unit[0], "牵头单位中的同名人员") if len(in_unit) == 1 else (None, "")
+            if person is None:
+                how = f"同名 {len(people)} 人，无法确定，按姓名保存" if people else "系统中无此人，按姓名保存"
+        match = self.person_matches.setdefault((_key(name), column), {
+            "name": _key(name), "column": column, "staff": f"{person.name}（{person.unit.name}）" if person else "",
+            "how": how, "rows": []})
+        if row is not None and row not in match["rows"]:
+            match["rows"].append(row)
+        return person
+
+    def unresolved(self) -> list[dict]:
+        """Every unit name that matched nothing (or more than one unit), once, with the rows using it."""
+        return [m for m in self.unit_matches.values() if m["unit_id"] is None]
 
 
 @dataclass
@@ -186,17 +259,19 @@ def _plan_row(row: LedgerRow, parsed: ParsedLedger, resolver: Resolver, errors: 
     def fail(field_name: str, message: str) -> None:
         errors.append({"row": row.excel_row, "column": parsed.column_header(field_name), "message": message})
 
-    lead = resolver.unit(row.lead_unit_name)
+    excel_row = row.excel_row
+    lead = resolver.unit(row.lead_unit_name, excel_row, parsed.column_header("lead_unit_name"))
     if isinstance(lead, str):
         fail("lead_unit_name", lead)
     units: set[tuple[int, str]] = set()
     for field_name, role, names in (("coordinating_unit_names", UnitRole.COORDINATING, row.coordinating_unit_names),
                                     ("supporting_unit_names", UnitRole.SUPPORTING, row.supporting_unit_names)):
         for name in names:
-            unit = resolver.unit(name)
+            # A second unit written in the 牵头单位 cell is reported against that column.
+            column = "lead_unit_name" if name in row.lead_unit_name else field_name
+            unit = resolver.unit(name, excel_row, parsed.column_header(column))
             if isinstance(unit, str):
-                # A second unit written in the 牵头单位 cell is reported against that column.
-                fail("lead_unit_name" if name in row.lead_unit_name else field_name, unit)
+                fail(column, unit)
             elif not isinstance(lead, str) and unit.pk != lead.pk and unit.pk not in {u for u, _ in units}:
                 units.add((unit.pk, role))
     if isinstance(lead, str):
@@ -205,8 +280,10 @@ def _plan_row(row: LedgerRow, parsed: ParsedLedger, resolver: Resolver, errors: 
         fail("deadline", "缺少完成时限")
         return None
     units.add((lead.pk, UnitRole.LEAD))
-    leader = resolver.person(row.leader_name, lead.pk) if row.leader_name else None
-    person = resolver.person(row.person_name, lead.pk) if row.person_name else None
+    leader = (resolver.person(row.leader_name, lead.pk, excel_row, parsed.column_header("leader_name"))
+              if row.leader_name else None)
+    person = (resolver.person(row.person_name, lead.pk, excel_row, parsed.column_header("person_name"))
+              if row.person_name else None)
     # A 长期坚持 measure at work is 长期持续整改, and only a 长期坚持 one is (a ledger may write 持续整改
     # beside a date): the same rule as every edit, so that a re-import finds nothing to put right.
     status = services.status_for_deadline_kind(row.status_code, row.deadline_kind)
@@ -258,9 +335,14 @@ def _find_or_create_inspection(parsed: ParsedLedger, *, dry_run: bool, by) -> In
 
 def import_ledger(parsed: ParsedLedger, *, inspection: Inspection | None = None, dry_run: bool = False, by=None,
                   progress: Callable[[int, int], None] | None = None,
-                  take_file_values: TakeFileValues = KEEP_ALL) -> ImportResult:
+                  take_file_values: TakeFileValues = KEEP_ALL, unit_choices: dict | None = None) -> ImportResult:
     """Import a parsed ledger, all or nothing. A re-import keeps every field edited in tongban since the
-    last import (reported in `result.changes` as conflicts) unless `take_file_values` takes the file's."""
+    last import (reported in `result.changes` as conflicts) unless `take_file_values` takes the file's.
+
+    `unit_choices` settles unit names that match nothing: {"map": {name: unit id}} (remembered as the
+    unit's alias), {"create": {name: {"parent": unit id, "kind": kind code, "full_name": …}}} and
+    {"create_unknown": {"parent": …, "kind": …}} for every unknown name (the CLI's --create-units);
+    all written in the import's transaction, so a failed or dry run leaves nothing behind."""
     result = ImportResult(inspection=inspection, dry_run=dry_run, errors=list(parsed.errors))
     if result.errors and not parsed.rows:
         return result  # nothing readable (no header, not a workbook …)
@@ -271,36 +353,114 @@ def import_ledger(parsed: ParsedLedger, *, inspection: Inspection | None = None,
         result.errors.append({"row": None, "column": "", "message": RectificationError.IMPORT_NO_INSPECTION.label})
         return result
 
-    resolver = Resolver()
-    planned: list[Planned] = []
-    seen: dict[tuple, int] = {}
-    for row in parsed.rows:
-        plan = _plan_row(row, parsed, resolver, result.errors)
-        if plan is None:
-            continue
-        if plan.key in seen:
-            result.errors.append({"row": row.excel_row, "column": parsed.column_header("measure_text"),
-                                  "message": f"与第 {seen[plan.key]} 行重复（同一方面、同一问题下的相同整改措施）"})
-            continue
-        seen[plan.key] = row.excel_row
-        planned.append(plan)
-    findings_in_file = {(p.row.aspect, p.row.finding) for p in planned}
-    result.findings = len(findings_in_file)
-    result.measures = len(planned)
-    result.ongoing = sum(1 for p in planned if p.values["status"] == MeasureStatus.ONGOING)
-    if result.errors:
-        # The parser's errors and ours, in the order of the file.
-        result.errors.sort(key=lambda e: (e["row"] is not None, e["row"] or 0))
-        return result
-
     with transaction.atomic():
+        choices = _UnitChoices(unit_choices or {}, result, by=by)
+        resolver = Resolver(choices.mapped, choices.created, create_unknown=choices.create_unknown_or_none)
+        planned: list[Planned] = []
+        seen: dict[tuple, int] = {}
+        for row in parsed.rows:
+            plan = _plan_row(row, parsed, resolver, result.errors)
+            if plan is None:
+                continue
+            if plan.key in seen:
+                result.errors.append({"row": row.excel_row, "column": parsed.column_header("measure_text"),
+                                      "message": f"与第 {seen[plan.key]} 行重复（同一方面、同一问题下的相同整改措施）"})
+                continue
+            seen[plan.key] = row.excel_row
+            planned.append(plan)
+        result.unit_matches = sorted(resolver.unit_matches.values(), key=lambda m: (m["unit_id"] is not None, m["rows"]))
+        result.person_matches = sorted(resolver.person_matches.values(), key=lambda m: m["rows"])
+        result.unresolved_units = resolver.unresolved()
+        result.units_created = choices.created_report(resolver)
+        findings_in_file = {(p.row.aspect, p.row.finding) for p in planned}
+        result.findings = len(findings_in_file)
+        result.measures = len(planned)
+        result.ongoing = sum(1 for p in planned if p.values["status"] == MeasureStatus.ONGOING)
+        if result.errors:
+            # The parser's errors and ours, in the order of the file; nothing written stays.
+            result.errors.sort(key=lambda e: (e["row"] is not None, e["row"] or 0))
+            transaction.set_rollback(True)
+            return result
         inspection = inspection or _find_or_create_inspection(parsed, dry_run=dry_run, by=by)
         result.inspection = inspection
         _write(inspection, planned, result, dry_run=dry_run, by=by, progress=progress, column=parsed.column_header,
                take=take_file_values)
+        result.aliases_added = choices.remember_aliases(resolver, by=by)
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+class _UnitChoices:
+    """The user's answers for unit names that match nothing: map to a unit, or create one."""
+
+    def __init__(self, choices: dict, result: ImportResult, *, by) -> None:
+        from tongban.org.models import UnitKind
+
+        self.result, self.by = result, by
+        allowed = Unit.objects.visible_to(by) if getattr(by, "is_authenticated", False) else Unit.objects.all()
+        wanted_ids = {int(v) for v in (choices.get("map") or {}).values() if str(v).isdigit()}
+        wanted_ids |= {int(c.get("parent")) for c in [*(choices.get("create") or {}).values(),
+                                                      choices.get("create_unknown") or {}]
+                       if str(c.get("parent", "")).isdigit()}
+        units = {u.pk: u for u in allowed.filter(pk__in=wanted_ids)}
+        self.kinds = {k.code: k for k in UnitKind.objects.all()}
+        self.mapped = {}
+        for name, unit_id in (choices.get("map") or {}).items():
+            if str(unit_id).isdigit() and int(unit_id) in units:
+                self.mapped[name] = units[int(unit_id)]
+        self.created: dict[str, Unit] = {}
+        self.parents: dict[str, Unit | None] = {}
+        for name, spec in (choices.get("create") or {}).items():
+            self.created[name] = self._create(name, spec, units)
+        self.create_all = choices.get("create_unknown")
+        self.units = units
+
+    def _create(self, name: str, spec: dict, units: dict[int, Unit]) -> Unit:
+        from django.core.exceptions import ValidationError
+
+        from tongban.org import services as org_services
+
+        parent = units.get(int(spec["parent"])) if str(spec.get("parent", "")).isdigit() else None
+        kind = self.kinds.get(spec.get("kind") or "department") or self.kinds.get("department")
+        full_name = _key(spec.get("full_name") or "") or _key(name)
+        try:
+            unit = org_services.create_unit(code=org_services.unit_code_for(full_name), name=full_name, kind=kind,
+                                            parent=parent, by=self.by,
+                                            aliases=[_key(name)] if full_name != _key(name) else None)
+        except ValidationError as exc:
+            self.result.errors.append({"row": None, "column": "", "message": f"新建单位“{full_name}”失败：{'；'.join(exc.messages)}"})
+            unit = Unit(pk=None, name=full_name)
+        self.parents[_key(name)] = parent
+        return unit
+
+    @property
+    def create_unknown_or_none(self) -> Callable[[str], Unit] | None:
+        """With --create-units: every unknown name becomes a new unit under the chosen parent."""
+        if not self.create_all:
+            return None
+        return lambda name: self._create(name, self.create_all, self.units)
+
+    def created_report(self, resolver: Resolver) -> list[dict]:
+        return [{"name": name, "unit": unit.name, "parent": (self.parents.get(name).name if self.parents.get(name)
+                                                              else "")}
+                for name, unit in resolver.created.items() if unit.pk]
+
+    def remember_aliases(self, resolver: Resolver, *, by) -> list[dict]:
+        """A name the user mapped to a unit becomes that unit's alias (unless some unit already
+        answers to it), so the next ledger writing it needs no answer."""
+        from tongban.org import services as org_services
+
+        added = []
+        for name, unit in self.mapped.items():
+            name = _key(name)
+            if name not in resolver.unit_matches or org_services.alias_problem(unit, name) is not None:
+                continue
+            if name in {unit.name, unit.short_name, *unit.aliases.values_list("name", flat=True)}:
+                continue
+            org_services.add_unit_alias(unit, name, by=by)
+            added.append({"alias": name, "unit": unit.name})
+        return added
 
 
 def _write(inspection: Inspection | None, planned: list[Planned], result: ImportResult, *, dry_run: bool, by,
@@ -622,7 +782,8 @@ def run_import(run_id: int) -> ImportRun | None:
         parsed = parse_ledger(str(path), column_overrides=run.column_overrides or None, name=run.file_name)
         run.set_progress(0, len(parsed.rows))
         result = import_ledger(parsed, inspection=run.inspection, by=run.by, progress=run.set_progress,
-                               take_file_values=TakeFileValues.from_json(run.take_file_values))
+                               take_file_values=TakeFileValues.from_json(run.take_file_values),
+                               unit_choices=run.unit_choices or None)
     except Exception:
         logger.exception("ledger import run %s failed", run_id)
         _finish_run(run, ImportStatus.FAILED,

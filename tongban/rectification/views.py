@@ -651,6 +651,34 @@ def _take_file_values(data):
     return TakeFileValues(all=data.get("take_all") == "1", fields=keys)
 
 
+def _unit_choices(data, current: dict) -> dict:
+    """The answers of the preview's “未识别的单位” form: map a name to a unit, or create it under a
+    parent. Unit ids are checked against the user's scope when the import uses them."""
+    choices = {"map": dict(current.get("map") or {}), "create": dict(current.get("create") or {})}
+    for index in range(200):
+        name = (data.get(f"unknown_{index}_name") or "").strip()
+        if not name:
+            break
+        choices["map"].pop(name, None)
+        choices["create"].pop(name, None)
+        action = data.get(f"unknown_{index}_action")
+        if action == "map" and (data.get(f"unknown_{index}_unit") or "").isdigit():
+            choices["map"][name] = int(data[f"unknown_{index}_unit"])
+        elif action == "create" and (data.get(f"unknown_{index}_parent") or "").isdigit():
+            choices["create"][name] = {"parent": int(data[f"unknown_{index}_parent"]),
+                                       "kind": (data.get(f"unknown_{index}_kind") or "department")[:40],
+                                       "full_name": (data.get(f"unknown_{index}_full_name") or "").strip()[:100]}
+    return choices
+
+
+def _choice_for(choices: dict, name: str) -> dict:
+    if name in (choices.get("map") or {}):
+        return {"action": "map", "unit": choices["map"][name]}
+    if name in (choices.get("create") or {}):
+        return {"action": "create", **choices["create"][name]}
+    return {"action": ""}
+
+
 @login_required
 def import_upload(request):
     """Step 1: upload the ledger (type, content, size, unpacked size and dimensions checked); it waits
@@ -679,7 +707,7 @@ def import_preview(request, token: str):
     """Step 2: the detected header and column mapping (changeable), every error by row, the counts of a
     dry run, each field a re-import would change (conflicts with edits made in tongban kept unless the
     user takes the file's value); step 3 (POST): hand the upload to the worker, once."""
-    from tongban.core.pending_uploads import forget, pending_upload
+    from tongban.core.pending_uploads import forget, pending_upload, update_entry
     from tongban.rectification.importing import import_ledger, queue_import
     from tongban.rectification.ledger_parsing import FIELD_LABELS, STATUS_LABELS, parse_ledger
 
@@ -698,20 +726,34 @@ def import_preview(request, token: str):
     inspection = get_visible_or_404(Inspection, request.user, pk=entry["inspection"]) if entry["inspection"] else None
     overrides = _column_overrides(data)
     take = _take_file_values(data)
+    if request.method == "POST" and data.get("units") == "1":
+        update_entry(request, token, unit_choices=_unit_choices(data, entry.get("unit_choices") or {}))
+        query = data.get("query", "")
+        return redirect(f"{request.path}?{query}" if re.fullmatch(r"[\w=&%.+-]*", query) else request.path)
+    unit_choices = entry.get("unit_choices") or {}
     if confirm:
         run = queue_import(token=token, path=path, file_name=entry["name"], inspection=inspection,
-                           column_overrides=overrides, take_file_values=take, by=request.user)
+                           column_overrides=overrides, take_file_values=take, unit_choices=unit_choices,
+                           by=request.user)
         forget(request, token)
         return redirect(run)
     parsed = parse_ledger(str(path), column_overrides=overrides or None, name=entry["name"])
-    result = import_ledger(parsed, inspection=inspection, dry_run=True, by=request.user, take_file_values=take)
+    result = import_ledger(parsed, inspection=inspection, dry_run=True, by=request.user, take_file_values=take,
+                           unit_choices=unit_choices)
     mapping = [
         {"field": name, "label": label, "column": parsed.mapping.get(name)}
         for name, label in FIELD_LABELS.items()
     ]
+    from tongban.org.models import Unit, UnitKind
+
+    unresolved = [{**u, "index": i, "choice": _choice_for(unit_choices, u["name"])}
+                  for i, u in enumerate(result.unresolved_units)]
     context = {
         "token": token, "entry": entry, "inspection": inspection, "parsed": parsed, "result": result,
         "mapping": mapping, "columns": list(enumerate(parsed.columns)), "take": take,
+        "unresolved": unresolved, "query": request.GET.urlencode(),
+        "unit_options": Unit.objects.visible_to(request.user).filter(is_active=True).order_by("path") if unresolved else [],
+        "unit_kinds": UnitKind.objects.all() if unresolved else [],
         "rows": [{"row": row, "status": STATUS_LABELS.get(row.status_code, "")} for row in parsed.rows[:50]],
     }
     return render(request, "rectification/import_preview.html", context)
