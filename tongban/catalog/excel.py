@@ -691,3 +691,44 @@ def import_path(path: str | Path, **kwargs) -> ImportReport:
         raise ImportRejected([{"sheet": "", "row": "", "column": "",
                                "message": f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xls、.et 或 .ods 文件"}])
     return import_workbook(str(path), name=path.name, **kwargs)
+
+
+CATALOG_TEMPLATE_NOTES = (
+    "事项目录导入模板：填写说明",
+    "1. 五张工作表：事项、材料、表单字段、办理环节、特别程序，以“实施编码”关联；表头在第 1 行，列名不要改。",
+    "2. 灰色斜体的是示例（一个事项及其材料、表单字段、环节、特别程序），请改写或删除。导出的事项目录即是同样的格式。",
+    "3. 实施主体、主管部门填单位全称；事项类型、行使层级、结果类型、办件类型、数据类型、特别程序类型填中文选项；是/否 列填“是”或“否”。",
+    "4. 办理渠道可填多个，用“、”分隔：窗口办理、网上办理、掌上办理、网点办理。",
+    "5. 整份文件要么全部导入，要么一行不改，错误按工作表、行号、列名列出；重复导入同一文件不会产生变化，"
+    "导入后在系统中修改或新增的内容默认保留，可在检查结果中逐项选择采用文件中的值。支持 .xlsx、.xls、WPS .et、.ods。",
+)
+
+
+def catalog_template():
+    """The five sheets with one example item, for a first catalogue to fill in."""
+    from tongban.core.import_templates import TemplateSheet, template_workbook
+
+    unit = (Unit.objects.filter(kind__code="department").order_by("sort_order", "pk").values_list("name", flat=True)
+            .first() or "县市场监督管理局")
+    item = {c.attr: "" for c in ITEM_COLUMNS} | {
+        "implementation_code": "EXAMPLE-0001", "basic_code": "000105001000", "name": "食品经营许可（示例，请改写）",
+        "item_type": "行政许可", "level": "县级", "competent_department": unit, "implementing_unit": unit,
+        "legal_basis": "《中华人民共和国食品安全法》第三十五条", "conditions": "有与经营的食品品种、数量相适应的经营场所",
+        "statutory_days": 20, "promised_days": 5, "fees": "不收费", "result_name": "食品经营许可证",
+        "result_kind": ResultKind(ResultKind.LICENCE).label, "place": "政务服务大厅二楼 B01 窗口",
+        "service_hours": "法定工作日 8:30—12:00，14:30—17:30", "consult_phone": "0377-1234567",
+        "complaint_phone": "12345", "visits_on_site": 1, "case_kind": CaseKind(CaseKind.PROMISED).label,
+        "channels": "窗口办理、网上办理", "is_concentrated": YES, "is_authorised_to_window": YES,
+        "is_handled_at_window": YES, "is_published": YES, "is_intermediary_required": NO,
+    }
+    examples = {
+        "事项": [[item[c.attr] for c in ITEM_COLUMNS]],
+        "材料": [["EXAMPLE-0001", "application_form", "食品经营许可申请书", YES, 1, 0, NO, NO, ""],
+                 ["EXAMPLE-0001", "business_licence", "营业执照", YES, 0, 1, NO, YES, "电子证照可免提交"]],
+        "表单字段": [["EXAMPLE-0001", "applicant_name", "申请人名称", DataType(DataType.TEXT).label, YES]],
+        "办理环节": [["EXAMPLE-0001", 1, "受理", "窗口", 1, "材料齐全、符合法定形式"],
+                     ["EXAMPLE-0001", 2, "审查", "审批科室", 3, ""], ["EXAMPLE-0001", 3, "决定", "分管领导", 1, ""]],
+        "特别程序": [["EXAMPLE-0001", SpecialStepKind(SpecialStepKind.INSPECTION).label, "现场检验", 10, "需要时"]],
+    }
+    return template_workbook([TemplateSheet(title, [c.header for c in columns], examples[title])
+                              for title, columns in SHEETS.items()], CATALOG_TEMPLATE_NOTES)

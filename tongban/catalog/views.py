@@ -341,6 +341,16 @@ def import_page(request):
 
 
 @login_required
+def import_template(request):
+    if not request.user.has_perm("catalog.manage_catalog"):
+        raise PermissionDenied
+    from tongban.catalog.excel import catalog_template
+    from tongban.core.import_templates import template_response
+
+    return template_response(catalog_template(), "事项目录导入模板.xlsx")
+
+
+@login_required
 def export_workbook(request):
     from tongban.catalog import excel
 

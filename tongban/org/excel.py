@@ -971,3 +971,25 @@ def _write_help(book: Workbook, choices: dict[str, list[str]]) -> None:
         sheet[f"{letter}1"].font = Font(bold=True)
         for offset, value in enumerate(values, start=2):
             sheet[f"{letter}{offset}"] = value
+
+
+def org_template() -> Workbook:
+    """The org workbook's three sheets, one example row each, and the 说明 sheet with the allowed values."""
+    root = Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").values_list("code", flat=True).first()
+    choices = _help_values()
+    book = Workbook()
+    book.remove(book.active)
+    _write_sheet(book, UNIT_SHEET, choices, [[
+        "dept-example", "县示例局（示例，请改写）", "示例局", "示例局、县示例局", "进驻部门", root or "",
+        "XX县人民路88号政务服务大厅二楼", "0377-1234567", "法定工作日 8:30—12:00，14:30—17:30", 100, YES]])
+    _write_sheet(book, WINDOW_SHEET, choices, [["B99", "示例局专业窗口", "专业窗口", "dept-example", "二楼B区", YES]])
+    _write_sheet(book, STAFF_SHEET, choices, [[
+        "S9001", "张示例", "dept-example", "B99", "窗口工作人员", "窗口人员", NO, "", "13800000000",
+        "zhang@example.cn", "", YES]])
+    for sheet in (book[name] for name in SHEET_ORDER):
+        for cell in sheet[2]:
+            cell.font = Font(color="7F7F7F", italic=True)
+    _write_help(book, choices)
+    book[SHEET_HELP].cell(row=len(HELP_TEXT) + 2, column=1,
+                          value="灰色斜体的是示例行，请改写或删除；导出文件即是同样的格式，也可以导出后修改再导入。")
+    return book

@@ -133,6 +133,16 @@ def import_page(request):
 
 
 @login_required
+def import_template(request):
+    if not request.user.has_perm("org.manage_org"):
+        raise PermissionDenied
+    from tongban.core.import_templates import template_response
+    from tongban.org import excel
+
+    return template_response(excel.org_template(), "组织机构导入模板.xlsx")
+
+
+@login_required
 def export_workbook(request):
     if not request.user.has_perm("org.manage_org"):
         raise PermissionDenied

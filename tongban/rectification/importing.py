@@ -802,3 +802,44 @@ def _finish_run(run: ImportRun, status: str, **changes) -> None:
     for name, value in changes.items():
         setattr(run, name, value)
     run.save(update_fields=[*changes, "updated_at"])
+
+
+# --------------------------------------------------------------------------------------------------
+# The downloadable template
+
+
+LEDGER_TEMPLATE_NOTES = (
+    "整改台账导入模板：填写说明",
+    "1. 第 1 行写标题（如“2026年县委第一巡察组反馈问题整改台账”），导入时按标题识别巡察，标题中的年份用于没有写年份的时限；第 2 行是表头。",
+    "2. 灰色斜体的是示例行，请改写或删除。各单位自己的台账格式也可以直接导入：表头在前 10 行内即可，列名可用常见写法（如“责任单位”“完成时间”）。",
+    "3. 反馈问题、整改措施、牵头单位、整改时限必填。同一问题下的多项措施，问题方面和反馈问题可以只写一次或合并单元格。",
+    "4. 牵头单位可写全称、简称或别名（如“市场监管局”）；一格写多个单位时，第一个为牵头单位，其余为配合单位，用“、”分隔。"
+    "找不到的单位在预览中可对应到已有单位（记为别名）或新建。",
+    "5. 整改时限可写 2026年6月30日前、2026.9.30、10月底前、年底前、立行立改、长期坚持，或 Excel 日期。",
+    "6. 整改状态可写 未启动、整改中、申请销号、已整改到位（已完成）、长期持续整改。注意：写“已完成 / 已整改到位”的新措施"
+    "会直接记为已整改到位，销号人为导入人，没有佐证材料，系统会标明“台账导入销号”。",
+    "7. 支持 .xlsx、.xls、WPS .et、.ods。全部成功或一行不改；可重复导入，导入后在系统中修改过的内容默认保留。",
+)
+
+
+def ledger_template():
+    """The standard ledger layout with a title row and two example measures of one finding."""
+    from tongban.core.import_templates import TemplateSheet, template_workbook
+    from tongban.rectification.ledger_parsing import ledger_columns
+
+    columns = ledger_columns()
+    examples = [
+        {"seq": 1, "aspect": "一、窗口服务不够规范", "finding_kind": "问题", "finding": "一次性告知不到位，群众反映多次跑",
+         "measure_text": "制定一次性告知清单并在各窗口公示", "lead_unit_name": "市场监管局", "coordinating_unit_names": "",
+         "supporting_unit_names": "办公室", "leader_name": "水建华", "person_name": "李娜",
+         "deadline": "2026年6月30日前", "status": "整改中", "progress_text": "已起草清单初稿"},
+        {"seq": 2, "aspect": "", "finding_kind": "", "finding": "", "measure_text": "每季度抽查窗口告知情况",
+         "lead_unit_name": "效能监察股", "coordinating_unit_names": "", "supporting_unit_names": "",
+         "leader_name": "", "person_name": "", "deadline": "长期坚持", "status": "长期持续整改", "progress_text": ""},
+    ]
+    return template_workbook(
+        [TemplateSheet("整改台账", [c.header for c in columns], [[e[c.field] for c in columns] for e in examples],
+                       title_row="2026年县委第一巡察组反馈问题整改台账（示例）",
+                       widths={index: c.width for index, c in enumerate(columns, start=1)})],
+        LEDGER_TEMPLATE_NOTES,
+    )

@@ -760,6 +760,16 @@ def import_preview(request, token: str):
 
 
 @login_required
+def import_template(request):
+    """The ledger import template: the standard columns, example rows, how to fill them in."""
+    from tongban.core.import_templates import template_response
+    from tongban.rectification.importing import ledger_template
+
+    _require(request, "rectification.manage")
+    return template_response(ledger_template(), "整改台账导入模板.xlsx")
+
+
+@login_required
 def import_run(request, pk: int):
     """Step 4: the import's progress (polled every second) and, when done, its result."""
     run = get_visible_or_404(ImportRun.objects.select_related("inspection"), request.user, pk=pk)

@@ -244,3 +244,26 @@ def _parse_kind(value, number: int, errors: list[RowError]) -> str | None:
     if kind is None:
         errors.append(_error(number, "kind", CalendarError.KIND_UNKNOWN, value=str(value).strip()))
     return kind
+
+
+def schedule_template():
+    """A holiday schedule to fill in: the three columns and example rows for next year."""
+    from django.utils import timezone
+
+    from tongban.core.import_templates import TemplateSheet, template_workbook
+
+    year = timezone.localdate().year + 1
+    return template_workbook(
+        [TemplateSheet("节假日安排", ["日期", "类型", "名称"], [
+            [date(year, 1, 1), "法定节假日", "元旦"],
+            [date(year, 10, 1), "法定节假日", "国庆节"],
+            [date(year, 10, 10), "调休", "国庆节"],
+        ], widths={1: 14, 2: 14, 3: 16})],
+        (
+            "节假日安排导入模板：填写说明",
+            "1. 三列：日期（Excel 日期，或 2027-10-01、2027年10月1日）、类型（法定节假日 / 调休 / 工作日 / 休息日）、名称（如“国庆节”）。",
+            "2. 只需列出与周一至周五规律不同的日子：放假的工作日写“法定节假日”，上班的周末写“调休”。",
+            "3. 按国务院办公厅公布的当年节假日安排填写；灰色斜体的是示例行，请改写。",
+            "4. 文件中出现的年份先按周一至周五重置，再套用各行；任何一行有错则整份文件不导入。支持 CSV、.xlsx、.xls、WPS .et、.ods。",
+        ),
+    )
