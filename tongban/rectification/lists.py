@@ -104,11 +104,11 @@ def _finding_state(finding: Finding) -> str:
 
 def _signoff(measure: Measure) -> str:
     """How a measure was signed off: through 申请销号 → 销号, or straight from a ledger import."""
+    from tongban.org.people import person_name
+
     if not measure.signed_off_by_import:
         return "审核销号"
-    user = measure.verified_by
-    staff = getattr(user, "staff", None) if user is not None else None
-    who = staff.name if staff is not None else (user.first_name or user.username if user else "命令行")
+    who = person_name(measure.verified_by, default="命令行导入")
     return f"台账导入（{who}，{'无佐证材料' if not getattr(measure, 'evidence_count', 0) else '其后补充了佐证材料'}）"
 
 

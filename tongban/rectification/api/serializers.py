@@ -88,11 +88,9 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
     def get_verified_by_name(self, measure) -> str:
         """Who signed the measure off (the importer, for a measure signed off by import)."""
-        user = measure.verified_by if measure.verified_by_id else None
-        if user is None:
-            return ""
-        staff = getattr(user, "staff", None)
-        return staff.name if staff is not None else (user.first_name or user.username)
+        from tongban.org.people import person_name
+
+        return person_name(measure.verified_by, default="") if measure.verified_by_id else ""
 
     def get_evidence_count(self, measure) -> int:
         """Annotated by the viewset's queryset (`evidence_count`), so a list costs no query per row."""
