@@ -92,6 +92,8 @@ def _read_bytes(file) -> tuple[str, bytes]:
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         raise service_error(ErrorCode.FILE_TOO_LARGE, size_mb=round(size / 1024 / 1024, 1),
                             limit_mb=settings.UPLOAD_MAX_BYTES // 1024 // 1024)
+    if size == 0:
+        raise service_error(ErrorCode.UPLOAD_EMPTY, name=name)
     if opener is not None:
         with opener as handle:
             return name, handle.read()

@@ -26,3 +26,13 @@ def test_a_schedule_saved_as_xls_et_or_ods_imports(tmp_path, fmt):
     assert report.years == [2027]
     assert not Day.objects.get(date=date(2027, 2, 8)).is_workday
     assert Day.objects.get(date=date(2027, 2, 20)).is_workday  # 调休
+
+
+def test_an_empty_schedule_file_is_called_empty(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    path = tmp_path / "安排.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(ValidationError) as refused:
+        services.import_schedule(path)
+    assert refused.value.messages == ["文件“安排.xlsx”是空的（0 字节），请重新选择文件。"]
