@@ -110,6 +110,28 @@ def api_for():
     return make
 
 
+MEMDB = "file:/tongban-test?vfs=memdb"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in memory with SQLite's memdb VFS instead of Django's default shared-cache
+    memory database: connections from several threads then lock the way a real file does (a writer
+    waits its turn, up to the busy timeout) instead of failing at once with "table is locked", so
+    concurrent requests can be tested for real (rectification/tests/test_uploads.py). Django is told
+    it is an in-memory database, so it never closes (and so destroys) it and shares it with the live
+    server's thread as before."""
+    from django.conf import settings
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        return
+    database.setdefault("TEST", {})["NAME"] = MEMDB
+    plain = DatabaseCreation.is_in_memory_db
+    DatabaseCreation.is_in_memory_db = staticmethod(lambda name: name == MEMDB or plain(name))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness makes persona set-up dominate the suite; MD5 is fine in tests."""

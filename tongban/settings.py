@@ -197,6 +197,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))
 MEDIA_URL = "/_media_not_served/"
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# Spreadsheet uploads are checked before any parser sees them (tongban.core.spreadsheets): what they
+# unpack to and how far their sheets reach. A 2,000-item catalogue is about 15 MB unpacked.
+SPREADSHEET_MAX_UNPACKED_MB = envint("SPREADSHEET_MAX_UNPACKED_MB", 50)
+SPREADSHEET_MAX_ROWS = envint("SPREADSHEET_MAX_ROWS", 100_000)
+SPREADSHEET_MAX_COLUMNS = envint("SPREADSHEET_MAX_COLUMNS", 200)
+SPREADSHEET_MAX_CELLS = envint("SPREADSHEET_MAX_CELLS", 2_000_000)
+# Uploads previewed and never confirmed are removed after this many hours (daily job).
+PENDING_UPLOAD_HOURS = envint("PENDING_UPLOAD_HOURS", 24)
 
 # --- Email: Django's backend; SMTP settings from the environment, console by default on a laptop.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -32,7 +32,9 @@ from tongban.catalog.models import (
     Step,
     channel_flags,
 )
-from tongban.catalog.xlsx import WorkbookError, XlsxReader
+from tongban.core.import_snapshots import KEEP_ALL, Baseline, FieldChange, RecordChanges, TakeFileValues, to_json
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.uploads import WORKBOOK_TYPES
 from tongban.documents.excel import append_row
 from tongban.history.models import DomainEvent
 from tongban.org.models import Unit
@@ -299,6 +301,10 @@ class ImportReport:
     children_updated: int = 0
     children_deleted: int = 0
     errors: list = field(default_factory=list)
+    # Existing records the file changes (or would delete), field by field, with the conflicts: what was
+    # edited (or added) in tongban since the last import, kept unless the user takes the file's value.
+    changes: list = field(default_factory=list)
+    conflicts: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -306,18 +312,44 @@ class ImportReport:
             "unchanged": self.unchanged, "children_created": self.children_created,
             "children_updated": self.children_updated, "children_deleted": self.children_deleted,
             "errors": self.errors,
+            **({"conflicts": self.conflicts, "changes": self.changes} if self.changes else {}),
         }
 
     def summary(self) -> str:
         head = "检查通过（未写入）" if self.dry_run else "导入完成"
-        return (f"{head}：事项 {self.items} 项，新增 {self.created}、修改 {self.updated}、未变 {self.unchanged}；"
+        text = (f"{head}：事项 {self.items} 项，新增 {self.created}、修改 {self.updated}、未变 {self.unchanged}；"
                 f"材料/表单/环节新增 {self.children_created}、修改 {self.children_updated}、删除 {self.children_deleted}。")
+        if self.conflicts:
+            text += (f"冲突 {self.conflicts} 处：导入后在系统中修改或新增的内容{'将' if self.dry_run else '已'}保留"
+                     "（可选择采用文件中的值）。")
+        return text
+
+    def record(self, change: RecordChanges) -> None:
+        if change.fields:
+            self.changes.append(change.as_json())
+            self.conflicts += len(change.conflicts)
+
+
+class _Book:
+    """The workbook's sheets by title, each as (Excel row number, values) for its non-empty rows."""
+
+    def __init__(self, sheets) -> None:
+        self.sheets = {sheet.name.strip(): sheet for sheet in sheets}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.sheets)
+
+    def rows(self, title: str):
+        for number, values in enumerate(self.sheets[title].rows, start=1):
+            if any(value is not None for value in values):
+                yield number, values
 
 
 class _Reader:
     """Reads the five sheets into dicts, collecting every error with its sheet, row and column."""
 
-    def __init__(self, book):
+    def __init__(self, book: _Book):
         self.book = book
         self.errors: list[dict] = []
 
@@ -366,19 +398,20 @@ def _units_by_name() -> dict[str, list[Unit]]:
     return units
 
 
-def import_workbook(source, *, dry_run: bool = False, by=None) -> ImportReport:
-    """Import a catalogue workbook (path or file object). Raises ImportRejected with every error."""
+def import_workbook(source, *, dry_run: bool = False, by=None, name: str | None = None,
+                    take_file_values: TakeFileValues = KEEP_ALL) -> ImportReport:
+    """Import a catalogue workbook (path or file object; .xlsx, .xls, .et or .ods, checked for size and
+    dimensions first). Raises ImportRejected with every error, in Chinese."""
     try:
-        book = XlsxReader(source)
-    except WorkbookError:
-        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": "无法读取该文件：不是有效的 Excel（.xlsx）工作簿"}])
+        book = _Book(read_workbook(source, name=name))
+    except SpreadsheetError as exc:
+        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": exc.messages[0]}])
     reader = _Reader(book)
     item_rows = reader.rows("事项", ITEM_COLUMNS, True)
     material_rows = reader.rows("材料", MATERIAL_COLUMNS, False)
     field_rows = reader.rows("表单字段", FIELD_COLUMNS, False)
     step_rows = reader.rows("办理环节", STEP_COLUMNS, False)
     special_rows = reader.rows("特别程序", SPECIAL_COLUMNS, False)
-    book.close()
 
     units = _units_by_name()
     identity_names: dict[str, str] = {}
@@ -436,7 +469,8 @@ def import_workbook(source, *, dry_run: bool = False, by=None) -> ImportReport:
         raise ImportRejected(reader.errors)
     report = ImportReport(dry_run=dry_run, items=len(items))
     with transaction.atomic():
-        _write(items, material_rows, field_rows, step_rows, special_rows, identity_names, report, by)
+        _write(items, material_rows, field_rows, step_rows, special_rows, identity_names, report, by,
+               take_file_values)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -458,30 +492,46 @@ def _sync_identities(model, names: dict[str, tuple], fields: list[str]) -> dict[
     return {o.code: o for o in model.objects.filter(code__in=names)}
 
 
-def _write(items, material_rows, field_rows, step_rows, special_rows, identity_names, report, by) -> None:
+ITEM_LABELS = {**{c.attr: c.header for c in ITEM_COLUMNS},
+               **{flag: f"办理渠道（{dict(Channel.choices)[code]}）" for code, flag in CHANNEL_FIELDS.items()}}
+DELETE = "delete"  # the pseudo-field of a child the file no longer has
+
+
+def _write(items, material_rows, field_rows, step_rows, special_rows, identity_names, report, by,
+           take: TakeFileValues = KEEP_ALL) -> None:
     identities = _sync_identities(MaterialIdentity, {k: (v,) for k, v in identity_names.items()}, ["name"])
     result_codes = {row["result_identity"] for row in items.values() if row.get("result_identity")}
     identities.update({o.code: o for o in MaterialIdentity.objects.filter(code__in=result_codes - set(identities))})
     element_values = {r["element"]: (r["element_label"], r.get("element_type", DataType.TEXT)) for _, r in field_rows}
     elements = _sync_identities(DataElement, element_values, ["label", "data_type"])
 
-    existing = {i.implementation_code: i for i in ServiceItem.objects.filter(implementation_code__in=items)}
-    created, changed = [], []
+    existing = {i.implementation_code: i for i in ServiceItem.objects.filter(implementation_code__in=items)
+                .select_related("implementing_unit", "competent_department", "result_identity")}
+    baseline = Baseline(ServiceItem, [i.pk for i in existing.values()])
+    baseline.prefetch_log([i.pk for i in existing.values()])
+    created, changed, wanted_values = [], [], {}
     for code, row in items.items():
         values = {attr: row.get(attr) for attr in ITEM_FIELDS if attr in row}
         if "channels" in row:
             values.update(channel_flags(row["channels"]))
         values["result_identity"] = identities.get(row.get("result_identity") or "")
+        wanted_values[code] = values
         item = existing.get(code)
         if item is None:
             item = ServiceItem(implementation_code=code, **values)
             item.set_search_keys()
             created.append(item)
             continue
-        diff = [attr for attr, value in values.items() if _current(item, attr) != _comparable(value)]
-        if diff:
-            for attr, value in values.items():
-                setattr(item, attr, value)
+        change = RecordChanges(pk=item.pk, label=f"{code} {item.name}", row=row["_row"], sheet="事项")
+        for attr, value in values.items():
+            found = baseline.compare(item.pk, attr, ITEM_LABELS.get(attr, attr), getattr(item, attr), value, take,
+                                     ref=f"事项:{code}")
+            if found is not None:
+                change.fields.append(found)
+                if found.taken:
+                    setattr(item, attr, value)
+        report.record(change)
+        if change.applied:
             item.set_search_keys()
             item.version += 1
             changed.append(item)
@@ -491,66 +541,131 @@ def _write(items, material_rows, field_rows, step_rows, special_rows, identity_n
     report.unchanged = len(items) - len(created) - len(changed)
     by_code = {i.implementation_code: i for i in ServiceItem.objects.filter(implementation_code__in=items)}
     item_ids = [i.pk for i in by_code.values()]
+    context = _Sync(report, take, by, {i.pk: code for code, i in by_code.items()}, baseline)
 
     def rows_for(rows, build):
-        return [build(by_code[r["item"]], number, r) for number, r in rows]
+        built = []
+        for number, r in rows:
+            obj = build(by_code[r["item"]], number, r)
+            obj.row_number = number
+            built.append(obj)
+        return built
 
-    _sync_children(ItemMaterial, item_ids, lambda o: (o.item_id, o.identity_id), rows_for(
-        material_rows, lambda item, n, r: ItemMaterial(
-            item=item, identity=identities[r["identity"]], is_required=r.get("is_required", True),
-            originals=r.get("originals", 0), copies=r.get("copies", 0), may_be_pending=r.get("may_be_pending", False),
-            is_electronic_licence=r.get("is_electronic_licence", False), note=r.get("note", ""), sort_order=n)),
-        ["is_required", "originals", "copies", "may_be_pending", "is_electronic_licence", "note", "sort_order"],
-        report, renumber=True)
-    _sync_children(ItemFormField, item_ids, lambda o: (o.item_id, o.element_id), rows_for(
-        field_rows, lambda item, n, r: ItemFormField(
-            item=item, element=elements[r["element"]], is_required=r.get("is_required", True), sort_order=n)),
-        ["is_required", "sort_order"], report, renumber=True)
-    _sync_children(Step, item_ids, lambda o: (o.item_id, o.order), rows_for(
-        step_rows, lambda item, n, r: Step(item=item, order=r["order"], name=r["name"], actor=r.get("actor", ""),
-                                          days=r.get("days", 0), criteria=r.get("criteria", ""))),
-        ["name", "actor", "days", "criteria"], report)
-    _sync_children(SpecialStep, item_ids, lambda o: (o.item_id, o.kind, o.name), rows_for(
-        special_rows, lambda item, n, r: SpecialStep(item=item, kind=r["kind"], name=r["name"],
-                                                    limit_days=r.get("limit_days", 0), note=r.get("note", ""))),
-        ["limit_days", "note"], report)
+    context.sync(ItemMaterial, "材料", item_ids, lambda o: (o.item_id, o.identity_id), lambda o: o.identity.code,
+                 rows_for(material_rows, lambda item, n, r: ItemMaterial(
+                     item=item, identity=identities[r["identity"]], is_required=r.get("is_required", True),
+                     originals=r.get("originals", 0), copies=r.get("copies", 0),
+                     may_be_pending=r.get("may_be_pending", False),
+                     is_electronic_licence=r.get("is_electronic_licence", False), note=r.get("note", ""),
+                     sort_order=n)),
+                 ["is_required", "originals", "copies", "may_be_pending", "is_electronic_licence", "note", "sort_order"],
+                 renumber=True)
+    context.sync(ItemFormField, "表单字段", item_ids, lambda o: (o.item_id, o.element_id), lambda o: o.element.code,
+                 rows_for(field_rows, lambda item, n, r: ItemFormField(
+                     item=item, element=elements[r["element"]], is_required=r.get("is_required", True), sort_order=n)),
+                 ["is_required", "sort_order"], renumber=True)
+    context.sync(Step, "办理环节", item_ids, lambda o: (o.item_id, o.order), lambda o: str(o.order),
+                 rows_for(step_rows, lambda item, n, r: Step(
+                     item=item, order=r["order"], name=r["name"], actor=r.get("actor", ""), days=r.get("days", 0),
+                     criteria=r.get("criteria", ""))),
+                 ["name", "actor", "days", "criteria"])
+    context.sync(SpecialStep, "特别程序", item_ids, lambda o: (o.item_id, o.kind, o.name), lambda o: f"{o.kind}/{o.name}",
+                 rows_for(special_rows, lambda item, n, r: SpecialStep(
+                     item=item, kind=r["kind"], name=r["name"], limit_days=r.get("limit_days", 0),
+                     note=r.get("note", ""))),
+                 ["limit_days", "note"])
+    # What this import wrote, one snapshot per item with its materials, fields and steps inside.
+    baseline.remember({by_code[code].pk: {**values, CHILDREN: context.children.get(by_code[code].pk, {})}
+                       for code, values in wanted_values.items()}, by=by)
     _record_import_events(created, changed, by)
 
 
-def _current(item: ServiceItem, attr: str):
-    if attr in ("implementing_unit", "competent_department", "result_identity"):
-        return getattr(item, f"{attr}_id")
-    return getattr(item, attr)
+CHILDREN = "_children"  # in an item's snapshot: {sheet: {material code / step number …: {field: value}}}
 
 
-def _comparable(value):
-    return value.pk if isinstance(value, models.Model) else value
+class _ChildBaseline(Baseline):
+    """A child row's last imported values live in its item's snapshot; rows no import wrote fall
+    back on the change log of the child model, like any record without a snapshot."""
+
+    def __init__(self, model, pks, items: Baseline, entries: dict) -> None:
+        super().__init__(model, ())
+        self.items, self.entries = items, entries  # entries: child pk → (item pk, sheet, name)
+
+    def snapshot(self, pk):
+        item_pk, sheet, name = self.entries[pk]
+        item = self.items.snapshot(item_pk)
+        return (item or {}).get(CHILDREN, {}).get(sheet, {}).get(name)
+
+    def edited(self, pk, name, current) -> bool:
+        entry = self.snapshot(pk)
+        if entry is not None and name in entry:
+            return to_json(current) != entry[name]
+        return super().edited(pk, name, current)
 
 
-def _sync_children(model, item_ids, key, desired: list, fields: list[str], report: ImportReport, renumber=False) -> None:
-    """Make the item's rows of `model` equal `desired`: insert new keys, update changed, delete gone."""
-    if renumber:  # the sheet's row order becomes 1, 2, 3 … per item, so re-import compares equal
-        counters: dict[int, int] = {}
-        for obj in desired:
-            counters[obj.item_id] = counters.get(obj.item_id, 0) + 1
-            obj.sort_order = counters[obj.item_id]
-    current = {key(o): o for o in model.objects.filter(item_id__in=item_ids)}
-    wanted = {key(o): o for o in desired}
-    new = [o for k, o in wanted.items() if k not in current]
-    changed = []
-    for k, obj in wanted.items():
-        old = current.get(k)
-        if old is not None and any(getattr(old, f) != getattr(obj, f) for f in fields):
+class _Sync:
+    """Make each item's rows of a child sheet what the file says — except what was edited, or added,
+    in tongban since the last import: that is kept and reported unless the user takes the file's."""
+
+    def __init__(self, report: ImportReport, take: TakeFileValues, by, item_codes: dict[int, str],
+                 items: Baseline) -> None:
+        self.report, self.take, self.by, self.item_codes, self.items = report, take, by, item_codes, items
+        self.children: dict[int, dict] = {}  # item pk → sheet → name → the file's values (for the snapshot)
+
+    def sync(self, model, sheet: str, item_ids, key, name_of, desired: list, fields: list[str],
+             renumber: bool = False) -> None:
+        if renumber:  # the sheet's row order becomes 1, 2, 3 … per item, so re-import compares equal
+            counters: dict[int, int] = {}
+            for obj in desired:
+                counters[obj.item_id] = counters.get(obj.item_id, 0) + 1
+                obj.sort_order = counters[obj.item_id]
+        related = [f.name for f in model._meta.fields if f.name in ("identity", "element")]
+        current = {key(o): o for o in model.objects.filter(item_id__in=item_ids).select_related(*related)}
+        wanted = {key(o): o for o in desired}
+        baseline = _ChildBaseline(model, (), self.items,
+                                  {o.pk: (o.item_id, sheet, name_of(o)) for o in current.values()})
+        baseline.prefetch_log([o.pk for o in current.values() if baseline.snapshot(o.pk) is None])
+        labels = {f: str(model._meta.get_field(f).verbose_name) for f in fields}
+        new = [o for k, o in wanted.items() if k not in current]
+        changed = []
+        for k, obj in wanted.items():
+            self.children.setdefault(obj.item_id, {}).setdefault(sheet, {})[name_of(obj)] = {
+                f: to_json(getattr(obj, f)) for f in fields}
+            old = current.get(k)
+            if old is None:
+                continue
+            ref = f"{sheet}:{self.item_codes[obj.item_id]}/{name_of(obj)}"
+            change = RecordChanges(pk=old.pk, label=ref.split(":", 1)[1], row=obj.row_number, sheet=sheet)
             for f in fields:
-                setattr(old, f, getattr(obj, f))
-            changed.append(old)
-    gone = [o.pk for k, o in current.items() if k not in wanted]
-    model.objects.filter(pk__in=gone).delete()
-    model.objects.bulk_create(new, batch_size=BATCH)
-    model.objects.bulk_update(changed, fields, batch_size=BATCH)
-    report.children_created += len(new)
-    report.children_updated += len(changed)
-    report.children_deleted += len(gone)
+                found = baseline.compare(old.pk, f, labels[f], getattr(old, f), getattr(obj, f), self.take, ref=ref)
+                if found is not None:
+                    change.fields.append(found)
+                    if found.taken:
+                        setattr(old, f, getattr(obj, f))
+            self.report.record(change)
+            if change.applied:
+                changed.append(old)
+        gone = []
+        for k, old in current.items():
+            if k in wanted:
+                continue
+            # Gone from the file: deleted when it is what an import wrote and nobody touched it since;
+            # otherwise it was added or edited in tongban, and stays unless the user takes the file's.
+            entry = baseline.snapshot(old.pk)
+            untouched = entry is not None and all(to_json(getattr(old, f)) == entry.get(f) for f in fields)
+            ref = f"{sheet}:{self.item_codes[old.item_id]}/{name_of(old)}"
+            taken = untouched or self.take.takes(ref, DELETE)
+            self.report.record(RecordChanges(pk=old.pk, label=ref.split(":", 1)[1], row="", sheet=sheet, fields=[
+                FieldChange(pk=old.pk, field=DELETE, label="删除（文件中没有）", old="有", new="无",
+                            edited=not untouched, taken=taken, ref=ref)]))
+            if taken:
+                gone.append(old.pk)
+        model.objects.filter(pk__in=gone).delete()
+        model.objects.bulk_create(new, batch_size=BATCH)
+        model.objects.bulk_update(changed, fields, batch_size=BATCH)
+        self.report.children_created += len(new)
+        self.report.children_updated += len(changed)
+        self.report.children_deleted += len(gone)
 
 
 def _record_import_events(created, changed, by) -> None:
@@ -571,7 +686,48 @@ def _record_import_events(created, changed, by) -> None:
 
 def import_path(path: str | Path, **kwargs) -> ImportReport:
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": f"不支持的文件类型“{path.suffix}”，请使用 .xlsx 文件"}])
-    with path.open("rb") as handle:
-        return import_workbook(handle, **kwargs)
+    if path.suffix.lower() not in WORKBOOK_TYPES:
+        raise ImportRejected([{"sheet": "", "row": "", "column": "",
+                               "message": f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xls、.et 或 .ods 文件"}])
+    return import_workbook(str(path), name=path.name, **kwargs)
+
+
+CATALOG_TEMPLATE_NOTES = (
+    "事项目录导入模板：填写说明",
+    "1. 五张工作表：事项、材料、表单字段、办理环节、特别程序，以“实施编码”关联；表头在第 1 行，列名不要改。",
+    "2. 灰色斜体的是示例（一个事项及其材料、表单字段、环节、特别程序），请改写或删除。导出的事项目录即是同样的格式。",
+    "3. 实施主体、主管部门填单位全称；事项类型、行使层级、结果类型、办件类型、数据类型、特别程序类型填中文选项；是/否 列填“是”或“否”。",
+    "4. 办理渠道可填多个，用“、”分隔：窗口办理、网上办理、掌上办理、网点办理。",
+    "5. 整份文件要么全部导入，要么一行不改，错误按工作表、行号、列名列出；重复导入同一文件不会产生变化，"
+    "导入后在系统中修改或新增的内容默认保留，可在检查结果中逐项选择采用文件中的值。支持 .xlsx、.xls、WPS .et、.ods。",
+)
+
+
+def catalog_template():
+    """The five sheets with one example item, for a first catalogue to fill in."""
+    from tongban.core.import_templates import TemplateSheet, template_workbook
+
+    unit = (Unit.objects.filter(kind__code="department").order_by("sort_order", "pk").values_list("name", flat=True)
+            .first() or "县市场监督管理局")
+    item = {c.attr: "" for c in ITEM_COLUMNS} | {
+        "implementation_code": "EXAMPLE-0001", "basic_code": "000105001000", "name": "食品经营许可（示例，请改写）",
+        "item_type": "行政许可", "level": "县级", "competent_department": unit, "implementing_unit": unit,
+        "legal_basis": "《中华人民共和国食品安全法》第三十五条", "conditions": "有与经营的食品品种、数量相适应的经营场所",
+        "statutory_days": 20, "promised_days": 5, "fees": "不收费", "result_name": "食品经营许可证",
+        "result_kind": ResultKind(ResultKind.LICENCE).label, "place": "政务服务大厅二楼 B01 窗口",
+        "service_hours": "法定工作日 8:30—12:00，14:30—17:30", "consult_phone": "0377-1234567",
+        "complaint_phone": "12345", "visits_on_site": 1, "case_kind": CaseKind(CaseKind.PROMISED).label,
+        "channels": "窗口办理、网上办理", "is_concentrated": YES, "is_authorised_to_window": YES,
+        "is_handled_at_window": YES, "is_published": YES, "is_intermediary_required": NO,
+    }
+    examples = {
+        "事项": [[item[c.attr] for c in ITEM_COLUMNS]],
+        "材料": [["EXAMPLE-0001", "application_form", "食品经营许可申请书", YES, 1, 0, NO, NO, ""],
+                 ["EXAMPLE-0001", "business_licence", "营业执照", YES, 0, 1, NO, YES, "电子证照可免提交"]],
+        "表单字段": [["EXAMPLE-0001", "applicant_name", "申请人名称", DataType(DataType.TEXT).label, YES]],
+        "办理环节": [["EXAMPLE-0001", 1, "受理", "窗口", 1, "材料齐全、符合法定形式"],
+                     ["EXAMPLE-0001", 2, "审查", "审批科室", 3, ""], ["EXAMPLE-0001", 3, "决定", "分管领导", 1, ""]],
+        "特别程序": [["EXAMPLE-0001", SpecialStepKind(SpecialStepKind.INSPECTION).label, "现场检验", 10, "需要时"]],
+    }
+    return template_workbook([TemplateSheet(title, [c.header for c in columns], examples[title])
+                              for title, columns in SHEETS.items()], CATALOG_TEMPLATE_NOTES)

@@ -453,7 +453,10 @@ class Qualification(TimeStampedModel):
 
 
 def filing_upload_to(instance: FilingDocument, filename: str) -> str:
-    return f"catalog/filings/{instance.intermediary_id}/{PurePath(filename).name}"
+    """A generated name: the user's file name (of any length) is kept in `original_name` only."""
+    from tongban.core.uploads import stored_name
+
+    return f"catalog/filings/{instance.intermediary_id}/{stored_name(filename)}"
 
 
 class FilingDocument(TimeStampedModel):

@@ -323,7 +323,7 @@ def add_filing(agency: Intermediary, *, title: str, upload, by=None) -> FilingDo
     """备案: store an agency's paper under MEDIA_ROOT after checking its type and size."""
     check_upload(upload, DOCUMENT_TYPES)
     filing = FilingDocument(
-        intermediary=agency, title=title or upload.name, original_name=upload.name[:200], size=upload.size,
+        intermediary=agency, title=(title or upload.name)[:200], original_name=upload.name[:200], size=upload.size,
         uploaded_by=by if getattr(by, "is_authenticated", False) else None,
     )
     filing.file.save(upload.name, upload, save=False)

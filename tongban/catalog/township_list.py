@@ -10,7 +10,9 @@ import io
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
+
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.uploads import WORKBOOK_TYPES
 
 
 class TownshipListRejected(ValidationError):
@@ -20,12 +22,13 @@ class TownshipListRejected(ValidationError):
 
 
 def _rows(path: Path) -> list[list[str]]:
-    if path.suffix.lower() == ".xlsx":
-        book = load_workbook(path, read_only=True, data_only=True)
+    if path.suffix.lower() in WORKBOOK_TYPES:
         try:
-            return [["" if v is None else str(v).strip() for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
+            sheets = read_workbook(path)
+        except SpreadsheetError as exc:
+            raise TownshipListRejected([{"row": None, "message": exc.messages[0]}])
+        rows = sheets[0].rows if sheets else []
+        return [["" if v is None else str(v).strip() for v in row] for row in rows]
     if path.suffix.lower() == ".csv":
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -37,7 +40,7 @@ def _rows(path: Path) -> list[list[str]]:
         else:
             raise TownshipListRejected([{"row": None, "message": "无法识别文件编码，请另存为 UTF-8 或 GBK 的 CSV。"}])
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise TownshipListRejected([{"row": None, "message": f"不支持的文件类型“{path.suffix}”，请上传 .xlsx 或 .csv 文件。"}])
+    raise TownshipListRejected([{"row": None, "message": f"不支持的文件类型“{path.suffix}”，请上传 .xlsx、.xls、.et、.ods 或 .csv 文件。"}])
 
 
 def read_township_list(path: Path | str) -> list[tuple[str, str]]:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("negative-list/<int:pk>/resolve/", views.resolve_negative, name="resolve_negative"),
     path("negative-list/export.xlsx", views.negative_export, name="negative_export"),
     path("import/", views.import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("export.xlsx", views.export_workbook, name="export"),
 ]

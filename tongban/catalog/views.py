@@ -316,28 +316,40 @@ def negative_export(request):
 
 # --- import / export -----------------------------------------------------------------------------
 
+CATALOG_IMPORT = "catalog.workbook"
+
+
 @login_required
 def import_page(request):
+    """Upload a catalogue workbook: all or nothing; checked first (只检查), it waits for the confirm,
+    where the user may take the file's values for conflicts with what was edited in tongban."""
     if not request.user.has_perm("catalog.manage_catalog"):
         raise PermissionDenied
     from tongban.catalog import excel
-    from tongban.core.uploads import WORKBOOK_TYPES, check_upload
+    from tongban.core.import_views import workbook_import
+    from tongban.core.uploads import check_workbook_upload
+
+    def run(source, *, name, dry_run, take):
+        if not isinstance(source, str):
+            try:
+                check_workbook_upload(source)
+            except ValidationError as exc:
+                raise excel.ImportRejected([{"sheet": "", "row": "", "column": "", "message": exc.messages[0]}])
+        return excel.import_workbook(source, name=name, dry_run=dry_run, by=request.user, take_file_values=take)
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    report, errors = None, []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            check_upload(upload, WORKBOOK_TYPES)
-            report = excel.import_workbook(upload, dry_run=form.cleaned_data["dry_run"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        except excel.ImportRejected as rejected:
-            errors = rejected.errors
-            messages.error(request, rejected.message)
-        else:
-            messages.success(request, report.summary())
-    return render(request, "catalog/import.html", {"form": form, "report": report, "errors": errors})
+    context = workbook_import(request, form, kind=CATALOG_IMPORT, run=run, rejected=excel.ImportRejected)
+    return render(request, "catalog/import.html", context)
+
+
+@login_required
+def import_template(request):
+    if not request.user.has_perm("catalog.manage_catalog"):
+        raise PermissionDenied
+    from tongban.catalog.excel import catalog_template
+    from tongban.core.import_templates import template_response
+
+    return template_response(catalog_template(), "事项目录导入模板.xlsx")
 
 
 @login_required

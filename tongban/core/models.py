@@ -1,6 +1,7 @@
 """Abstract bases shared by every domain model."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -49,3 +50,28 @@ class ProgressModel(models.Model):
         type(self)._default_manager.filter(pk=self.pk).update(**changes)
         for field, value in changes.items():
             setattr(self, field, value)
+
+
+class ImportSnapshot(models.Model):
+    """What the last import wrote into one record: {field: value as JSON}.
+
+    The next import compares a record's current value with this: a difference means the field was
+    edited in tongban since the last import, and the import then keeps tongban's value unless the user
+    takes the file's (`tongban.core.import_snapshots`). One row per record, whatever imported it (the
+    ledger, the org workbook, the catalogue workbook)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="记录类型", on_delete=models.CASCADE,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField("记录ID")
+    values = models.JSONField("导入的值", default=dict)
+    imported_at = models.DateTimeField("导入时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="core_import_snapshot_once")]
+        verbose_name = "导入快照"
+        verbose_name_plural = "导入快照"
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

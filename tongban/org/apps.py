@@ -8,9 +8,10 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.core.audit import audit
-        from tongban.org.models import Staff, Unit, UnitKind, Window
+        from tongban.org.models import Staff, Unit, UnitAlias, UnitKind, Window
 
         audit(UnitKind)
         audit(Unit, exclude=["path", "depth"])
+        audit(UnitAlias)
         audit(Window)
         audit(Staff, m2m=["units_in_charge"])

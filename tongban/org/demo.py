@@ -24,7 +24,7 @@ from django.utils import timezone
 from tongban.org import services
 from tongban.org.choices import Role, WindowKind
 from tongban.org.defaults import ensure_unit_kinds
-from tongban.org.models import Staff, Unit, Window
+from tongban.org.models import Staff, Unit, UnitAlias, Window
 
 DEMO_PASSWORD = "Tongban@2026"
 CALENDAR_FIRST_YEAR = 2004
@@ -61,6 +61,26 @@ DEPARTMENTS = [
     ("dept-culture", "县文化广电和旅游局", "文广旅", "B11"),
     ("dept-fire", "县消防救援大队", "消防", "B12"),
 ]
+
+# The names the county's ledgers and lists really use for its departments (别名), so that a ledger
+# writing 市场监管局, 人社局, 卫健委 or 不动产中心 imports without editing the file.
+ALIASES = {
+    "dept-samr": ["市场监管局", "县市场监管局", "市监局"],
+    "dept-nr": ["自然资源局", "县资源局", "资源局"],
+    "dept-housing": ["住建局", "县住建局", "住房城乡建设局"],
+    "dept-hrss": ["人社局", "县人社局", "人力资源社会保障局"],
+    "dept-medical": ["医保局", "县医保局"],
+    "dept-realestate": ["不动产中心", "不动产登记局", "县不动产中心"],
+    "dept-tax": ["税务局"],
+    "dept-police": ["公安局"],
+    "dept-health": ["卫健委", "县卫健委", "卫生健康委"],
+    "dept-transport": ["交通局", "交通运输局", "县交通局"],
+    "dept-culture": ["文旅局", "文广旅局", "县文旅局"],
+    "dept-fire": ["消防大队", "县消防大队"],
+    "center": ["县审批中心", "行政审批服务中心", "政务服务中心", "县政务服务中心"],
+    "sub-industry": ["产业集聚区分中心"],
+    "sub-demo-zone": ["示范区分中心"],
+}
 
 # 分中心 (seed 000: "县乡两级及两个分中心"): (单位代码, 名称, 简称, 综合受理窗口编号)
 SUB_CENTERS = [
@@ -331,6 +351,11 @@ def _build_units(county: DemoCounty) -> None:
             service_hours=OFFICE_HOURS,
         )
         county.created += 1
+    # Aliases only for units that have none yet: a user's own list is never touched.
+    with_aliases = set(UnitAlias.objects.filter(unit__code__in=ALIASES).values_list("unit__code", flat=True))
+    for code, names in ALIASES.items():
+        if code in county.units and code not in with_aliases:
+            services.set_unit_aliases(county.units[code], names)
 
 
 def _build_windows(county: DemoCounty) -> None:

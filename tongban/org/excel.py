@@ -27,15 +27,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongban.core.error_codes import ErrorCode, message_for
-from tongban.core.uploads import WORKBOOK_TYPES, check_upload
+from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.uploads import check_workbook_upload
 from tongban.documents.excel import append_row
 from tongban.org import services
+from tongban.org.services import split_aliases
 from tongban.org.choices import Role, WindowKind
 from tongban.org.models import Staff, Unit, UnitKind, Window
 
@@ -52,7 +55,7 @@ _LIST_SEPARATORS = re.compile(r"[、,;；，\s]+")
 class ExcelError(models.TextChoices):
     """Stable codes and the Chinese message of every import error (the core codes cover file checks)."""
 
-    UNREADABLE = "excel_unreadable", "无法读取该文件，请确认它是用 Excel 保存的 .xlsx 工作簿。"
+    UNREADABLE = "excel_unreadable", "无法读取该文件，请确认它是用 Excel 或 WPS 保存的 .xlsx、.xls、.et 或 .ods 表格。"
     NO_SHEETS = "excel_no_sheets", "工作簿中没有名为“单位”“窗口”“人员”的工作表。"
     NO_HEADER = "excel_no_header", "前 {rows} 行中没有找到表头（表头应包含“{key}”列）。"
     MISSING_COLUMN = "excel_missing_column", "缺少必需的列“{column}”。"
@@ -70,6 +73,7 @@ class ExcelError(models.TextChoices):
     USERNAME_INVALID = "excel_username_invalid", "登录账号“{value}”只能包含字母、数字和 @ . + - _，且不超过 150 个字符。"
     USERNAME_TAKEN = "excel_username_taken", "登录账号“{value}”已被工号“{staff_no}”的人员使用。"
     USERNAME_EXISTS = "excel_username_exists", "登录账号“{value}”已被系统中的其他账号使用，不能改名为它。"
+    ALIAS_TAKEN = "excel_alias_taken", "别名“{value}”已是{owner}的名称、简称或别名，一个名称只能指一个单位。"
 
 
 def _error_message(code: ExcelError, **params) -> str:
@@ -113,6 +117,7 @@ UNIT_SHEET = SheetSpec(SHEET_UNITS, (
     Column("单位代码", "code", 16, True, ("单位编码", "代码")),
     Column("单位名称", "name", 30, True, ("名称",)),
     Column("简称", "short_name", 14, aliases=("单位简称",)),
+    Column("别名", "aliases", 24, aliases=("其他简称", "别称", "其他名称")),
     Column("单位类型", "kind", 18, True, ("类型",)),
     Column("上级单位代码", "parent", 16, aliases=("上级单位编码", "上级代码")),
     Column("地址", "address", 30, aliases=("办公地址",)),
@@ -199,6 +204,10 @@ class ImportReport:
     staff: SheetCounts = field(default_factory=SheetCounts)
     dry_run: bool = False
     sheets: tuple[str, ...] = ()  # the sheets the workbook had
+    # Every existing record the file would change: its fields old → new, and which were edited in
+    # tongban since the last import (kept, as conflicts, unless the user takes the file's value).
+    changes: list[dict] = field(default_factory=list)
+    conflicts: int = 0
 
     def summary(self) -> str:
         parts = []
@@ -208,6 +217,9 @@ class ImportReport:
             else:
                 parts.append(f"{name}：文件中无此工作表")
         text = "；".join(parts)
+        if self.conflicts:
+            text += (f"。冲突 {self.conflicts} 处：导入后在系统中修改过的内容"
+                     f"{'将' if self.dry_run else '已'}保留系统中的值（可选择采用文件中的值）")
         return f"{text}（仅检查，数据库未修改）" if self.dry_run else text
 
     def as_dict(self) -> dict:
@@ -217,6 +229,7 @@ class ImportReport:
             "units": vars(self.units).copy(),
             "windows": vars(self.windows).copy(),
             "staff": vars(self.staff).copy(),
+            **({"conflicts": self.conflicts, "changes": self.changes} if self.changes else {}),
         }
 
 
@@ -236,22 +249,26 @@ class ImportRejected(Exception):
 # --- Import -------------------------------------------------------------------------------------
 
 
-def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None) -> ImportReport:
-    """Check an uploaded file's type and size, then import it (see `import_org_workbook`)."""
+def import_org_upload(uploaded_file, *, dry_run: bool = False, by=None, **options) -> ImportReport:
+    """Check an uploaded file's type, size, unpacked size and dimensions, then import it
+    (see `import_org_workbook`)."""
     try:
-        check_upload(uploaded_file, WORKBOOK_TYPES)
+        check_workbook_upload(uploaded_file)
     except ValidationError as exc:
         raise ImportRejected.for_file(exc.messages[0], exc.code)
-    return import_org_workbook(uploaded_file, dry_run=dry_run, by=by)
+    return import_org_workbook(uploaded_file, dry_run=dry_run, by=by, **options)
 
 
-def import_org_workbook(path_or_filelike, *, dry_run: bool = False, by=None) -> ImportReport:
+def import_org_workbook(path_or_filelike, *, dry_run: bool = False, by=None, name: str | None = None,
+                        take_file_values: TakeFileValues = KEEP_ALL) -> ImportReport:
     """Import units, windows and staff from a workbook; all-or-nothing, idempotent.
 
+    A field edited in tongban since the last import keeps tongban's value (reported in
+    `report.changes` as a conflict) unless `take_file_values` takes the file's ("单位:center:phone").
     Raises `ImportRejected` with every error found; the database is then unchanged.
     """
-    sheets = _read_workbook(path_or_filelike)
-    importer = _OrgImport(sheets, by=by)
+    sheets = _read_workbook(path_or_filelike, name)
+    importer = _OrgImport(sheets, by=by, take=take_file_values)
     importer.plan()
     if importer.errors:
         raise ImportRejected(importer.sorted_errors())
@@ -269,22 +286,18 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, key → raw cell)
 
 
-def _read_workbook(path_or_filelike) -> dict[str, _Sheet | dict]:
-    """Every known sheet, read; a sheet whose header cannot be found maps to its error instead."""
+def _read_workbook(path_or_filelike, name: str | None = None) -> dict[str, _Sheet | dict]:
+    """Every known sheet, read (.xlsx, .xls, .et or .ods, checked for size and dimensions first); a
+    sheet whose header cannot be found maps to its error instead."""
     try:
-        book = load_workbook(path_or_filelike, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a broken file
-        raise ImportRejected.for_file(ExcelError.UNREADABLE.label, ExcelError.UNREADABLE.value) from exc
-    try:
-        names = {_normalise_header(name): name for name in book.sheetnames}
-        found: dict[str, _Sheet | dict] = {}
-        for spec in SHEETS:
-            if spec.name in names:
-                worksheet = book[names[spec.name]]
-                worksheet.reset_dimensions()  # some writers record wrong dimensions; read what is there
-                found[spec.name] = _read_sheet(worksheet.iter_rows(values_only=True), spec)
-    finally:
-        book.close()
+        book = read_workbook(path_or_filelike, name=name)
+    except SpreadsheetError as exc:
+        raise ImportRejected.for_file(exc.messages[0], exc.code) from exc
+    names = {_normalise_header(sheet.name): sheet for sheet in book}
+    found: dict[str, _Sheet | dict] = {}
+    for spec in SHEETS:
+        if spec.name in names:
+            found[spec.name] = _read_sheet(names[spec.name].rows, spec)
     if not found:
         raise ImportRejected.for_file(ExcelError.NO_SHEETS.label, ExcelError.NO_SHEETS.value)
     return found
@@ -337,8 +350,10 @@ class _Row:
 class _OrgImport:
     """Checks a parsed workbook against itself and the database, then writes it in one transaction."""
 
-    def __init__(self, sheets: dict[str, _Sheet | dict], *, by=None):
+    def __init__(self, sheets: dict[str, _Sheet | dict], *, by=None, take: TakeFileValues = KEEP_ALL):
         self.by = by
+        self.take = take
+        self.changes: list[RecordChanges] = []
         self.sheets: dict[str, _Sheet] = {}
         self.errors: list[dict] = []
         for name, sheet in sheets.items():
@@ -347,7 +362,7 @@ class _OrgImport:
             else:
                 self.sheets[name] = sheet
         self.kinds = {k.pk: k for k in UnitKind.objects.all()}
-        self.units_db = {u.code: u for u in Unit.objects.select_related("parent")}
+        self.units_db = {u.code: u for u in Unit.objects.select_related("parent").prefetch_related("aliases")}
         self.windows_db = {w.code: w for w in Window.objects.select_related("unit")}
         self.staff_db = {
             s.staff_no: s
@@ -362,6 +377,14 @@ class _OrgImport:
         self.parent_of = {code: (u.parent.code if u.parent_id else None) for code, u in self.units_db.items()}
         self.unit_of_window = {code: w.unit.code for code, w in self.windows_db.items()}
         self.unit_names = {code: u.name for code, u in self.units_db.items()}
+        # What the last import wrote into each record: tells tongban's edits from the file's changes.
+        self.baselines = {}
+        for sheet_name, model, records in ((SHEET_UNITS, Unit, self.units_db), (SHEET_WINDOWS, Window, self.windows_db),
+                                           (SHEET_STAFF, Staff, self.staff_db)):
+            if sheet_name in self.sheets:
+                pks = [record.pk for record in records.values()]
+                self.baselines[sheet_name] = Baseline(model, pks)
+                self.baselines[sheet_name].prefetch_log(pks)
 
     # -- errors
 
@@ -450,8 +473,23 @@ class _OrgImport:
                     self.error(spec.name, number, header, message, "invalid")
 
     def _diff(self, row: _Row, current: dict[str, Any]) -> None:
-        """Compare the row with the existing record; sets `changes` and the outcome."""
-        row.changes = {key: value for key, value in row.values.items() if current[key] != value}
+        """Compare the row with the existing record; sets `changes` (what applies) and the outcome. A
+        field edited in tongban since the last import is kept unless the user takes the file's value."""
+        spec = next(s for s in SHEETS if s.name == row.sheet)
+        baseline = self.baselines[row.sheet]
+        record = RecordChanges(pk=row.existing.pk, label=f"{row.key} {getattr(row.existing, 'name', '')}".strip(),
+                               row=row.number, sheet=row.sheet)
+        row.changes = {}
+        for key, value in row.values.items():
+            change = baseline.compare(row.existing.pk, key, spec.header_of(key), current[key], value, self.take,
+                                      ref=f"{row.sheet}:{row.key}")
+            if change is None:
+                continue
+            record.fields.append(change)
+            if change.taken:
+                row.changes[key] = value
+        if record.fields:
+            self.changes.append(record)
         row.outcome = "updated" if row.changes or row.login else "unchanged"
 
     def _plan_units(self, sheet: _Sheet) -> None:
@@ -471,20 +509,47 @@ class _OrgImport:
                 values["sort_order"] = self._integer(spec, number, "sort_order", record["sort_order"], default=100)
             if "is_active" in sheet.present:
                 values["is_active"] = self._bool(spec, number, "is_active", record["is_active"], default=True)
+            if "aliases" in sheet.present:
+                values["aliases"] = frozenset(split_aliases(_text(record["aliases"])))
             row = _Row(spec.name, number, code, values, existing=self.units_db.get(code))
             self.unit_rows.append(row)
             self.parent_of[code] = values.get("parent", self.parent_of.get(code))
             self.unit_names[code] = values.get("name") or self.unit_names.get(code, code)
-            self._field_errors(spec, number, Unit, code, values, relations=("kind", "parent"))
+            self._field_errors(spec, number, Unit, code, values, relations=("kind", "parent", "aliases"))
+        if "aliases" in sheet.present:
+            self._check_aliases(spec)
         for row in self.unit_rows:
             parent = row.values.get("parent")
             if parent and self._unit_ref(spec, row.number, "parent", parent):
                 self._check_cycle(row)
             if row.existing is not None:
                 existing = row.existing
-                current = {**_model_values(existing, row.values, skip=("kind", "parent")),
-                           "kind": self.kinds.get(existing.kind_id), "parent": self._parent_code(existing)}
+                current = {**_model_values(existing, row.values, skip=("kind", "parent", "aliases")),
+                           "kind": self.kinds.get(existing.kind_id), "parent": self._parent_code(existing),
+                           "aliases": frozenset(existing.alias_names)}
                 self._diff(row, current)
+
+    def _check_aliases(self, spec: SheetSpec) -> None:
+        """An alias names one unit only: not twice in the file, not another unit's name, short name or
+        alias (in the file or, for units the file leaves alone, in the system)."""
+        header = spec.header_of("aliases")
+        in_file: dict[str, str] = {}
+        for row in self.unit_rows:
+            for text in (row.values.get("name"), row.values.get("short_name")):
+                if text:
+                    in_file.setdefault(text, row.key)
+        codes_in_file = {row.key for row in self.unit_rows}
+        in_system = {name: code for name, code in (
+            *((a.name, u.code) for u in self.units_db.values() for a in u.aliases.all()),
+            *((u.name, u.code) for u in self.units_db.values()),
+            *((u.short_name, u.code) for u in self.units_db.values() if u.short_name)) if code not in codes_in_file}
+        for row in self.unit_rows:
+            for name in sorted(row.values.get("aliases", ())):
+                owner = in_file.get(name) or in_system.get(name)
+                if owner is not None and owner != row.key:
+                    self.fail(row.sheet, row.number, header, ExcelError.ALIAS_TAKEN, value=name,
+                              owner=f"单位“{self.unit_names.get(owner, owner)}”")
+                in_file.setdefault(name, row.key)
 
     def _parent_code(self, unit: Unit) -> str | None:
         return unit.parent.code if unit.parent_id else None
@@ -646,7 +711,9 @@ class _OrgImport:
     # -- the result
 
     def report(self, *, dry_run: bool) -> ImportReport:
-        report = ImportReport(dry_run=dry_run, sheets=tuple(self.sheets))
+        report = ImportReport(dry_run=dry_run, sheets=tuple(self.sheets),
+                              changes=[record.as_json() for record in self.changes],
+                              conflicts=sum(len(record.conflicts) for record in self.changes))
         for rows, counts in ((self.unit_rows, report.units), (self.window_rows, report.windows),
                              (self.staff_rows, report.staff)):
             for row in rows:
@@ -666,8 +733,10 @@ class _OrgImport:
                 self.windows = dict(self.windows_db)
                 for row in self.window_rows:
                     self._write_window(row)
+                self.staff = dict(self.staff_db)
                 for row in self.staff_rows:
                     self._write_staff(row)
+                self._remember()
         except (ValidationError, IntegrityError) as exc:
             # e.g. someone edited the same record between the check and the write (a stale version)
             messages = exc.messages if isinstance(exc, ValidationError) else [WRITE_CONFLICT]
@@ -675,6 +744,14 @@ class _OrgImport:
             errors = [{"sheet": getattr(row, "sheet", ""), "row": getattr(row, "number", ""), "column": "",
                        "message": message, "code": code} for message in messages]
             raise ImportRejected(errors) from exc
+
+    def _remember(self) -> None:
+        """What this import wrote, per record: the file's values (kept conflicts included)."""
+        for sheet_name, rows, records in ((SHEET_UNITS, self.unit_rows, self.units),
+                                          (SHEET_WINDOWS, self.window_rows, self.windows),
+                                          (SHEET_STAFF, self.staff_rows, self.staff)):
+            if sheet_name in self.baselines:
+                self.baselines[sheet_name].remember({records[row.key].pk: row.values for row in rows}, by=self.by)
 
     def _units_in_tree_order(self) -> list[_Row]:
         """Parents before children, whatever the order of the sheet (depth in the tree to be)."""
@@ -736,7 +813,8 @@ class _OrgImport:
                 values["username"] = target  # create_staff makes the login, with an unusable password
             staff = services.create_staff(staff_no=row.key, by=self.by, **values)
             if action == "link":
-                services.update_staff(staff, expected_version=staff.version, by=self.by, user=target)
+                staff = services.update_staff(staff, expected_version=staff.version, by=self.by, user=target)
+            self.staff[row.key] = staff
         elif row.outcome == "updated":
             if row.login is not None:
                 values["user"] = self._login(row)
@@ -790,7 +868,7 @@ def _yes_no(value: bool) -> str:
 
 def export_org_workbook(user=None) -> Workbook:
     """The units, windows and staff `user` may see, in tree order, in the layout the import reads."""
-    units = _tree_order(list(_visible(Unit.objects.select_related("kind", "parent"), user)))
+    units = _tree_order(list(_visible(Unit.objects.select_related("kind", "parent").prefetch_related("aliases"), user)))
     position = {unit.pk: index for index, unit in enumerate(units)}
     last = len(units)
     windows = sorted(_visible(Window.objects.select_related("unit"), user),
@@ -806,8 +884,8 @@ def export_org_workbook(user=None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     _write_sheet(book, UNIT_SHEET, choices, (
-        [u.code, u.name, u.short_name, u.kind.name, u.parent.code if u.parent_id else "", u.address, u.phone,
-         u.service_hours, u.sort_order, _yes_no(u.is_active)] for u in units))
+        [u.code, u.name, u.short_name, "、".join(u.alias_names), u.kind.name, u.parent.code if u.parent_id else "",
+         u.address, u.phone, u.service_hours, u.sort_order, _yes_no(u.is_active)] for u in units))
     _write_sheet(book, WINDOW_SHEET, choices, (
         [w.code, w.name, kinds.get(w.kind, w.kind), w.unit.code, w.location, _yes_no(w.is_active)] for w in windows))
     _write_sheet(book, STAFF_SHEET, choices, (
@@ -875,7 +953,8 @@ HELP_TEXT = (
     "1. 一个工作簿三张工作表：单位、窗口、人员；表头可在前 5 行内，表头上方可有标题行。",
     "2. 按单位代码、窗口编号、工号匹配：已存在的更新，不存在的新增；与系统一致的行不做修改。",
     "3. 整份文件要么全部导入，要么一行不改：任何一处错误都会按工作表、行号、列名列出。",
-    "4. 上级单位可以写在下级单位的后面；分管单位代码可填多个，用“、”“，”或“；”分隔。",
+    "4. 上级单位可以写在下级单位的后面；分管单位代码、单位别名可填多个，用“、”“，”或“；”分隔。",
+    "   别名是台账里对单位的其他写法（如“市场监管局”“人社局”），导入整改台账时据此识别单位；一个名称只能指一个单位。",
     "5. 登录账号留空不会删除已有账号；新账号没有密码，需由管理员设置后方可登录。",
 )
 
@@ -892,3 +971,25 @@ def _write_help(book: Workbook, choices: dict[str, list[str]]) -> None:
         sheet[f"{letter}1"].font = Font(bold=True)
         for offset, value in enumerate(values, start=2):
             sheet[f"{letter}{offset}"] = value
+
+
+def org_template() -> Workbook:
+    """The org workbook's three sheets, one example row each, and the 说明 sheet with the allowed values."""
+    root = Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").values_list("code", flat=True).first()
+    choices = _help_values()
+    book = Workbook()
+    book.remove(book.active)
+    _write_sheet(book, UNIT_SHEET, choices, [[
+        "dept-example", "县示例局（示例，请改写）", "示例局", "示例局、县示例局", "进驻部门", root or "",
+        "XX县人民路88号政务服务大厅二楼", "0377-1234567", "法定工作日 8:30—12:00，14:30—17:30", 100, YES]])
+    _write_sheet(book, WINDOW_SHEET, choices, [["B99", "示例局专业窗口", "专业窗口", "dept-example", "二楼B区", YES]])
+    _write_sheet(book, STAFF_SHEET, choices, [[
+        "S9001", "张示例", "dept-example", "B99", "窗口工作人员", "窗口人员", NO, "", "13800000000",
+        "zhang@example.cn", "", YES]])
+    for sheet in (book[name] for name in SHEET_ORDER):
+        for cell in sheet[2]:
+            cell.font = Font(color="7F7F7F", italic=True)
+    _write_help(book, choices)
+    book[SHEET_HELP].cell(row=len(HELP_TEXT) + 2, column=1,
+                          value="灰色斜体的是示例行，请改写或删除；导出文件即是同样的格式，也可以导出后修改再导入。")
+    return book

@@ -20,9 +20,32 @@ class VersionedForm(forms.ModelForm):
 
 
 class UnitForm(VersionedForm):
+    aliases = forms.CharField(label="别名（台账中的其他写法，多个用“、”分隔）", required=False, max_length=600,
+                              help_text="如：市场监管局、市监局。导入台账时按别名识别单位。")
+
     class Meta:
         model = Unit
         fields = ["name", "short_name", "address", "phone", "service_hours", "sort_order", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aliases"].widget.attrs["class"] = "form-control"
+        if self.instance.pk and not self.is_bound:
+            self.initial["aliases"] = "、".join(self.instance.alias_names)
+        self.order_fields(["name", "short_name", "aliases"])
+
+    def clean_aliases(self) -> list[str]:
+        from tongban.org.services import alias_owners, alias_problem, split_aliases
+
+        names = split_aliases(self.cleaned_data["aliases"])
+        owners = alias_owners(names)
+        problems = [p for n in names if (p := alias_problem(self.instance, n, taken=owners))]
+        if problems:
+            raise forms.ValidationError("；".join(problems))
+        return names
+
+    def changes(self) -> dict:
+        return {**super().changes(), "aliases": self.cleaned_data["aliases"]}
 
 
 class WindowForm(VersionedForm):
@@ -42,5 +65,6 @@ class StaffForm(VersionedForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label="表格文件（.xlsx、.xls、WPS .et 或 .ods）", allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.et,.ods"}))
     dry_run = forms.BooleanField(label="只检查，不写入", required=False)

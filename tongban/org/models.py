@@ -94,6 +94,32 @@ class Unit(VersionedModel):
         qs = Unit.objects.filter(path__startswith=self.path)
         return qs if include_self else qs.exclude(pk=self.pk)
 
+    @property
+    def alias_names(self) -> list[str]:
+        return sorted(alias.name for alias in self.aliases.all())
+
+
+class UnitAlias(TimeStampedModel):
+    """Another name a unit goes by in the ledgers and lists offices keep: 市场监管局, 人社局, 卫健委.
+
+    A name belongs to one unit only and is never another unit's full or short name, so an import
+    resolves it without doubt. Edited on the unit page and in the org workbook (column 别名); the
+    ledger import adds one when the user maps an unknown name to a unit."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField("别名", max_length=60, unique=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class Window(VersionedModel):
     code = models.SlugField("窗口编号", max_length=40, unique=True)

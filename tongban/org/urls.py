@@ -11,5 +11,6 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("import/", views.import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("export.xlsx", views.export_workbook, name="export"),
 ]

@@ -127,25 +127,36 @@ def staff_detail(request, pk: int):
                                                      "phone_whole": phone_whole})
 
 
+ORG_IMPORT = "org.workbook"
+
+
 @login_required
 def import_page(request):
-    """Upload a workbook of units, windows and staff; all-or-nothing with row-numbered errors."""
+    """Upload a workbook of units, windows and staff; all-or-nothing with row-numbered errors. Checked
+    first (只检查), it waits for the confirm, where the user may take the file's values for conflicts."""
     if not request.user.has_perm("org.manage_org"):
         raise PermissionDenied
+    from tongban.core.import_views import workbook_import
     from tongban.org import excel
 
+    def run(source, *, name, dry_run, take):
+        if isinstance(source, str):
+            return excel.import_org_workbook(source, name=name, dry_run=dry_run, by=request.user, take_file_values=take)
+        return excel.import_org_upload(source, dry_run=dry_run, by=request.user, take_file_values=take)
+
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = excel.import_org_upload(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"], by=request.user)
-        except excel.ImportRejected as rejected:
-            errors = rejected.errors
-            messages.error(request, rejected.message)
-        else:
-            messages.success(request, report.summary())
-    return render(request, "org/import.html", {"form": form, "report": report, "errors": errors})
+    context = workbook_import(request, form, kind=ORG_IMPORT, run=run, rejected=excel.ImportRejected)
+    return render(request, "org/import.html", context)
+
+
+@login_required
+def import_template(request):
+    if not request.user.has_perm("org.manage_org"):
+        raise PermissionDenied
+    from tongban.core.import_templates import template_response
+    from tongban.org import excel
+
+    return template_response(excel.org_template(), "组织机构导入模板.xlsx")
 
 
 @login_required

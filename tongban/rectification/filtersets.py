@@ -113,11 +113,20 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
     role = django_filters.ChoiceFilter(choices=UnitRole.choices, method="filter_noop", label="单位角色")
     leader = django_filters.NumberFilter(field_name="responsible_leader_id", label="责任领导ID")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
+    signed_off_by_import = django_filters.BooleanFilter(
+        method="filter_signed_off_by_import", label="销号方式",
+        widget=forms.Select(choices=[("", "全部"), ("true", "台账导入销号"), ("false", "审核销号或未销号")]),
+    )
 
     class Meta:
         model = Measure
         fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "lead_unit",
-                  "unit", "role", "leader", "deadline_before"]
+                  "unit", "role", "leader", "deadline_before", "signed_off_by_import"]
+
+    def filter_signed_off_by_import(self, queryset, name, value):
+        """Measures signed off by a ledger import (no evidence behind the sign-off), or the others."""
+        imported = Measure.objects.signed_off_by_import().values("pk")
+        return queryset.filter(pk__in=imported) if value else queryset.exclude(pk__in=imported)
 
     def filter_unit(self, queryset, name, value):
         roles = MeasureUnit.objects.filter(unit=value)

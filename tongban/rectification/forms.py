@@ -34,6 +34,7 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
         kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)  # the service names an empty file (“文件“x.pdf”是空文件。”)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -195,8 +196,12 @@ class AccountabilityForm(StyledForm):
         self.fields["target_unit"].queryset = _units(user)
 
 
+SPREADSHEET_ACCEPT = ".xlsx,.xls,.et,.ods"
+
+
 class LedgerUploadForm(StyledForm):
-    file = forms.FileField(label="整改台账（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(label="整改台账（.xlsx、.xls、WPS .et 或 .ods）", allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET_ACCEPT}))
     inspection = forms.ModelChoiceField(label="导入到巡察", queryset=Inspection.objects.none(), required=False,
                                         empty_label="（按台账标题新建）")
 

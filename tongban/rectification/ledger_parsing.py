@@ -18,24 +18,18 @@ Conventions:
     the aspect or in the group row above.
   * Dates without a year ("10月底前") take `reference_year`, or else the year in the title row.
 
-Speed: openpyxl's normal mode knows merged cells but took 3.6 s for a 5,000-row ledger on the
-development machine; read-only mode reads the values in well under half that but skips the merges, so
-the <mergeCell ref="…"> list is read straight from the sheet's XML (a regular expression over a few
-megabytes, ~20 ms).
+Reading: `tongban.core.spreadsheets.read_workbook` (python-calamine) reads .xlsx, .xls, WPS .et and
+.ods with their merged ranges, after checking the file's unpacked size and dimensions; the rules below
+are the same for every format.
 """
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Iterable
 
-from lxml import etree
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-
+from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 from tongban.rectification.dates import DeadlineError, normalise, parse_deadline
 
 HEADER_SCAN_ROWS = 10
@@ -235,47 +229,11 @@ def split_unit_names(value: object) -> list[str]:
 
 
 # --- Reading the workbook ---------------------------------------------------------------------------
-_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-
-
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → its XML part, from xl/workbook.xml and its relationships."""
-    workbook = etree.fromstring(archive.read("xl/workbook.xml"))
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iterfind("rel:Relationship", _NS)}
-    paths = {}
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        paths[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return paths
-
-
-def _read_sheets(source) -> list[tuple[str, list[list[object]], list[tuple[int, int, int, int]]]]:
-    """(title, rows of values, merged ranges as (min_col, min_row, max_col, max_row), 1-based) per
-    visible sheet, the active one first."""
-    with zipfile.ZipFile(source) as archive:
-        merges = {
-            title: [range_boundaries(ref.decode()) for ref in _MERGE_REF.findall(archive.read(path))]
-            for title, path in _sheet_paths(archive).items()
-            if path in archive.namelist()
-        }
-    if hasattr(source, "seek"):
-        source.seek(0)
-    workbook = load_workbook(source, read_only=True, data_only=True)
-    try:
-        sheets = [workbook.active] + [ws for ws in workbook.worksheets if ws is not workbook.active]
-        result = []
-        for ws in sheets:
-            ws.reset_dimensions()  # some writers store a wrong <dimension>; read-only mode would trust it
-            result.append((ws.title, [list(row) for row in ws.iter_rows(values_only=True)], merges.get(ws.title, [])))
-        return result
-    finally:
-        workbook.close()
+def _read_sheets(source, name: str | None = None) -> list[tuple[str, list[list[object]], list[tuple[int, int, int, int]]]]:
+    """(title, rows of values from A1, merged ranges as (min_col, min_row, max_col, max_row), 1-based)
+    per visible sheet, the active one first: .xlsx, .xls, WPS .et and .ods alike, checked for size and
+    dimensions before reading (`tongban.core.spreadsheets`)."""
+    return [(sheet.name, sheet.rows, sheet.merges) for sheet in read_workbook(source, name=name)]
 
 
 def _fill_merges(rows: list[list[object]], merges) -> set[tuple[int, int]]:
@@ -324,13 +282,18 @@ def parse_ledger(
     *,
     column_overrides: dict[str, int | None] | None = None,
     reference_year: int | None = None,
+    name: str | None = None,
 ) -> ParsedLedger:
-    """Parse a ledger workbook (path or binary file object); never raises for bad content."""
+    """Parse a ledger workbook (path or binary file object; `name` is the file name messages give, by
+    default the path's); never raises for bad content."""
     result = ParsedLedger()
     try:
-        sheets = list(_read_sheets(source))
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, etree.XMLSyntaxError, ValueError) as exc:
-        result.errors.append(_error(None, "", f"无法读取 Excel 文件（仅支持 .xlsx，旧版 .xls 请另存为 .xlsx）：{exc}"))
+        sheets = _read_sheets(source, name)
+    except SpreadsheetError as exc:  # already in Chinese, naming the file
+        result.errors.append(_error(None, "", exc.messages[0]))
+        return result
+    except OSError as exc:
+        result.errors.append(_error(None, "", f"无法打开文件：{exc.strerror or exc}"))
         return result
 
     for title, rows, merges in sheets:

@@ -47,7 +47,8 @@ class ListSpec:
         return (
             Measure.objects.visible_to(user)
             .with_overdue(today)
-            .select_related("lead_unit", "finding", "finding__aspect", "responsible_leader", "responsible_person")
+            .select_related("lead_unit", "finding", "finding__aspect", "responsible_leader", "responsible_person",
+                            "verified_by__staff")
             .prefetch_related("unit_roles__unit")
         )
 
@@ -99,6 +100,16 @@ def _finding_state(finding: Finding) -> str:
     if f["open"]:
         return "整改中"
     return "长期持续整改" if f["ongoing"] else "已整改到位"
+
+
+def _signoff(measure: Measure) -> str:
+    """How a measure was signed off: through 申请销号 → 销号, or straight from a ledger import."""
+    from tongban.org.people import person_name
+
+    if not measure.signed_off_by_import:
+        return "审核销号"
+    who = person_name(measure.verified_by, default="命令行导入")
+    return f"台账导入（{who}，{'无佐证材料' if not getattr(measure, 'evidence_count', 0) else '其后补充了佐证材料'}）"
 
 
 def _aspect(finding: Finding | None) -> str:
@@ -168,6 +179,7 @@ LISTS: dict[str, ListSpec] = {
                 Column("整改成效", lambda m: m.result or m.progress_note, 44),
                 Column("销号日期", lambda m: cn_date(timezone.localtime(m.verified_at).date()) if m.verified_at else "", 14),
                 Column("佐证材料（份）", lambda m: m.evidence_count, 10),
+                Column("销号方式", _signoff, 16),
             ),
             1,
         ),

@@ -153,6 +153,12 @@ class MeasureQuerySet(ScopeOrLinkedQuerySet):
     def overdue(self, today: date) -> MeasureQuerySet:
         return self.with_overdue(today).filter(is_overdue=True)
 
+    def signed_off_by_import(self) -> MeasureQuerySet:
+        """Measures whose current sign-off (已整改到位) came from a ledger import, not from the loop's
+        申请销号 → 销号 with evidence."""
+        return self.filter(status=MeasureStatus.VERIFIED, import_verified_at__isnull=False,
+                           verified_at=F("import_verified_at"))
+
 
 class FollowsMeasureQuerySet(ScopedQuerySet):
     """Records that hang off a measure are visible exactly when the measure is."""
@@ -359,6 +365,11 @@ class Measure(VersionedModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when an import signed the measure off (a row written 已完成 / 已整改到位 in the ledger): the
+    # sign-off then has no evidence behind it, only the importer's word. It stays on record; the measure
+    # counts as signed off by import while `verified_at` is this same moment (a later sign-off through the
+    # loop replaces `verified_at`). Query with `Measure.objects.signed_off_by_import()`.
+    import_verified_at = models.DateTimeField("导入销号时间", null=True, blank=True, editable=False)
     # Bookkeeping of the daily job: the due date for which the overdue event was recorded.
     overdue_recorded_for = models.DateField("已记录逾期的期限", null=True, blank=True, editable=False)
 
@@ -384,6 +395,12 @@ class Measure(VersionedModel):
     @property
     def status_color(self) -> str:
         return MEASURE_STATUS_COLORS.get(self.status, "secondary")
+
+    @property
+    def signed_off_by_import(self) -> bool:
+        """已整改到位 because a ledger said so (by the importer, without evidence), not through 销号."""
+        return (self.status == MeasureStatus.VERIFIED and self.import_verified_at is not None
+                and self.verified_at == self.import_verified_at)
 
     @property
     def person_label(self) -> str:
@@ -666,9 +683,15 @@ class ImportRunQuerySet(models.QuerySet):
 class ImportRun(ProgressModel, TimeStampedModel):
     """A confirmed web import of a ledger, run by the Huey worker; its page polls the progress."""
 
+    # The pending upload this run was confirmed from: one run per upload however often 确认 is clicked.
+    token = models.CharField("上传标识", max_length=32, unique=True, null=True, blank=True, editable=False)
     file_name = models.CharField("文件名", max_length=255)
     path = models.CharField("待导入文件", max_length=500)
     column_overrides = models.JSONField("列对应", default=dict, blank=True)
+    take_file_values = models.JSONField("采用台账值的冲突", default=dict, blank=True,
+                                        help_text="{all: 是否全部采用, fields: [\"措施ID:字段\"]}")
+    unit_choices = models.JSONField("未识别单位的处理", default=dict, blank=True,
+                                    help_text="{map: {名称: 单位ID}, create: {名称: {parent: 单位ID, kind: 类型代码}}}")
     inspection = models.ForeignKey(Inspection, verbose_name="巡察", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("inspections/<int:pk>/ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("inspections/<int:pk>/reports/<slug:kind>.docx", views.report_download, name="report"),
     path("import/", views.import_upload, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/runs/<int:pk>/", views.import_run, name="import_run"),
     path("import/runs/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("import/<slug:token>/", views.import_preview, name="import_preview"),

@@ -296,6 +296,8 @@ def measure_detail(request, pk: int):
         "units": measure.unit_roles.select_related("unit"),
         "checkpoints": measure.checkpoints.all(),
         "updates": measure.updates.select_related("by", "checkpoint").prefetch_related("evidence"),
+        "measure_evidence_count": (Evidence.objects.filter(update__measure=measure).count()
+                                   if measure.signed_off_by_import else 0),
         "revisits": measure.revisits.all(),
         # Related records go through the scope layer too: an accountability about someone outside the
         # reader's scope stays hidden here as it is on the accountability list.
@@ -336,7 +338,7 @@ def _act_progress(request, measure):
     _require(request, "rectification.report_progress", measure)
     form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        raise ValidationError("请填写整改进展情况。")
+        raise ValidationError(form.errors["files"] if "files" in form.errors else "请填写整改进展情况。")
     services.add_progress(measure, text=form.cleaned_data["text"], files=_files(request), by=request.user)
     return "已填报整改进展。"
 
@@ -632,20 +634,7 @@ def report_download(request, pk: int, kind: str):
     return download(content, f"{title}.docx", DOCX)
 
 
-IMPORT_SESSION_KEY = "rectification_imports"
-
-
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _pending_import(request, token: str) -> tuple[Path, dict]:
-    """The uploaded ledger waiting between preview and confirm: only its uploader may continue it."""
-    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
-    path = _import_dir() / f"{token}.xlsx"
-    if not entry or not re.fullmatch(r"[0-9a-f]{32}", token) or not path.is_file():
-        raise Http404("该导入已失效，请重新上传。")
-    return path, entry
+LEDGER_IMPORT = "rectification.ledger"
 
 
 def _column_overrides(data) -> dict[str, int | None]:
@@ -656,31 +645,65 @@ def _column_overrides(data) -> dict[str, int | None]:
         raw = data.get(f"map_{field_name}")
         if raw is None:
             continue
-        overrides[field_name] = int(raw) if raw.isdigit() else None
+        overrides[field_name] = int(raw) if raw.isdigit() and len(raw) < 6 else None
     return overrides
+
+
+def _take_file_values(data):
+    """The conflicts the user chose to settle with the file's value ("措施ID:字段"), or all of them."""
+    from tongban.core.import_snapshots import TakeFileValues
+
+    keys = frozenset(k for k in data.getlist("take") if re.fullmatch(r"\d{1,12}:[a-z_]{1,40}", k))
+    return TakeFileValues(all=data.get("take_all") == "1", fields=keys)
+
+
+def _unit_choices(data, current: dict) -> dict:
+    """The answers of the preview's “未识别的单位” form: map a name to a unit, or create it under a
+    parent. Unit ids are checked against the user's scope when the import uses them."""
+    choices = {"map": dict(current.get("map") or {}), "create": dict(current.get("create") or {})}
+    for index in range(200):
+        name = (data.get(f"unknown_{index}_name") or "").strip()
+        if not name:
+            break
+        choices["map"].pop(name, None)
+        choices["create"].pop(name, None)
+        action = data.get(f"unknown_{index}_action")
+        if action == "map" and (data.get(f"unknown_{index}_unit") or "").isdigit():
+            choices["map"][name] = int(data[f"unknown_{index}_unit"])
+        elif action == "create" and (data.get(f"unknown_{index}_parent") or "").isdigit():
+            choices["create"][name] = {"parent": int(data[f"unknown_{index}_parent"]),
+                                       "kind": (data.get(f"unknown_{index}_kind") or "department")[:40],
+                                       "full_name": (data.get(f"unknown_{index}_full_name") or "").strip()[:100]}
+    return choices
+
+
+def _choice_for(choices: dict, name: str) -> dict:
+    if name in (choices.get("map") or {}):
+        return {"action": "map", "unit": choices["map"][name]}
+    if name in (choices.get("create") or {}):
+        return {"action": "create", **choices["create"][name]}
+    return {"action": ""}
 
 
 @login_required
 def import_upload(request):
-    """Step 1: upload the ledger (type, content and size checked); it waits under MEDIA_ROOT/imports/."""
+    """Step 1: upload the ledger (type, content, size, unpacked size and dimensions checked); it waits
+    under MEDIA_ROOT/imports/ under a generated name until it is confirmed or a day has passed."""
+    from tongban.core.pending_uploads import keep_upload
+    from tongban.core.uploads import check_workbook_upload, extension
+
     _require(request, "rectification.manage")
     form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            services.check_evidence_file(upload, allowed=("xlsx",))
+            check_workbook_upload(upload)
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            token = uuid.uuid4().hex
-            _import_dir().mkdir(parents=True, exist_ok=True)
-            with open(_import_dir() / f"{token}.xlsx", "wb") as target:
-                for chunk in upload.chunks():
-                    target.write(chunk)
             inspection = form.cleaned_data["inspection"]
-            pending = request.session.get(IMPORT_SESSION_KEY, {})
-            pending[token] = {"name": upload.name, "inspection": inspection.pk if inspection else None}
-            request.session[IMPORT_SESSION_KEY] = pending
+            token = keep_upload(request, upload, kind=LEDGER_IMPORT, ext=extension(upload.name),
+                                inspection=inspection.pk if inspection else None)
             return redirect("rectification:import_preview", token=token)
     return render(request, "rectification/import_upload.html", {"form": form})
 
@@ -688,34 +711,68 @@ def import_upload(request):
 @login_required
 def import_preview(request, token: str):
     """Step 2: the detected header and column mapping (changeable), every error by row, the counts of a
-    dry run; step 3 (POST): hand the upload to the worker (all or nothing) and follow its progress."""
+    dry run, each field a re-import would change (conflicts with edits made in tongban kept unless the
+    user takes the file's value); step 3 (POST): hand the upload to the worker, once."""
+    from tongban.core.pending_uploads import forget, pending_upload, update_entry
     from tongban.rectification.importing import import_ledger, queue_import
     from tongban.rectification.ledger_parsing import FIELD_LABELS, STATUS_LABELS, parse_ledger
 
     _require(request, "rectification.manage")
-    path, entry = _pending_import(request, token)
-    inspection = get_visible_or_404(Inspection, request.user, pk=entry["inspection"]) if entry["inspection"] else None
     data = request.POST if request.method == "POST" else request.GET
+    confirm = request.method == "POST" and data.get("confirm") == "1"
+    runs = ImportRun.objects.visible_to(request.user)
+    if confirm and (claimed := runs.filter(token=token).first()) is not None:
+        return redirect(claimed)  # a second click (or a twentieth): the one run already confirmed
+    try:
+        path, entry = pending_upload(request, token, LEDGER_IMPORT)
+    except Http404:
+        if confirm and (claimed := runs.filter(token=token).first()) is not None:
+            return redirect(claimed)  # confirmed by a concurrent click in the meantime
+        raise
+    inspection = get_visible_or_404(Inspection, request.user, pk=entry["inspection"]) if entry["inspection"] else None
     overrides = _column_overrides(data)
-    if request.method == "POST" and data.get("confirm") == "1":
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
-        pending.pop(token, None)
-        request.session[IMPORT_SESSION_KEY] = pending
-        run = queue_import(path=str(path), file_name=entry["name"], inspection=inspection,
-                           column_overrides=overrides, by=request.user)
+    take = _take_file_values(data)
+    if request.method == "POST" and data.get("units") == "1":
+        update_entry(request, token, unit_choices=_unit_choices(data, entry.get("unit_choices") or {}))
+        query = data.get("query", "")
+        return redirect(f"{request.path}?{query}" if re.fullmatch(r"[\w=&%.+-]*", query) else request.path)
+    unit_choices = entry.get("unit_choices") or {}
+    if confirm:
+        run = queue_import(token=token, path=path, file_name=entry["name"], inspection=inspection,
+                           column_overrides=overrides, take_file_values=take, unit_choices=unit_choices,
+                           by=request.user)
+        forget(request, token)
         return redirect(run)
-    parsed = parse_ledger(str(path), column_overrides=overrides or None)
-    result = import_ledger(parsed, inspection=inspection, dry_run=True, by=request.user)
+    parsed = parse_ledger(str(path), column_overrides=overrides or None, name=entry["name"])
+    result = import_ledger(parsed, inspection=inspection, dry_run=True, by=request.user, take_file_values=take,
+                           unit_choices=unit_choices)
     mapping = [
         {"field": name, "label": label, "column": parsed.mapping.get(name)}
         for name, label in FIELD_LABELS.items()
     ]
+    from tongban.org.models import Unit, UnitKind
+
+    unresolved = [{**u, "index": i, "choice": _choice_for(unit_choices, u["name"])}
+                  for i, u in enumerate(result.unresolved_units)]
     context = {
         "token": token, "entry": entry, "inspection": inspection, "parsed": parsed, "result": result,
-        "mapping": mapping, "columns": list(enumerate(parsed.columns)),
+        "mapping": mapping, "columns": list(enumerate(parsed.columns)), "take": take,
+        "unresolved": unresolved, "query": request.GET.urlencode(),
+        "unit_options": Unit.objects.visible_to(request.user).filter(is_active=True).order_by("path") if unresolved else [],
+        "unit_kinds": UnitKind.objects.all() if unresolved else [],
         "rows": [{"row": row, "status": STATUS_LABELS.get(row.status_code, "")} for row in parsed.rows[:50]],
     }
     return render(request, "rectification/import_preview.html", context)
+
+
+@login_required
+def import_template(request):
+    """The ledger import template: the standard columns, example rows, how to fill them in."""
+    from tongban.core.import_templates import template_response
+    from tongban.rectification.importing import ledger_template
+
+    _require(request, "rectification.manage")
+    return template_response(ledger_template(), "整改台账导入模板.xlsx")
 
 
 @login_required

@@ -22,8 +22,9 @@ class CalculatorForm(forms.Form):
 
 
 class ScheduleImportForm(forms.Form):
-    file = forms.FileField(label="节假日安排文件（CSV 或 .xlsx）",
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}))
+    file = forms.FileField(label="节假日安排文件（CSV、.xlsx、.xls、WPS .et 或 .ods）", allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control",
+                                                                  "accept": ".csv,.xlsx,.xls,.et,.ods"}))
 
 
 class OverrideForm(forms.Form):

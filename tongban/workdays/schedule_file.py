@@ -1,4 +1,5 @@
-"""Reading a holiday schedule file (CSV or .xlsx with the columns date, kind, name).
+"""Reading a holiday schedule file (CSV, or a spreadsheet — .xlsx, .xls, .et, .ods — with the columns
+date, kind, name).
 
 The whole file is checked before anything is written: `read_schedule` returns every row or raises
 `ImportRejected` listing every problem with its row number, as the spreadsheet shows it.
@@ -20,7 +21,7 @@ from tongban.workdays.choices import DayKind
 from tongban.workdays.error_codes import CalendarError
 from tongban.workdays.models import FIRST_DAY, LAST_DAY
 
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".xls", ".et", ".ods")
 NAME_LIMIT = 40
 COLUMNS = {
     "date": ("date", "日期"),
@@ -70,10 +71,10 @@ class ImportRejected(ValidationError):
 def read_schedule(file) -> tuple[list[ScheduleRow], str]:
     """Parse an uploaded file or a path; return the rows and the file's name."""
     name, content = _read_bytes(file)
-    if name.lower().endswith(".xlsx"):
-        table = _xlsx_rows(content)
-    else:
+    if name.lower().endswith(".csv"):
         table = _csv_rows(content)
+    else:
+        table = _spreadsheet_rows(content, name)
     return _parse(table), name
 
 
@@ -87,10 +88,12 @@ def _read_bytes(file) -> tuple[str, bytes]:
         opener = None
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
-        raise service_error(ErrorCode.FILE_TYPE, ext=extension or "（无扩展名）", allowed="CSV 或 .xlsx")
+        raise service_error(ErrorCode.FILE_TYPE, ext=extension or "（无扩展名）", allowed="CSV、.xlsx、.xls、.et 或 .ods")
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         raise service_error(ErrorCode.FILE_TOO_LARGE, size_mb=round(size / 1024 / 1024, 1),
                             limit_mb=settings.UPLOAD_MAX_BYTES // 1024 // 1024)
+    if size == 0:
+        raise service_error(ErrorCode.UPLOAD_EMPTY, name=name)
     if opener is not None:
         with opener as handle:
             return name, handle.read()
@@ -115,19 +118,15 @@ def _csv_rows(content: bytes) -> list[list]:
     return [row for row in csv.reader(io.StringIO(text))]
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
+def _spreadsheet_rows(content: bytes, name: str) -> list[list]:
+    """The first sheet of an .xlsx / .xls / .et / .ods file, after the size and dimension checks."""
+    from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 
-    if not content.startswith(b"PK"):
-        raise _unreadable("这不是 .xlsx 格式的 Excel 文件（旧版 .xls 请另存为 .xlsx）。")
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise _unreadable("Excel 文件已损坏或无法打开。")
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        sheets = read_workbook(content, name=name)
+    except SpreadsheetError as exc:
+        raise ImportRejected([RowError(None, "", exc.messages[0])])
+    return sheets[0].rows if sheets else []
 
 
 def _blank(value) -> bool:
@@ -247,3 +246,26 @@ def _parse_kind(value, number: int, errors: list[RowError]) -> str | None:
     if kind is None:
         errors.append(_error(number, "kind", CalendarError.KIND_UNKNOWN, value=str(value).strip()))
     return kind
+
+
+def schedule_template():
+    """A holiday schedule to fill in: the three columns and example rows for next year."""
+    from django.utils import timezone
+
+    from tongban.core.import_templates import TemplateSheet, template_workbook
+
+    year = timezone.localdate().year + 1
+    return template_workbook(
+        [TemplateSheet("节假日安排", ["日期", "类型", "名称"], [
+            [date(year, 1, 1), "法定节假日", "元旦"],
+            [date(year, 10, 1), "法定节假日", "国庆节"],
+            [date(year, 10, 10), "调休", "国庆节"],
+        ], widths={1: 14, 2: 14, 3: 16})],
+        (
+            "节假日安排导入模板：填写说明",
+            "1. 三列：日期（Excel 日期，或 2027-10-01、2027年10月1日）、类型（法定节假日 / 调休 / 工作日 / 休息日）、名称（如“国庆节”）。",
+            "2. 只需列出与周一至周五规律不同的日子：放假的工作日写“法定节假日”，上班的周末写“调休”。",
+            "3. 按国务院办公厅公布的当年节假日安排填写；灰色斜体的是示例行，请改写。",
+            "4. 文件中出现的年份先按周一至周五重置，再套用各行；任何一行有错则整份文件不导入。支持 CSV、.xlsx、.xls、WPS .et、.ods。",
+        ),
+    )

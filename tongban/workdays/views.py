@@ -117,6 +117,15 @@ def import_schedule(request):
 
 
 @login_required
+def import_template(request):
+    _require_manager(request)
+    from tongban.core.import_templates import template_response
+    from tongban.workdays.schedule_file import schedule_template
+
+    return template_response(schedule_template(), "节假日安排导入模板.xlsx")
+
+
+@login_required
 @require_POST
 def override_day(request):
     _require_manager(request)

@@ -129,6 +129,7 @@ def test_dry_run_checks_without_writing(demo, tmp_path):
 def test_import_updates_changed_rows_and_removes_dropped_materials(demo, tmp_path):
     path = tmp_path / "a.xlsx"
     run("catalog", "export", "-o", str(path))
+    run("catalog", "import", str(path))  # the catalogue as an import wrote it
     book = load_workbook(path)
     materials = book["材料"]
     code = materials.cell(row=2, column=1).value
@@ -136,7 +137,26 @@ def test_import_updates_changed_rows_and_removes_dropped_materials(demo, tmp_pat
     materials.delete_rows(2)
     book.save(path)
     report = json.loads(run("catalog", "import", str(path), "--json"))
-    assert (report["updated"], report["children_deleted"]) == (0, 1)
+    assert (report["updated"], report["children_deleted"], report["conflicts"]) == (0, 1, 0)
+    assert ItemMaterial.objects.filter(item__implementation_code=code).count() == count - 1
+
+
+def test_a_material_no_import_wrote_is_kept_when_the_file_lacks_it_unless_taken(demo, tmp_path):
+    """The demo's materials were entered in tongban: a file without one does not delete it silently."""
+    path = tmp_path / "a.xlsx"
+    run("catalog", "export", "-o", str(path))
+    book = load_workbook(path)
+    materials = book["材料"]
+    code, identity = materials.cell(row=2, column=1).value, materials.cell(row=2, column=2).value
+    count = ItemMaterial.objects.filter(item__implementation_code=code).count()
+    materials.delete_rows(2)
+    book.save(path)
+    report = json.loads(run("catalog", "import", str(path), "--json"))
+    assert (report["children_deleted"], report["conflicts"]) == (0, 1)
+    [kept] = [f for change in report["changes"] for f in change["fields"] if not f["taken"]]
+    assert (kept["key"], kept["label"], kept["edited"]) == (f"材料:{code}/{identity}:delete", "删除（文件中没有）", True)
+    assert ItemMaterial.objects.filter(item__implementation_code=code).count() == count
+    run("catalog", "import", str(path), "--take", f"材料:{code}/{identity}:delete")
     assert ItemMaterial.objects.filter(item__implementation_code=code).count() == count - 1
 
 

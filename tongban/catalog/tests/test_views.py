@@ -159,7 +159,7 @@ def test_negative_list_is_scoped(personas, county, client_for):
 def test_web_import_refuses_a_file_that_is_not_a_workbook(personas, county, client_for):
     client = client_for(personas.director)
     page = client.post("/catalog/import/", {"file": SimpleUploadedFile("目录.xlsx", b"plain text")}).content.decode()
-    assert "文件内容与扩展名" in page
+    assert "文件“目录.xlsx”的内容不是 .xlsx 文件（无法识别的内容）" in page
     page = client.post("/catalog/import/", {"file": SimpleUploadedFile("目录.csv", b"a,b")}).content.decode()
     assert "不支持的文件类型" in page
     assert client_for(personas.township_admin).get("/catalog/import/").status_code == 403

@@ -75,12 +75,17 @@ def test_org_import_json_reports_counts_or_errors(county, tmp_path):
     assert not data["ok"] and data["errors"][0]["row"] == 2 and data["errors"][0]["column"] == "单位类型"
 
 
-def test_org_import_refuses_a_file_that_is_not_xlsx(county, tmp_path):
+def test_org_import_refuses_a_file_that_is_not_a_spreadsheet(county, tmp_path):
     source = tmp_path / "org.xls"
     source.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(CommandError) as info:
         run("org", "import", str(source))
-    assert str(info.value) == "不支持的文件类型“.xls”，请上传 .xlsx 文件。"
+    assert str(info.value) == "文件“org.xls”的内容不是 .xls 文件（无法识别的内容），请上传真实的 .xls 文件。"
+    source = tmp_path / "org.csv"
+    source.write_bytes(b"a,b")
+    with pytest.raises(CommandError) as info:
+        run("org", "import", str(source))
+    assert str(info.value) == "不支持的文件类型“.csv”，请上传 .xlsx、.xls、.et、.ods 文件。"
 
 
 def test_org_import_of_a_missing_file_says_so(county, tmp_path):

@@ -75,7 +75,8 @@ def new_staff(no="S100", name="冯新", unit="center", window="", role="工作�
 def test_export_has_three_data_sheets_with_bold_headers_and_column_widths(personas):
     book = excel.export_org_workbook(user=personas.director)
     assert book.sheetnames[:3] == ["单位", "窗口", "人员"]
-    for name, header in (("单位", UNIT_HEADER), ("窗口", WINDOW_HEADER), ("人员", STAFF_HEADER)):
+    exported_units = [*UNIT_HEADER[:3], "别名", *UNIT_HEADER[3:]]
+    for name, header in (("单位", exported_units), ("窗口", WINDOW_HEADER), ("人员", STAFF_HEADER)):
         sheet = book[name]
         assert [c.value for c in sheet[1]] == header
         assert all(c.font.bold for c in sheet[1])
@@ -90,7 +91,7 @@ def test_export_writes_chinese_labels_for_kinds_roles_and_yes_no(personas):
     assert staff["clerk"][3] == "A01" and staff["clerk"][5] == "窗口人员" and staff["clerk"][10] == "clerk"
     assert staff["director"][6] == "是" and staff["clerk"][6] == "否"
     units = {row[0]: row for row in data["单位"][1:]}
-    assert units["tw-chengguan"][3] == "乡镇便民服务中心" and units["tw-chengguan"][4] == "center"
+    assert units["tw-chengguan"][4] == "乡镇便民服务中心" and units["tw-chengguan"][5] == "center"
 
 
 def test_export_contains_only_what_the_user_may_see(personas):
@@ -340,13 +341,13 @@ def test_a_workbook_without_known_sheets_is_refused(county):
 def test_a_file_that_is_not_a_workbook_is_refused(county):
     with pytest.raises(excel.ImportRejected) as info:
         excel.import_org_upload(SimpleUploadedFile("org.xlsx", b"PK\x03\x04 not really a zip"))
-    assert "无法读取该文件" in info.value.message
+    assert info.value.message == "文件“org.xlsx”的内容不是 .xlsx 文件（无法识别的内容），请上传真实的 .xlsx 文件。"
 
 
 def test_an_upload_of_the_wrong_type_is_refused(county):
     with pytest.raises(excel.ImportRejected) as info:
         excel.import_org_upload(SimpleUploadedFile("org.csv", b"a,b\n"))
-    assert info.value.message == "不支持的文件类型“.csv”，请上传 .xlsx 文件。"
+    assert info.value.message == "不支持的文件类型“.csv”，请上传 .xlsx、.xls、.et、.ods 文件。"
     assert info.value.errors[0]["code"] == "file_type"
 
 

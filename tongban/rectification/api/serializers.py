@@ -65,6 +65,8 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     due_date = serializers.DateField(read_only=True, default=None, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
     evidence_count = serializers.SerializerMethodField()
+    signed_off_by_import = serializers.BooleanField(read_only=True, help_text="已整改到位是由台账导入直接记的（没有经过申请销号、审核）")
+    verified_by_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Measure
@@ -73,7 +75,8 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
                   "responsible_leader_name", "responsible_person", "responsible_person_name", "deadline_kind", "deadline_kind_display",
                   "deadline", "checkpoint_dates", "checkpoints", "status", "status_display", "due_date", "is_overdue",
                   "progress_note", "result", "last_return_reason", "returned_count", "reopened_count",
-                  "submitted_at", "verified_at", "evidence_count", "version"]
+                  "submitted_at", "verified_at", "verified_by_name", "signed_off_by_import", "evidence_count",
+                  "version"]
         read_only_fields = ["number", "status", "progress_note", "result", "last_return_reason", "returned_count",
                             "reopened_count", "submitted_at", "verified_at", "version"]
 
@@ -82,6 +85,12 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         data["coordinating_units"] = [unit.pk for unit in instance.coordinating_units]
         data["supporting_units"] = [unit.pk for unit in instance.supporting_units]
         return data
+
+    def get_verified_by_name(self, measure) -> str:
+        """Who signed the measure off (the importer, for a measure signed off by import)."""
+        from tongban.org.people import person_name
+
+        return person_name(measure.verified_by, default="") if measure.verified_by_id else ""
 
     def get_evidence_count(self, measure) -> int:
         """Annotated by the viewset's queryset (`evidence_count`), so a list costs no query per row."""

@@ -111,7 +111,7 @@ class MeasureViewSet(WritableViewSet):
             .with_overdue(timezone.localdate())
             .annotate(evidence_count=Count("updates__evidence", distinct=True))
             .order_by(*Measure._meta.ordering)  # GROUP BY drops the default ordering
-            .select_related("lead_unit", "finding")
+            .select_related("lead_unit", "finding", "verified_by__staff")
             .prefetch_related("unit_roles__unit", "checkpoints")
         )
 

@@ -37,7 +37,8 @@ def test_ledger_import_prints_the_json_of_issue_3(county, tmp_path):
     data = json.loads(run("ledger", "import", str(ledger_file(tmp_path)), "--json"))
     inspection = Inspection.objects.get()
     assert data == {"inspection": inspection.pk, "findings": 2, "measures": 4, "ongoing": 1, "created": 4,
-                    "updated": 0, "unchanged": 0, "errors": []}
+                    "updated": 0, "unchanged": 0, "errors": [],
+                    "signed_off_by_import": [{"row": 4, "text": "制定年度工作方案"}]}
     again = json.loads(run("ledger", "import", str(ledger_file(tmp_path)), "--inspection", str(inspection.pk), "--json"))
     assert (again["created"], again["unchanged"]) == (0, 4)
 

@@ -53,7 +53,8 @@ def test_a_messy_ledger_imports_into_findings_and_measures(county, personas):
     result = import_ledger(parsed, by=personas.rectification_office)
     assert result.errors == []
     assert result.as_json() == {"inspection": result.inspection.pk, "findings": 2, "measures": 4, "ongoing": 1,
-                                "created": 4, "updated": 0, "unchanged": 0, "errors": []}
+                                "created": 4, "updated": 0, "unchanged": 0, "errors": [],
+                                "signed_off_by_import": [{"row": 4, "text": "制定年度工作方案"}]}
     inspection = Inspection.objects.get(title="2023年县委第一巡察组")
     assert inspection.group == "县委第一巡察组" and inspection.body == "县委"
     assert [a.title for a in inspection.aspects.all()] == ["牵头作用发挥不充分，合力不足", "意见建议"]

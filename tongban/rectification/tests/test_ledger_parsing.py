@@ -259,11 +259,12 @@ def test_a_missing_required_column_is_reported_once_not_per_row(tmp_path):
 
 
 @pytest.mark.parametrize("name, content", [("l.xlsx", b"not a workbook"), ("l.xls", b"\xd0\xcf\x11\xe0 old excel")])
-def test_something_that_is_not_an_xlsx_is_one_clear_error(tmp_path, name, content):
+def test_something_that_is_not_a_spreadsheet_is_one_clear_error_naming_the_file(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
     parsed = parse_ledger(str(path))
-    assert len(parsed.errors) == 1 and parsed.errors[0]["message"].startswith("无法读取 Excel 文件")
+    assert [e["message"] for e in parsed.errors] == [
+        f"文件“{name}”不是表格文件：请上传用 Excel 或 WPS 保存的 .xlsx、.xls、.et 或 .ods 文件。"]
 
 
 # --- mapping ----------------------------------------------------------------------------------------

@@ -384,12 +384,14 @@ def test_only_the_uploader_continues_an_import(county, personas, client_for):
     assert other.get(url).status_code == 404
 
 
-def test_a_ledger_upload_must_be_a_real_xlsx(county, personas, client_for):
+def test_a_ledger_upload_must_be_a_real_spreadsheet(county, personas, client_for):
     client = client_for(personas.rectification_office)
     response = client.post("/rectification/import/", {"file": upload("台账.xlsx", PDF_BYTES)})
-    assert response.status_code == 200 and "内容与扩展名" in response.content.decode()
+    assert response.status_code == 200 and "文件“台账.xlsx”的内容不是 .xlsx 文件（无法识别的内容）" in response.content.decode()
     response = client.post("/rectification/import/", {"file": upload("台账.xls", b"\xd0\xcf\x11\xe0")})
-    assert "请上传 XLSX 文件" in response.content.decode()
+    assert "文件“台账.xls”的内容不是 .xls 文件" in response.content.decode()
+    response = client.post("/rectification/import/", {"file": upload("台账.csv", b"a,b")})
+    assert "不支持的文件类型“.csv”，请上传 .xlsx、.xls、.et、.ods 文件。" in response.content.decode()
 
 
 def test_the_import_page_is_for_the_office(personas, client_for):

@@ -325,12 +325,13 @@ def test_a_file_that_is_not_really_xlsx_is_refused(tmp_path):
     path.write_text("日期,类型\n2027-01-01,节假日\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as caught:
         services.import_schedule(path)
-    assert "不是 .xlsx 格式" in str(caught.value.errors[0])
+    assert str(caught.value.errors[0]) == ("文件：文件“安排.xlsx”不是表格文件：请上传用 Excel 或 WPS 保存的 .xlsx、.xls、.et "
+                                           "或 .ods 文件。")
 
 
 def test_other_file_types_and_oversized_files_are_refused(tmp_path, settings, write_csv):
-    path = tmp_path / "安排.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    path = tmp_path / "安排.pdf"
+    path.write_bytes(b"%PDF-1.4")
     with pytest.raises(ValidationError) as caught:
         services.import_schedule(path)
     assert caught.value.code == "file_type"

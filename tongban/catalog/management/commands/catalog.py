@@ -18,10 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="子命令")
-        imp = sub.add_parser("import", help="导入事项目录工作簿（.xlsx）")
+        imp = sub.add_parser("import", help="导入事项目录工作簿（.xlsx、.xls、.et 或 .ods）")
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         imp.add_argument("--json", action="store_true", help="以 JSON 输出结果或错误清单")
+        imp.add_argument("--take-file-values", action="store_true",
+                         help="冲突时一律采用文件中的值（默认保留导入后在系统中修改或新增的内容）")
+        imp.add_argument("--take", action="append", default=[], metavar="工作表:编码:字段",
+                         help="只对这一处冲突采用文件中的值，如 --take 事项:CODE:promised_days（可重复）")
         exp = sub.add_parser("export", help="导出整个事项目录")
         exp.add_argument("-o", "--output", required=True, help="输出文件，如 catalog.xlsx")
         bench = sub.add_parser("benchmark", help="生成 N 项事项的工作簿，计时导入并与参照操作比较（结束后回滚）")
@@ -38,11 +42,13 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         getattr(self, "do_" + action.replace("-", "_"))(**options)
 
-    def do_import(self, file: str, dry_run: bool, json: bool, **_):
+    def do_import(self, file: str, dry_run: bool, json: bool, take_file_values: bool = False, take=(), **_):
+        from tongban.core.import_snapshots import change_lines, take_option
+
         if not Path(file).exists():
             raise CommandError(f"文件不存在：{file}")
         try:
-            report = excel.import_path(file, dry_run=dry_run)
+            report = excel.import_path(file, dry_run=dry_run, take_file_values=take_option(take_file_values, list(take)))
         except excel.ImportRejected as rejected:
             if json:
                 self.stdout.write(_json({"dry_run": dry_run, "errors": rejected.errors}))
@@ -50,6 +56,9 @@ class Command(BaseCommand):
                 for e in rejected.errors:
                     self.stderr.write(f"[{e['sheet']}] 第 {e['row']} 行 {e['column']}：{e['message']}")
             raise CommandError(rejected.message)
+        if not json:
+            for line in change_lines(report.changes):
+                self.stderr.write(line)
         self.stdout.write(_json(report.as_dict()) if json else report.summary())
 
     def do_export(self, output: str, **_):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tongban.core.import_snapshots import change_lines
 from tongban.rectification.models import Inspection
 
 
@@ -21,6 +22,18 @@ class Command(BaseCommand):
         importing.add_argument("--inspection", type=int, help="导入到哪一次巡察（ID）；省略时按台账标题查找或新建")
         importing.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         importing.add_argument("--json", action="store_true", help="以 JSON 输出结果（含错误清单）")
+        importing.add_argument("--take-file-values", action="store_true",
+                               help="冲突时一律采用台账中的值（默认保留导入后在系统中修改过的内容）")
+        importing.add_argument("--take", action="append", default=[], metavar="措施ID:字段",
+                               help="只对这一处冲突采用台账中的值，如 --take 12:deadline（可重复）")
+        importing.add_argument("--map", action="append", default=[], metavar="台账写法=单位",
+                               help="把台账中的单位名对应到已有单位（全称、简称、别名或单位代码），"
+                                    "导入后记为该单位的别名，如 --map 市场监管局=县市场监督管理局（可重复）")
+        importing.add_argument("--create-units", action="store_true",
+                               help="台账中找不到的单位一律新建（在 --parent 之下，类型 --unit-kind）")
+        importing.add_argument("--parent", metavar="单位代码", help="--create-units 新建单位的上级单位，默认最上级单位")
+        importing.add_argument("--unit-kind", default="department", metavar="类型代码",
+                               help="--create-units 新建单位的类型代码，默认 department（进驻部门）")
         exporting = actions.add_parser("export", help="按标准格式导出一次巡察的整改台账。")
         exporting.add_argument("--inspection", type=int, required=True, help="巡察 ID")
         exporting.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
@@ -30,7 +43,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "import":
-            return self.import_file(Path(options["file"]), options["inspection"], options["dry_run"], options["json"])
+            return self.import_file(Path(options["file"]), options["inspection"], options["dry_run"], options["json"],
+                                    take=self._take(options["take_file_values"], options["take"]),
+                                    unit_choices=self._unit_choices(options))
         if action == "export":
             return self.export_file(options["inspection"], Path(options["output"]))
         return self.benchmark(options["rows"], options["json"])
@@ -43,7 +58,48 @@ class Command(BaseCommand):
             raise CommandError(f"没有 ID 为 {pk} 的巡察。")
         return inspection
 
-    def import_file(self, path: Path, inspection_id: int | None, dry_run: bool, as_json: bool) -> None:
+    @staticmethod
+    def _take(take_all: bool, fields: list[str]):
+        import re
+
+        from tongban.core.import_snapshots import TakeFileValues
+
+        for item in fields:
+            if not re.fullmatch(r"\d+:[a-z_]+", item):
+                raise CommandError(f"--take 的格式应为 措施ID:字段，如 12:deadline（收到“{item}”）。")
+        return TakeFileValues(all=take_all, fields=frozenset(fields))
+
+    @staticmethod
+    def _unit_choices(options) -> dict:
+        """--map NAME=UNIT (a unit by full name, short name, alias or code) and --create-units."""
+        from django.db.models import Q
+
+        from tongban.org.models import Unit, UnitKind
+
+        def unit(text: str) -> Unit:
+            found = list(Unit.objects.filter(Q(code=text) | Q(name=text) | Q(short_name=text) | Q(aliases__name=text))
+                         .distinct()[:2])
+            if len(found) != 1:
+                raise CommandError(f"找不到单位“{text}”" if not found else f"单位“{text}”不唯一，请写全称或单位代码")
+            return found[0]
+
+        choices: dict = {}
+        for item in options["map"]:
+            name, _, target = item.partition("=")
+            if not name.strip() or not target.strip():
+                raise CommandError(f"--map 的格式应为 台账写法=单位，如 市场监管局=县市场监督管理局（收到“{item}”）。")
+            choices.setdefault("map", {})[name.strip()] = unit(target.strip()).pk
+        if options["create_units"]:
+            parent = (unit(options["parent"]) if options["parent"]
+                      else Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first())
+            if not UnitKind.objects.filter(code=options["unit_kind"]).exists():
+                kinds = "、".join(UnitKind.objects.values_list("code", flat=True))
+                raise CommandError(f"没有代码为“{options['unit_kind']}”的单位类型（可选：{kinds}）。")
+            choices["create_unknown"] = {"parent": parent.pk if parent else None, "kind": options["unit_kind"]}
+        return choices
+
+    def import_file(self, path: Path, inspection_id: int | None, dry_run: bool, as_json: bool, *, take,
+                    unit_choices=None) -> None:
         from tongban.rectification.importing import import_ledger
         from tongban.rectification.ledger_parsing import parse_ledger
 
@@ -53,7 +109,8 @@ class Command(BaseCommand):
         parsed = parse_ledger(str(path))
         show_progress = not as_json and sys.stderr.isatty()
         result = import_ledger(parsed, inspection=inspection, dry_run=dry_run,
-                               progress=self.progress_bar if show_progress else None)
+                               progress=self.progress_bar if show_progress else None, take_file_values=take,
+                               unit_choices=unit_choices)
         if as_json:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
         else:
@@ -61,6 +118,16 @@ class Command(BaseCommand):
                 self.stderr.write(self.located(error))
             for warning in result.warnings:
                 self.stderr.write(f"提示：{self.located(warning)}")
+            for line in change_lines(result.changes):
+                self.stderr.write(line)
+            for unknown in result.unresolved_units:
+                rows = "、".join(map(str, unknown["rows"]))
+                self.stderr.write(f"未识别的单位：“{unknown['name']}”（第 {rows} 行）{unknown['problem']}；"
+                                  f"可用 --map {unknown['name']}=单位全称 对应到已有单位，或 --create-units 新建")
+            for alias in result.aliases_added:
+                self.stderr.write(f"{'将' if dry_run else '已'}把“{alias['alias']}”记为“{alias['unit']}”的别名")
+            for created in result.units_created:
+                self.stderr.write(f"{'将' if dry_run else '已'}新建单位“{created['unit']}”（上级：{created['parent'] or '无'}）")
             self.stdout.write(result.summary())
             if result.inspection and result.inspection.pk and not result.errors:
                 self.stdout.write(f"巡察：{result.inspection.title}（ID {result.inspection.pk}）")
