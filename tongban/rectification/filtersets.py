@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
@@ -117,7 +118,8 @@ class FindingFilterSet(SearchFilterMixin, StyledFilterSet):
 
 
 class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
-    """Expects a queryset annotated by `Measure.objects.with_overdue(today)` (for `overdue`)."""
+    """`overdue` / `overdue_ongoing` are the buckets of `selectors.bucket_q` as of today (stored,
+    indexed columns: no annotation needed)."""
 
     search_fields = ("text", "finding__description", "lead_unit__name", "responsible_leader__name",
                      "responsible_person__name", "responsible_person_name")
@@ -129,8 +131,12 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
     deadline_kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices, label="时限类型")
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label="来源")
     overdue = django_filters.BooleanFilter(
-        field_name="is_overdue", label="逾期",
+        method="filter_clock", label="逾期",
         widget=forms.Select(choices=[("", "全部"), ("true", "逾期"), ("false", "未逾期")]),
+    )
+    overdue_ongoing = django_filters.BooleanFilter(
+        method="filter_clock", label="时间节点逾期",
+        widget=forms.Select(choices=[("", "全部"), ("true", "时间节点逾期"), ("false", "未逾期")]),
     )
     lead_unit = django_filters.ModelChoiceFilter(queryset=visible_units, label="牵头单位")
     unit = django_filters.ModelChoiceFilter(field_name="unit_roles__unit", queryset=visible_units, method="filter_unit",
@@ -141,8 +147,8 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
 
     class Meta:
         model = Measure
-        fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "lead_unit",
-                  "unit", "role", "leader", "deadline_before"]
+        fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "overdue_ongoing",
+                  "lead_unit", "unit", "role", "leader", "deadline_before"]
 
     def filter_unit(self, queryset, name, value):
         roles = MeasureUnit.objects.filter(unit=value)
@@ -150,6 +156,12 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         if role in UnitRole.values:
             roles = roles.filter(role=role)
         return queryset.filter(pk__in=roles.values("measure_id"))
+
+    def filter_clock(self, queryset, name, value):
+        from tongban.rectification.selectors import bucket_q
+
+        condition = bucket_q(timezone.localdate())[name]
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit

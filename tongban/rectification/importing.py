@@ -28,6 +28,7 @@ from django.utils import timezone
 from tongban.history.services import record_event, record_events
 from tongban.org.models import Staff, Unit
 from tongban.rectification import services
+from tongban.rectification.clocks import refresh_measure_clocks
 from tongban.rectification.choices import (
     DeadlineKind,
     FindingKind,
@@ -372,6 +373,7 @@ def _write(inspection: Inspection | None, planned: list[Planned], result: Import
                                                             if m.status != MeasureStatus.VERIFIED]]
                    if m.deadline_kind == DeadlineKind.ONGOING and p.values["deadline"]]
     Checkpoint.objects.bulk_create(checkpoints, ignore_conflicts=True, batch_size=1000)
+    refresh_measure_clocks(Measure.objects.filter(finding__inspection=inspection))  # stored due dates
     if progress:
         progress(total, total)
 

@@ -39,7 +39,7 @@ def test_detect_overdue_records_each_overdue_measure_once_and_tells_its_unit(
     again = run("rectification.detect_overdue", date(2023, 10, 8), django_capture_on_commit_callbacks, force=True)
     assert again.result["recorded"] == 0
     next_day = run("rectification.detect_overdue", date(2023, 10, 9), django_capture_on_commit_callbacks)
-    assert next_day.result == {"overdue": 1, "recorded": 0}
+    assert next_day.result == {"overdue": 1, "overdue_ongoing": 0, "recorded": 0}
     assert overdue_events().count() == 1 and chief_messages.count() == 1
 
 
