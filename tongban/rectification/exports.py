@@ -38,7 +38,7 @@ def write_list(export, target, progress) -> int:
     filterset = spec.filterset_class(data or None, queryset=spec.base_queryset(export.by, today),
                                      request=SimpleNamespace(user=export.by))
     if params.get("overdue"):
-        rows, ordering = overdue_rows(filterset.strict_qs, today).prefetch_related("unit_roles__unit"), OVERDUE_ORDER
+        rows, ordering = overdue_rows(filterset.strict_qs, today), OVERDUE_ORDER
         title, subtitle = OVERDUE_TITLE, f"逾期，截至{today.isoformat()}"
     else:
         rows, ordering = spec.rows(filterset.strict_qs), spec.ordering

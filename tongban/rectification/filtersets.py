@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from tongban.core.forms import FastSelect
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
 from tongban.rectification.choices import (
@@ -46,16 +47,33 @@ class StyledFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_styled", False):
+            cache: dict = {}
             for field in form.fields.values():
                 if getattr(field, "empty_label", None) == "---------":
                     field.empty_label = "全部"
                 if (isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
                         and field.choices and field.choices[0][0] == ""):
                     field.choices = [("", "全部"), *list(field.choices)[1:]]
+                if isinstance(field, forms.ModelChoiceField):  # hundreds of units: render the options fast
+                    field.widget = FastSelect(attrs=field.widget.attrs, choices=self._choices(field, cache))
                 is_select = field.widget.__class__.__name__.endswith("Select")
                 field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
             form._styled = True
         return form
+
+    @staticmethod
+    def _choices(field, cache: dict) -> list:
+        """The options of a record filter, read once per queryset (two unit filters share them) and,
+        for units, as (id, name) rows rather than model instances."""
+        queryset = field.queryset
+        key = str(queryset.query)
+        if key not in cache:
+            if queryset.model is Unit:
+                rows = list(queryset.values_list("pk", "name"))
+            else:
+                rows = [(obj.pk, field.label_from_instance(obj)) for obj in queryset]
+            cache[key] = [("", field.empty_label or "全部"), *rows]
+        return cache[key]
 
     @property
     def strict_qs(self):

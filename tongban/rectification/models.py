@@ -101,6 +101,17 @@ class MeasureQuerySet(ScopeOrLinkedQuerySet):
         """Lead unit in scope (own unit), or any unit on the measure (coordinating, supporting) in scope."""
         return MeasureUnit.objects.filter(scope_q(MeasureUnit, scope_for(user))).values("measure_id")
 
+    def visible_to(self, user):
+        """The measures one of whose units (lead, coordinating, supporting) is in scope. The lead unit
+        is always among a measure's units (`services._set_units`, the import), so one indexed lookup
+        of the units in scope answers, instead of an OR over every measure."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        return self.filter(pk__in=self.linked_pks(user))
+
     def with_overdue(self, today: date) -> MeasureQuerySet:
         """Annotate `is_overdue` and `is_overdue_ongoing` as of `today`: two stored, indexed columns
         (status, due_date) compared, no subquery (the buckets are defined in `selectors.bucket_q`)."""
@@ -123,10 +134,9 @@ class MeasureQuerySet(ScopeOrLinkedQuerySet):
     def past_due(self, today: date) -> MeasureQuerySet:
         """Overdue, or 长期持续整改 past a checkpoint not reported: what the daily job and the overdue
         list follow."""
-        from tongban.rectification.selectors import bucket_q
+        from tongban.rectification.selectors import past_due_q
 
-        buckets = bucket_q(today)
-        return self.filter(buckets["overdue"] | buckets["overdue_ongoing"])
+        return self.filter(past_due_q(today))
 
 
 class FollowsMeasureQuerySet(ScopedQuerySet):
