@@ -16,3 +16,8 @@ class CatalogConfig(AppConfig):
             m.BundleItem, m.TownshipListEntry, m.IntermediaryService, m.Qualification, m.FilingDocument,
         ):
             audit(model, exclude=["search_initials"])
+
+        from tongban.catalog.excel import write_visible_catalogue
+        from tongban.documents import exports
+
+        exports.register("catalog.items", write_visible_catalogue)

@@ -341,6 +341,9 @@ def import_page(request):
 def export_workbook(request):
     from tongban.catalog import excel
 
-    content = excel.export_bytes(ServiceItem.objects.visible_to(request.user))
-    return _xlsx_response(content, "%E4%BA%8B%E9%A1%B9%E7%9B%AE%E5%BD%95.xlsx")
+    from tongban.documents import exports
+
+    # Written during the request up to EXPORT_ASYNC_ROWS items, by the worker with a progress bar above.
+    return exports.respond(request, kind="catalog.items", title="事项目录", file_name="事项目录.xlsx", params={},
+                           rows=ServiceItem.objects.visible_to(request.user).count())
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tongban.catalog import services
+from tongban.jobs.tests.conftest import huey_immediate  # noqa: F401  (a fixture)
 from tongban.catalog.choices import ItemLevel
 from tongban.catalog.models import Delegation, FilingDocument, Intermediary, NegativeListEntry, ServiceItem
 from tongban.catalog.tests.helpers import make_item, material
@@ -225,3 +226,19 @@ def test_a_stale_status_change_is_refused_and_changes_nothing(personas, agency, 
     assert "该记录已被他人修改" in page
     agency.refresh_from_db()
     assert (agency.status, agency.status_reason, agency.version) == before
+
+
+def test_the_catalogue_export_keeps_formula_like_text_and_runs_on_the_worker_when_large(personas, county, client_for,
+                                                                                        settings, huey_immediate):
+    from tongban.documents.models import Export
+
+    make_item("F-1", county.department, name="=HYPERLINK(\"http://evil.example\")", materials=[material("id_card")])
+    client = client_for(personas.director)
+    sheet = load_workbook(io.BytesIO(client.get("/catalog/export.xlsx").content))["事项"]
+    assert sheet["C2"].value == '=HYPERLINK("http://evil.example")' and sheet["C2"].data_type == "s"
+    settings.EXPORT_ASYNC_ROWS = 0
+    response = client.get("/catalog/export.xlsx")
+    export = Export.objects.get(kind="catalog.items")
+    assert response["Location"] == f"/exports/{export.pk}/"
+    download = io.BytesIO(client.get(f"/exports/{export.pk}/download/").getvalue())
+    assert load_workbook(download)["事项"]["A2"].value == "F-1"
