@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tongban.catalog import services
-from tongban.catalog.bundles import bundle_guide
+from tongban.catalog.bundles import bundle_guide, bundle_guides
+from tongban.core.paging import keyset_page
 from tongban.catalog.consistency import consistency_report
 from tongban.catalog.filtersets import (
     BundleFilterSet,
@@ -109,14 +110,22 @@ def consistency(request):
 
 @login_required
 def bundle_list(request):
+    """A keyset page of bundles, their guides built together (a fixed number of queries per page)."""
     filterset = BundleFilterSet(request.GET or None, queryset=Bundle.objects.visible_to(request.user))
+    page = keyset_page(filterset.qs, ("audience", "sort_order", "slug"), request.GET.get("cursor"))
+    page.count = filterset.qs.count()
+    guides = bundle_guides(page.object_list)
     rows = []
-    for bundle in filterset.qs:
-        try:
-            rows.append((bundle, bundle_guide(bundle).figures, ""))
-        except ValidationError as exc:
-            rows.append((bundle, None, exc.messages[0]))
-    return render(request, "catalog/bundle_list.html", {"filter": filterset, "rows": rows})
+    for bundle in page:
+        guide = guides[bundle.pk]
+        if isinstance(guide, ValidationError):
+            rows.append((bundle, None, guide.messages[0]))
+        else:
+            rows.append((bundle, guide.figures, ""))
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(request, "catalog/bundle_list.html", {"filter": filterset, "rows": rows, "page": page,
+                                                        "params": params.urlencode()})
 
 
 @login_required

@@ -242,3 +242,39 @@ def test_the_catalogue_export_keeps_formula_like_text_and_runs_on_the_worker_whe
     assert response["Location"] == f"/exports/{export.pk}/"
     download = io.BytesIO(client.get(f"/exports/{export.pk}/download/").getvalue())
     assert load_workbook(download)["事项"]["A2"].value == "F-1"
+
+
+def test_bundle_lists_cost_the_same_queries_for_2_or_6_bundles(personas, county, client_for, api_for, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = [make_item(f"Q-{n}", county.department, days=n + 1, materials=[material("id_card")]) for n in range(3)]
+
+    def add_bundles(upto: int) -> None:
+        for n in range(services_bundles_count(), upto):
+            bundle = services.create_bundle(slug=f"b{n}", name=f"一件事{n}", lead_unit=county.center, is_published=True)
+            services.add_bundle_item(bundle, items[0])
+            services.add_bundle_item(bundle, items[1], after=[items[0]])
+
+    page, api = client_for(personas.director), api_for(personas.director)
+
+    def queries() -> list[int]:
+        counts = []
+        for get in (lambda: page.get("/catalog/bundles/"), lambda: api.get("/api/v1/catalog/bundles/"),
+                    lambda: client.get("/api/v1/public/bundles/")):
+            with CaptureQueriesContext(connection) as captured:
+                assert get().status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    add_bundles(2)
+    queries()  # the first request of each client sets up its session or token
+    few = queries()
+    add_bundles(6)
+    assert queries() == few
+
+
+def services_bundles_count() -> int:
+    from tongban.catalog.models import Bundle
+
+    return Bundle.objects.count()
