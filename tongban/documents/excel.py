@@ -22,9 +22,10 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"
@@ -129,35 +130,39 @@ def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) 
     return row
 
 
-class StyledRows:
-    """Body rows in the house look for a write-only sheet: `ws.append(rows(values))`.
+class _HouseSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose body rows come out in the house cell style (bordered, wrapped; dates as
+    2023年6月30日) and with formula-like text kept as text, at the cost of a plain write-only row: like
+    openpyxl's own `_values_to_row` it reuses one cell object per kind of value (the writer writes each
+    cell before the next is made), only with the style set. Cells passed in (title, header) go as they are.
 
-    The named cell style is resolved once and its style array copied onto each cell (what openpyxl
-    would look up cell by cell), so a styled streaming export costs little more than a plain one.
-    """
+    Relies on openpyxl's write-only internals (`_values_to_row`, `Workbook._add_sheet`; openpyxl is pinned,
+    and tests/test_excel.py reads the result back)."""
 
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        _ensure_styles(ws.parent)
-        plain = WriteOnlyCell(ws)
-        plain.style = CELL_STYLE
-        dated = WriteOnlyCell(ws)
-        dated.style = CELL_STYLE
-        dated.number_format = DATE_FORMAT
-        self._plain, self._dated = plain._style, dated._style
-
-    def __call__(self, values: Sequence[object]) -> list:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.ws, value=value)
-            if isinstance(value, (date, datetime)):
-                cell._style = copy(self._dated)
+    def _values_to_row(self, values, row_idx):
+        plain, dated = WriteOnlyCell(self), WriteOnlyCell(self)
+        plain._style, dated._style = copy(self.body_styles[0]), copy(self.body_styles[1])
+        for col_idx, value in enumerate(values, 1):
+            if isinstance(value, Cell):
+                cell = value
             else:
-                cell._style = copy(self._plain)
+                cell = dated if isinstance(value, (date, datetime)) else plain
+                cell.value = value
                 if cell.data_type == "f":
                     cell.data_type = "s"  # keep_as_text
-            cells.append(cell)
-        return cells
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
+
+
+def _house_sheet(book: Workbook, title: str) -> _HouseSheet:
+    _ensure_styles(book)
+    sheet = _HouseSheet(parent=book, title=title)
+    book._add_sheet(sheet)
+    plain, dated = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
+    plain.style = dated.style = CELL_STYLE
+    dated.number_format = DATE_FORMAT
+    sheet.body_styles = (plain._style, dated._style)
+    return sheet
 
 
 def streamed_table(target, *, sheet_title: str, title: str, headers: Sequence[str], widths: Sequence[int],
@@ -169,8 +174,7 @@ def streamed_table(target, *, sheet_title: str, title: str, headers: Sequence[st
     number of body rows.
     """
     book = Workbook(write_only=True)
-    _ensure_styles(book)
-    ws = book.create_sheet(sheet_title)
+    ws = _house_sheet(book, sheet_title)
     ncols = len(headers)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -193,10 +197,9 @@ def streamed_table(target, *, sheet_title: str, title: str, headers: Sequence[st
         cell.style = HEADER_STYLE
         header_cells.append(cell)
     ws.append(header_cells)
-    styled = StyledRows(ws)
     count = 0
     for values in rows:
-        ws.append(styled(values))
+        ws.append(values)
         count += 1
         if progress and count % 500 == 0:
             progress(count)
