@@ -11,21 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tongban.rectification.bench import PAGES  # the pages the bench times
 from tongban.rectification.choices import DeadlineKind, MeasureStatus, UnitRole
 from tongban.rectification.clocks import refresh_measure_clocks
 from tongban.rectification.models import Measure, MeasureUnit
 
 pytestmark = pytest.mark.django_db
 
-PAGES = [
-    "/rectification/?inspection=all",
-    "/rectification/lists/tasks/",
-    "/rectification/lists/responsibility/",
-    "/rectification/lists/problems/",
-    "/rectification/lists/results/",
-    "/rectification/overdue/",
-    "/api/v1/measures/",
-]
 # Every status, two verified ones (different units) already among the first six.
 STATUSES = [MeasureStatus.VERIFIED, MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS, MeasureStatus.VERIFIED,
             MeasureStatus.PENDING_SIGNOFF, MeasureStatus.ONGOING]
