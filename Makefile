@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test test-fast screenshots assets chromium clean
+.PHONY: setup run test test-fast fuzz screenshots assets chromium clean
 
 setup: $(VENV)/.installed tongban/static/vendor/.built
 	$(BIN)/tongban collectstatic --noinput -v0
@@ -40,6 +40,9 @@ screenshots: setup chromium  ## refresh the README's pictures from the browser t
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not browser"
+
+fuzz: setup  ## schemathesis over the whole OpenAPI as two personas, on a throwaway copy of the demo (docs/testing.md)
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf $(VENV) node_modules tongban/static/vendor var

@@ -38,12 +38,43 @@ def _install_chinese_parser_errors() -> None:
     CommandParser._tongban_original_error = original
 
 
+# Commands that serve requests or run jobs: each request / task names its own person.
+SERVER_COMMANDS = {"serve", "runserver", "run_huey", "runserver_plus"}
+
+
+def _named_user(argv: list[str]) -> tuple[str, list[str]]:
+    """`tongban --user NAME <command> …` (or TONGBAN_USER=NAME): whose changes the command makes."""
+    name = os.environ.get("TONGBAN_USER", "")
+    rest = list(argv)
+    if rest and rest[0] == "--user" and len(rest) > 1:
+        name, rest = rest[1], rest[2:]
+    elif rest and rest[0].startswith("--user="):
+        name, rest = rest[0].split("=", 1)[1], rest[1:]
+    return name, rest
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
+    import django
     from django.core.management import execute_from_command_line
 
     _install_chinese_parser_errors()
-    execute_from_command_line(["tongban", *sys.argv[1:]])
+    name, argv = _named_user(sys.argv[1:])
+    if argv and argv[0] in SERVER_COMMANDS:
+        return execute_from_command_line(["tongban", *argv])
+    django.setup()
+    from tongban.core.audit import acting_as
+
+    user = None  # without a named user the command's changes are the system account's
+    if name:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            sys.stderr.write(f"tongban：没有名为“{name}”的在用账号（--user / TONGBAN_USER）。\n")
+            raise SystemExit(2)
+    with acting_as(user):
+        execute_from_command_line(["tongban", *argv])
 
 
 if __name__ == "__main__":

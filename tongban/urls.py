@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/tokens/", core_views.my_tokens, name="my_tokens"),
     path("org/", include("tongban.org.urls")),
     path("calendar/", include("tongban.workdays.urls")),
     path("jobs/", include("tongban.jobs.urls")),

@@ -4,10 +4,11 @@ import django_filters
 from tongban.catalog.choices import Audience, CaseKind, DelegationMode, IntermediaryStatus, ItemLevel, ItemType
 from tongban.catalog.models import Bundle, Delegation, Intermediary, ItemMaterial, NegativeListEntry, ServiceItem
 from tongban.catalog.search import name_query
+from tongban.core.filtersets import FilterSet
 from tongban.org.filtersets import SearchFilterMixin
 
 
-class ServiceItemFilterSet(django_filters.FilterSet):
+class ServiceItemFilterSet(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="关键词（名称、编码或拼音首字母）")
     item_type = django_filters.ChoiceFilter(choices=ItemType.choices, label="事项类型")
     level = django_filters.ChoiceFilter(choices=ItemLevel.choices, label="行使层级")
@@ -28,7 +29,7 @@ class ServiceItemFilterSet(django_filters.FilterSet):
         return queryset.filter(name_query(value) | Q(implementation_code__icontains=value) | Q(basic_code__icontains=value))
 
 
-class ItemMaterialFilterSet(django_filters.FilterSet):
+class ItemMaterialFilterSet(FilterSet):
     item = django_filters.NumberFilter(field_name="item_id", label="事项ID")
     identity = django_filters.CharFilter(field_name="identity__code", label="材料编码")
 
@@ -37,7 +38,7 @@ class ItemMaterialFilterSet(django_filters.FilterSet):
         fields = ["item", "identity", "is_required", "may_be_pending", "is_electronic_licence"]
 
 
-class BundleFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class BundleFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("name", "slug", "theme")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     audience = django_filters.ChoiceFilter(choices=Audience.choices, label="面向")
@@ -47,7 +48,7 @@ class BundleFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "audience", "is_published"]
 
 
-class DelegationFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class DelegationFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("item__name", "township__name")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     mode = django_filters.ChoiceFilter(choices=DelegationMode.choices, label="下放方式")
@@ -59,7 +60,7 @@ class DelegationFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "mode", "unit", "is_revoked"]
 
 
-class IntermediaryFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class IntermediaryFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("name", "credit_code", "service_scope")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     status = django_filters.ChoiceFilter(choices=IntermediaryStatus.choices, label="状态")
@@ -69,7 +70,7 @@ class IntermediaryFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "status"]
 
 
-class NegativeListFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class NegativeListFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("unit__name", "item__name", "description")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     unit = django_filters.NumberFilter(field_name="unit_id", label="单位ID")

@@ -38,6 +38,7 @@ from tongban.catalog.models import (
     ServiceItem,
     TownshipListEntry,
 )
+from tongban.documents.excel import append_row
 from tongban.org.forms import ImportForm
 from tongban.org.models import Unit
 from tongban.org.scopes import get_visible_or_404
@@ -246,7 +247,7 @@ def intermediary_detail(request, pk: int):
     return render(request, "catalog/intermediary_detail.html", {
         "agency": agency, "can_manage": can_manage, "status_form": status_form, "filing_form": filing_form,
         "qualifications": agency.qualifications.all(), "filings": agency.filings.select_related("uploaded_by"),
-        "services": agency.services.select_related("item"), "today": timezone.localdate(),
+        "services": agency.services.visible_to(request.user).select_related("item"), "today": timezone.localdate(),
     })
 
 
@@ -309,7 +310,7 @@ def negative_export(request):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, e in enumerate(_negative_queryset(request).qs, start=1):
-        sheet.append([
+        append_row(sheet, [
             number, e.unit.name, e.item.name if e.item else "", e.get_reason_display(), e.get_source_display(),
             e.description, e.rectify_deadline, "已整改" if e.is_resolved else "整改中", e.resolved_on,
         ])

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -20,11 +21,21 @@ class LoginForm(AuthenticationForm):
 
 
 class ChinesePasswordChangeForm(PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
+    """The old password is checked through `authenticate`, so wrong guesses count towards the same lock-out
+    as the login form (django-axes: name + address, and the per-address limit)."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        user = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if user is None or user.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 class FastSelect(forms.Select):
     """A <select> rendered in Python, one string per option, instead of one template per option:

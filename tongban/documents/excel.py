@@ -73,6 +73,7 @@ def write_title_row(ws: Worksheet, title: str, ncols: int, *, row: int = 1) -> N
     """The title across the table's width (merged), as offices put it above every ledger."""
     _ensure_styles(ws.parent)
     cell = ws.cell(row=row, column=1, value=title)
+    keep_as_text(cell)  # a title holds user text too (an inspection's name)
     cell.style = TITLE_STYLE
     if ncols > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
@@ -83,7 +84,9 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     """Header cells; the sheet is frozen below them and prints them on every A4 landscape page."""
     _ensure_styles(ws.parent)
     for column, text in enumerate(headers, start=1):
-        ws.cell(row=row, column=column, value=text).style = HEADER_STYLE
+        cell = ws.cell(row=row, column=column, value=text)
+        keep_as_text(cell)
+        cell.style = HEADER_STYLE
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     ws.print_title_rows = f"{row}:{row}"
     ws.page_setup.orientation = "landscape"
@@ -93,26 +96,37 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
 def keep_as_text(cell) -> None:
     """Text typed by users ("=HYPERLINK(…)") must never become a formula in an export: openpyxl turns
     any string starting with "=" into one, so such cells are stored as plain strings (Excel never
-    evaluates a string cell, and reading it back gives the same text)."""
-    if isinstance(cell.value, str) and cell.value.startswith("="):
+    evaluates a string cell, and reading it back gives the same text). Every Excel writer goes through
+    this (directly, or through `append_row` / `write_rows`)."""
+    if looks_like_formula(cell.value):
         cell.data_type = "s"
 
 
 def text_cell(ws, value):
-    """`value` for `ws.append`, as a string cell when it looks like a formula (any sheet, write-only too)."""
-    if isinstance(value, str) and value.startswith("="):
+    """`value` for `ws.append`, as a cell kept as text when it looks like a formula. Works for write-only
+    (streaming) sheets too, where a cell cannot be changed after it is appended."""
+    if looks_like_formula(value):
         cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
+        keep_as_text(cell)
         return cell
     return value
 
 
+def text_safe(ws, values: Sequence[object]) -> list[object]:
+    """`values` ready for `ws.append`, formula-like text kept as text."""
+    return [text_cell(ws, value) for value in values]
+
+
 def append_row(ws: Worksheet, values: Sequence[object]) -> None:
     """`ws.append(values)` with user text kept as text; constant time per row, in either mode."""
-    ws.append([text_cell(ws, value) for value in values])
+    ws.append(text_safe(ws, values))
 
 
 def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) -> int:

@@ -115,7 +115,29 @@ def _creation_event(events: list[DomainEvent], creation: LogEntry | None) -> Dom
     return None
 
 
-def timeline_for(obj: models.Model, limit: int = 100) -> list[TimelineEntry]:
+def _hidden_related(events: list[DomainEvent], user) -> set[tuple[int, str]]:
+    """The (content type, id) of records named by `events` (`data["related"]`) that `user` may not see:
+    one query per kind of related record."""
+    wanted: dict[int, set[str]] = {}
+    for event in events:
+        ref = (event.data or {}).get("related") if isinstance(event.data, dict) else None
+        if isinstance(ref, dict) and "type" in ref and "id" in ref:
+            wanted.setdefault(int(ref["type"]), set()).add(str(ref["id"]))
+    hidden = set()
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        queryset = model._default_manager.filter(pk__in=ids) if model else None
+        if queryset is None or not hasattr(queryset, "visible_to"):
+            hidden |= {(type_id, pk) for pk in ids}  # a record nobody can be scoped to is shown to no one
+            continue
+        seen = {str(pk) for pk in queryset.visible_to(user).values_list("pk", flat=True)}
+        hidden |= {(type_id, pk) for pk in ids - seen}
+    return hidden
+
+
+def timeline_for(obj: models.Model, user=None, limit: int = 100) -> list[TimelineEntry]:
+    """`obj`'s history. With `user`, events about another record (`related`) the user may not see are
+    left out: the timeline never shows more than the scope layer would."""
     model = type(obj)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     events = list(
@@ -129,7 +151,11 @@ def timeline_for(obj: models.Model, limit: int = 100) -> list[TimelineEntry]:
     creation = next((log for log in logs if log.action == LogEntry.Action.CREATE), None)
     creation_event = _creation_event(events, creation)
     entries: list[TimelineEntry] = []
+    hidden = _hidden_related(events, user) if user is not None else set()
     for event in events:
+        ref = event.data.get("related") if isinstance(event.data, dict) else None
+        if isinstance(ref, dict) and (int(ref.get("type", 0)), str(ref.get("id"))) in hidden:
+            continue
         changes, actor = [], event.actor
         if event is creation_event:  # one entry for the creation: the event's words, the initial values
             changes = _changes(model, creation, people, creation=True)

@@ -18,4 +18,4 @@ def timeline(request, content_type_id: int, object_id: str):
         raise Http404("未找到该记录，或您无权查看。")
     obj = get_visible_or_404(model, request.user, pk=object_id)
     template = "history/_timeline.html" if request.htmx else "history/timeline_page.html"
-    return render(request, template, {"record": obj, "entries": timeline_for(obj)})
+    return render(request, template, {"record": obj, "entries": timeline_for(obj, request.user)})

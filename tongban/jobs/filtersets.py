@@ -1,6 +1,7 @@
 """One FilterSet serves the jobs page and /api/v1/job-runs/ alike."""
 import django_filters
 
+from tongban.core.filtersets import FilterSet
 from tongban.jobs.choices import RunStatus
 from tongban.jobs.models import JobRun
 from tongban.jobs.registry import all_jobs
@@ -10,7 +11,7 @@ def job_choices() -> list[tuple[str, str]]:
     return [(name, spec.title) for name, spec in all_jobs().items()]
 
 
-class JobRunFilterSet(django_filters.FilterSet):
+class JobRunFilterSet(FilterSet):
     job = django_filters.ChoiceFilter(choices=job_choices, label="任务")
     status = django_filters.ChoiceFilter(choices=RunStatus.choices, label="状态")
     period_from = django_filters.DateFilter(field_name="period_key", lookup_expr="gte", label="周期自")

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tongban.core.audit import acting_as
 from tongban.core.error_codes import ErrorCode, service_error
 from tongban.history.services import record_event
 from tongban.jobs import schedule
@@ -139,7 +140,8 @@ def _claim(spec: JobSpec, period: date, *, trigger: str, by, force: bool) -> tup
 
 def _execute(spec: JobSpec, run: JobRun, *, by) -> JobRun:
     try:
-        result = spec.func(run, run.period_key)
+        with acting_as(by):  # the person who pressed 立即运行; the system account on schedule
+            result = spec.func(run, run.period_key)
     except SkipJob as skip:
         _finish(run, RunStatus.SKIPPED, result={"reason": str(skip)})
         run.outcome = Outcome.SKIPPED

@@ -2,6 +2,7 @@
 import django_filters
 from django.db.models import Q
 
+from tongban.core.filtersets import FilterSet
 from tongban.org.choices import Role, WindowKind
 from tongban.org.models import Staff, Unit, UnitKind, Window
 
@@ -18,7 +19,7 @@ class SearchFilterMixin:
         return queryset.filter(q)
 
 
-class UnitFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class UnitFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("name", "code", "short_name")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     kind = django_filters.ModelChoiceFilter(
@@ -36,7 +37,7 @@ class UnitFilterSet(SearchFilterMixin, django_filters.FilterSet):
         return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
 
-class WindowFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class WindowFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("name", "code", "unit__name")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     kind = django_filters.ChoiceFilter(choices=WindowKind.choices, label="窗口类型")
@@ -47,7 +48,7 @@ class WindowFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "kind", "unit", "is_active"]
 
 
-class StaffFilterSet(SearchFilterMixin, django_filters.FilterSet):
+class StaffFilterSet(SearchFilterMixin, FilterSet):
     search_fields = ("name", "staff_no", "position", "unit__name")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     role = django_filters.ChoiceFilter(choices=Role.choices, label="系统角色")

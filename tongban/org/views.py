@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from tongban.org import services
+from tongban.org import personal, services
 from tongban.org.filtersets import StaffFilterSet, WindowFilterSet
 from tongban.org.forms import ImportForm, StaffForm, UnitForm, WindowForm
 from tongban.org.models import Staff, Unit, Window
@@ -103,7 +103,11 @@ def staff_detail(request, pk: int):
     if done:
         return done
     in_charge = staff.units_in_charge.visible_to(request.user)
-    return render(request, "org/staff_detail.html", {"staff": staff, "form": form, "in_charge": in_charge})
+    phone_whole = staff.pk in personal.managed_ids(request.user, [staff])
+    if phone_whole:
+        personal.record_phones_seen(request.user, [staff])
+    return render(request, "org/staff_detail.html", {"staff": staff, "form": form, "in_charge": in_charge,
+                                                     "phone_whole": phone_whole})
 
 
 @login_required
@@ -134,6 +138,7 @@ def export_workbook(request):
     from tongban.org import excel
 
     content = excel.export_org_bytes(user=request.user)
+    personal.record_phones_seen(request.user, Staff.objects.visible_to(request.user).exclude(phone=""))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%BB%84%E7%BB%87%E6%9C%BA%E6%9E%84.xlsx"
     return response

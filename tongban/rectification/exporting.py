@@ -7,6 +7,7 @@ reads back exactly what is written here: export → import → export gives the 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from django.db.models import F, QuerySet
 from openpyxl.styles import Alignment
@@ -64,9 +65,11 @@ def _merge_runs(sheet, column: int, keys: list, first_row: int) -> None:
             start = index
 
 
-def export_ledger(inspection: Inspection, *, measures: QuerySet[Measure] | None = None) -> bytes:
+def export_ledger(inspection: Inspection, *, measures: QuerySet[Measure] | None = None,
+                  present: Callable[[Measure], Measure] | None = None) -> bytes:
+    """`present` shows each measure as the reader may see it (rectification.privacy: ID numbers masked)."""
     columns = ledger_columns()
-    rows = list(ledger_measures(inspection, measures))
+    rows = [present(m) if present else m for m in ledger_measures(inspection, measures)]
     book = styled_workbook("整改台账")
     sheet = book.active
     write_title_row(sheet, ledger_title(inspection), len(columns))

@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from tongban.core.filtersets import FilterSet
 from tongban.core.forms import FastSelect
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
@@ -39,9 +40,10 @@ visible_units = visible(Unit, "path")
 visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter bar's widgets; the filters in force as chips; an invalid choice
-    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API."""
+class StyledFilterSet(FilterSet):
+    """Bootstrap classes on the filter bar's widgets; the filters in force as chips. An invalid choice
+    (an id outside the user's scope) filters to nothing on the pages and answers 400 in the API
+    (`core.filtersets.FilterSet`)."""
 
     @property
     def form(self):
@@ -74,18 +76,6 @@ class StyledFilterSet(django_filters.FilterSet):
                 rows = [(obj.pk, field.label_from_instance(obj)) for obj in queryset]
             cache[key] = [("", field.empty_label or "全部"), *rows]
         return cache[key]
-
-    @property
-    def strict_qs(self):
-        """`qs`, except that an invalid filter yields no rows instead of being silently dropped."""
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return self.qs
-
-    def error_list(self) -> list[str]:
-        form = self.form
-        return [f"{form.fields[name].label if name in form.fields else '筛选'}：{message}"
-                for name, messages in self.errors.items() for message in messages]
 
     def active_filters(self) -> list[dict]:
         """Each filter in force: its label, the value as the user reads it, and the query string
@@ -185,7 +175,7 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         return queryset  # read by filter_unit
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(FilterSet):
     measure = django_filters.NumberFilter(field_name="update__measure_id", label="整改措施ID")
     extension = django_filters.CharFilter(field_name="extension", label="类型")
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tongban.core.paging import keyset_page
 from tongban.documents.excel import streamed_table
+from tongban.rectification import privacy
 from tongban.rectification.choices import MeasureStatus
 from tongban.rectification.filtersets import FindingFilterSet, MeasureFilterSet
 from tongban.rectification.models import Evidence, Finding, Measure, MeasureUnit, cn_date
@@ -85,12 +86,15 @@ class ListSpec:
         return ledger_ordered(filtered)
 
     def decorate(self, rows: list, user) -> list:
-        """What the rows need beyond their own columns, for this chunk only (one query)."""
+        """What the rows need beyond their own columns, for this chunk only (a query or two), and their
+        free text as this reader may see it (身份证号 masked for readers who do not handle the measure),
+        on the page and in the export alike."""
         if self.slug == "problems":
             add_figures(rows, Measure.objects.visible_to(user))
         elif self.slug == "results":
             add_evidence_counts(rows)
-        return rows
+        handled = privacy.handled_measure_ids(user)
+        return [privacy.masked_row(row, handled) for row in rows]
 
     def page(self, rows: QuerySet, cursor: str | None, user):
         page = keyset_page(rows, self.ordering, cursor)

@@ -516,7 +516,8 @@ def record_accountability(*, action_kind: str, reason_kind: str, measures: Seque
                f"（{record.get_reason_kind_display()}，{record.decided_by}，{cn_date(decided_on)}）")
     record_event(record, "rectification.accountability.recorded", message, by=by)
     for measure in measures:
-        record_event(measure, "rectification.measure.accountability", message, by=by, accountability=record.pk)
+        record_event(measure, "rectification.measure.accountability", message, by=by, related=record,
+                     accountability=record.pk)
     return record
 
 

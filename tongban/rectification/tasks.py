@@ -6,7 +6,12 @@ from huey.contrib.djhuey import db_task
 
 @db_task()
 def import_ledger_task(run_id: int) -> None:
-    """The web ledger import's confirm step, off the request: progress on the `ImportRun`."""
+    """The web ledger import's confirm step, off the request: progress on the `ImportRun`; the changes
+    are recorded as the uploader's."""
+    from tongban.core.audit import acting_as
     from tongban.rectification.importing import run_import
+    from tongban.rectification.models import ImportRun
 
-    run_import(run_id)
+    run = ImportRun.objects.filter(pk=run_id).select_related("by").first()
+    with acting_as(run.by if run else None):
+        run_import(run_id)

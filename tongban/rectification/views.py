@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.paging import keyset_page
 from tongban.org.scopes import get_visible_or_404, scope_for
-from tongban.rectification import selectors, services
+from tongban.rectification import privacy, selectors, services
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
 from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
 from tongban.rectification.forms import (
@@ -298,7 +298,9 @@ def measure_detail(request, pk: int):
         "checkpoints": measure.checkpoints.all(),
         "updates": measure.updates.select_related("by", "checkpoint").prefetch_related("evidence"),
         "revisits": measure.revisits.all(),
-        "accountabilities": measure.accountabilities.select_related("target_staff", "target_unit"),
+        # Related records go through the scope layer too: an accountability about someone outside the
+        # reader's scope stays hidden here as it is on the accountability list.
+        "accountabilities": measure.accountabilities.visible_to(user).select_related("target_staff", "target_unit"),
         "progress_form": ProgressForm() if can["progress"] and status != MeasureStatus.VERIFIED else None,
         "checkpoint_form": (CheckpointReportForm(measure=measure)
                             if can["submit"] and is_ongoing and measure.checkpoints.filter(reported_at__isnull=True).exists()
@@ -316,6 +318,7 @@ def measure_detail(request, pk: int):
                                                                         "decided_on": _today()})
                                 if can["accountability"] else None),
         "today": _today(),
+        "reveal_personal": privacy.handles(user, measure),  # 身份证号 in free text whole, or masked
     }
     return render(request, "rectification/measure_detail.html", context)
 
@@ -465,7 +468,7 @@ def list_page(request, slug: str):
     rows = spec.rows(filterset.strict_qs)
     if request.GET.get("export") == "xlsx":
         return export_list(request, spec, rows, today=today)
-    page = spec.page(rows, request.GET.get("cursor"), request.user)
+    page = spec.page(rows, request.GET.get("cursor"), request.user)  # free text masked for non-handlers
     page.count = rows.count()  # plain, indexed columns: no derived expression is counted
     table = [spec.table_row(row, _row_url(row)) for row in page]
     return render(request, "rectification/list.html", {
@@ -490,7 +493,9 @@ def overdue_list(request):
     if request.GET.get("export") == "xlsx":
         return export_list(request, LISTS["tasks"], rows, today=today, overdue=True)
     page = keyset_page(rows, OVERDUE_ORDER, request.GET.get("cursor"))
+    handled = privacy.handled_measure_ids(request.user)
     for measure in page:
+        privacy.masked(measure, handled)
         measure.days_overdue = (today - measure.due_date).days
     return render(request, "rectification/overdue.html", {
         "filter": filterset, "page": page, "params": _keyset_params(request), "today": today,
@@ -613,7 +618,9 @@ def ledger_export(request, pk: int):
     from tongban.rectification.exporting import export_ledger
 
     inspection = get_visible_or_404(Inspection, request.user, pk=pk)
-    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user))
+    handled = privacy.handled_measure_ids(request.user)
+    content = export_ledger(inspection, measures=Measure.objects.visible_to(request.user),
+                            present=lambda measure: privacy.masked(measure, handled))
     return download(content, f"{inspection.title}整改台账.xlsx", XLSX)
 
 

@@ -3,11 +3,12 @@ from datetime import date
 
 import django_filters
 
+from tongban.core.filtersets import FilterSet
 from tongban.workdays.choices import DayKind, DaySource
 from tongban.workdays.models import LAST_YEAR, FIRST_YEAR, Day
 
 
-class DayFilterSet(django_filters.FilterSet):
+class DayFilterSet(FilterSet):
     year = django_filters.NumberFilter(method="filter_year", label="年份", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     month = django_filters.NumberFilter(field_name="date__month", label="月份", min_value=1, max_value=12)
     kind = django_filters.MultipleChoiceFilter(choices=DayKind.choices, label="类型")

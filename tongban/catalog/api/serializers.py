@@ -14,6 +14,7 @@ from tongban.catalog.models import (
     SpecialStep,
     Step,
 )
+from tongban.core.api import VisibleRelatedField
 
 
 class ItemMaterialSerializer(serializers.ModelSerializer):
@@ -130,6 +131,7 @@ class IntermediarySerializer(serializers.ModelSerializer):
 
 class IntermediaryServiceSerializer(serializers.ModelSerializer):
     item_name = serializers.CharField(source="item.name", read_only=True)
+    agencies = VisibleRelatedField(many=True, read_only=True)
 
     class Meta:
         model = IntermediaryService

@@ -41,3 +41,21 @@ def test_the_layout_works_on_a_phone(personas, county, login_page, live_server):
     page.click(".navbar-toggler")
     page.wait_for_selector("#mainnav.show")
     assert page.locator("#mainnav").get_by_text("单位树", exact=False).count() >= 0
+
+
+def test_a_user_makes_copies_and_revokes_their_own_api_token_from_the_user_menu(personas, county, login_page,
+                                                                                 live_server):
+    from rest_framework.authtoken.models import Token
+
+    page = login_page(personas.rectification_office)
+    page.click("nav .dropdown-toggle:has(.bi-person-circle)")  # the user menu
+    page.click("nav >> text=我的接口令牌")
+    page.wait_for_selector("h1:has-text('我的接口令牌')")
+    page.click("button:has-text('生成令牌')")
+    key = page.locator("#new-token code").inner_text().strip()
+    assert key == Token.objects.get(user=personas.rectification_office).key
+    page.goto(f"{live_server.url}/account/tokens/")
+    assert key not in page.content() and "有效期至" in page.content()
+    page.click("button:has-text('作废令牌')")
+    page.wait_for_selector("text=您目前没有接口令牌")
+    assert not Token.objects.filter(user=personas.rectification_office).exists()

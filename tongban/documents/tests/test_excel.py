@@ -136,3 +136,17 @@ def test_streamed_table_has_the_house_look_and_keeps_user_text_as_text(tmp_path)
     assert sheet["A3"].value == "=SUM(1,2)" and sheet["A3"].data_type == "s"
     assert sheet["B3"].number_format == DATE_FORMAT and sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["A"].width == 40
+def test_append_row_keeps_formula_like_text_as_text_in_a_streamed_write_only_workbook(tmp_path):
+    """Exports stream in openpyxl's write-only mode, where a cell cannot be fixed after it is appended:
+    `append_row` hands such text over as a cell already kept as text."""
+    from tongban.documents.excel import append_row
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("导出")
+    append_row(sheet, ['=HYPERLINK("http://evil.example","点我")', 3, None, "正常文字"])
+    append_row(sheet, ["=1+1", date(2026, 1, 5)])
+    path = tmp_path / "streamed.xlsx"
+    book.save(path)
+    rows = list(load_workbook(path).active.iter_rows())
+    assert [c.data_type for c in rows[0]] == ["s", "n", "n", "s"]
+    assert rows[1][0].value == "=1+1" and rows[1][0].data_type == "s"

@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from tongban.core.api import ScopedViewSetMixin
+from tongban.core.api import ScopedViewSetMixin, visible_prefetch
 from tongban.org.api.serializers import StaffSerializer, UnitSerializer, WindowSerializer
 from tongban.org.filtersets import StaffFilterSet, UnitFilterSet, WindowFilterSet
 from tongban.org.models import Staff, Unit, Window
@@ -25,6 +25,9 @@ class WindowViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class StaffViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """工作人员及其单位、窗口、职务、角色、分管单位。"""
 
-    queryset = Staff.objects.select_related("unit", "user").prefetch_related("units_in_charge")
+    queryset = Staff.objects.select_related("unit", "user")
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(visible_prefetch("units_in_charge", Unit, self.request.user))

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from tongban.core.api import VersionedSerializerMixin, VisibleRelatedField
 from tongban.org.models import Staff, Unit
 from tongban.rectification.models import (
     Accountability,
@@ -13,16 +14,7 @@ from tongban.rectification.models import (
 )
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference by id that only accepts records the caller may see (others read as “does not exist”)."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        queryset = super().get_queryset()
-        return queryset.visible_to(request.user) if request else queryset.none()
-
-
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     inspected_unit = VisibleRelatedField(queryset=Unit.objects.all())
@@ -56,7 +48,7 @@ class CheckpointSerializer(serializers.ModelSerializer):
         fields = ["id", "due_date", "reported_at", "report"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     source_kind_display = serializers.CharField(source="get_source_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
@@ -70,7 +62,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     responsible_person = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     checkpoint_dates = serializers.ListField(child=serializers.DateField(), write_only=True, required=False)
     checkpoints = CheckpointSerializer(many=True, read_only=True)
-    due_date = serializers.DateField(read_only=True, default=None,
+    due_date = serializers.DateField(read_only=True, default=None, allow_null=True,
                                      help_text="应完成日期：完成时限（长期坚持：最早未报告的时间节点）顺延至工作日")
     is_overdue = serializers.BooleanField(read_only=True, default=False,
                                           help_text="未完成且已过应完成日期（due_date）")

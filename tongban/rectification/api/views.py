@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from tongban.core.api import KeysetPagination, ScopedViewSetMixin
+from tongban.core.api import KeysetPagination, ScopedViewSetMixin, visible_prefetch
 from tongban.rectification import services
 from tongban.rectification.api.serializers import (
     AccountabilitySerializer,
@@ -52,13 +52,18 @@ class WritableViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Update
             require(request, "rectification.manage")  # before validation: no hints about other records
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_record(dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = self._as_listed(self.create_record(data))
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        version = self.request.data.get("version")
-        serializer.instance = self.update_record(serializer.instance, data,
-                                                 int(version) if str(version or "").isdigit() else None)
+        version = data.pop("version")  # required on every update (VersionedSerializerMixin)
+        serializer.instance = self._as_listed(self.update_record(serializer.instance, data, version))
+
+    def _as_listed(self, record):
+        """The record as the list and detail show it (with its annotations, such as a measure's due date)."""
+        return self.get_queryset().filter(pk=record.pk).first() or record
 
 
 class InspectionViewSet(WritableViewSet):
@@ -213,10 +218,14 @@ class EvidenceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class AccountabilityViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """问责记录：约谈、通报批评、诫勉、组织处理、党纪处分……，针对人员或单位，关联整改措施。"""
 
-    queryset = Accountability.objects.select_related("target_staff", "target_unit").prefetch_related("measures")
+    queryset = Accountability.objects.select_related("target_staff", "target_unit")
     serializer_class = AccountabilitySerializer
     filterset_class = AccountabilityFilterSet
     pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        """The linked measures as the caller may see them (never an id that answers 404 to them)."""
+        return super().get_queryset().prefetch_related(visible_prefetch("measures", Measure, self.request.user))
 
     def create(self, request, *args, **kwargs):
         require(request, "rectification.record_accountability")

@@ -22,9 +22,10 @@ def test_add_refuses_bad_parameters_in_chinese(personas, api_for):
     api = api_for(personas.window_clerk)
     response = api.get("/api/v1/workdays/add/?start=2025-02-30&n=-1")
     assert response.status_code == 400
-    body = response.json()
-    assert set(body) == {"start", "n"} and "日期格式错误" in body["start"][0]
-    assert "1990-01-01" in api.get("/api/v1/workdays/add/?start=2101-01-01&n=1").json()["start"][0]
+    body = response.json()  # the usual {code, detail, errors} shape, one error per field
+    by_field = {error["field"]: error["detail"] for error in body["errors"]}
+    assert set(by_field) == {"start", "n"} and "日期格式错误" in by_field["start"]
+    assert "1990-01-01" in api.get("/api/v1/workdays/add/?start=2101-01-01&n=1").json()["detail"]
 
 
 def test_add_beyond_the_calendar_gives_the_stable_range_code(personas, api_for):
