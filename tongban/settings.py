@@ -196,6 +196,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))
 # Never routed: files are streamed by views that check scope. (Django needs a value distinct from STATIC_URL.)
 MEDIA_URL = "/_media_not_served/"
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Exports of more rows than this run on the worker with a progress bar (docs/documents.md); their files
+# are kept this many days.
+EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 5000)
+EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # Spreadsheet uploads are checked before any parser sees them (tongban.core.spreadsheets): what they
 # unpack to and how far their sheets reach. A 2,000-item catalogue is about 15 MB unpacked.

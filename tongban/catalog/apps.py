@@ -17,3 +17,8 @@ class CatalogConfig(AppConfig):
             m.SearchSynonym,
         ):
             audit(model, exclude=["search_initials", "search_pinyin"])
+
+        from tongban.catalog.excel import write_visible_catalogue
+        from tongban.documents import exports
+
+        exports.register("catalog.items", write_visible_catalogue)

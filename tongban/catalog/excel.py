@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from tongban.catalog.choices import CaseKind, Channel, DataType, ItemLevel, ItemType, ResultKind, SpecialStepKind
@@ -222,69 +223,85 @@ ITEM_FIELDS = [c.attr for c in ITEM_COLUMNS if c.attr not in ("implementation_co
 
 # --- export -------------------------------------------------------------------------------------
 
-def _item_rows(items: list[ServiceItem]) -> list[list]:
-    rows = []
+def _item_rows(items) -> Iterator[list]:
     for item in items:
         values = {c.attr: getattr(item, c.attr) for c in ITEM_COLUMNS}
         values["competent_department"] = item.competent_department.name if item.competent_department else ""
         values["implementing_unit"] = item.implementing_unit.name
         values["result_identity"] = item.result_identity.code if item.result_identity else ""
-        rows.append([c.show(values[c.attr]) for c in ITEM_COLUMNS])
-    return rows
+        yield [c.show(values[c.attr]) for c in ITEM_COLUMNS]
 
 
-def build_workbook(items: models.QuerySet[ServiceItem] | None = None) -> Workbook:
+def export_rows(items: models.QuerySet[ServiceItem] | None = None) -> dict[str, Iterator[list]]:
+    """Each sheet's rows as an iterator, items by 实施编码 and each item's children in their order, read
+    from the database a chunk at a time (nothing is sorted or held in Python)."""
     items = ServiceItem.objects.all() if items is None else items
-    items = list(items.select_related("competent_department", "implementing_unit", "result_identity")
-                 .order_by("implementation_code"))
-    ids = [i.pk for i in items]
-    code_of = {i.pk: i.implementation_code for i in items}
-    order = {i.pk: n for n, i in enumerate(items)}
+    ordered = items.select_related("competent_department", "implementing_unit", "result_identity").order_by(
+        "implementation_code")
 
-    def children(model, *related, key):
-        rows = list(model.objects.filter(item_id__in=ids).select_related(*related))
-        rows.sort(key=lambda r: (order[r.item_id], key(r)))
-        return rows
+    def children(model, *related, order):
+        return (model.objects.filter(item__in=items.values("pk")).select_related("item", *related)
+                .order_by("item__implementation_code", *order).iterator(chunk_size=2000))
 
-    sheets = {
-        "事项": _item_rows(items),
-        "材料": [
-            [code_of[m.item_id], m.identity.code, m.identity.name, show_bool(m.is_required), m.originals, m.copies,
-             show_bool(m.may_be_pending), show_bool(m.is_electronic_licence), m.note]
-            for m in children(ItemMaterial, "identity", key=lambda m: (m.sort_order, m.pk))
-        ],
-        "表单字段": [
-            [code_of[f.item_id], f.element.code, f.element.label, DataType(f.element.data_type).label,
+    return {
+        "事项": _item_rows(ordered.iterator(chunk_size=2000)),
+        "材料": (
+            [m.item.implementation_code, m.identity.code, m.identity.name, show_bool(m.is_required), m.originals,
+             m.copies, show_bool(m.may_be_pending), show_bool(m.is_electronic_licence), m.note]
+            for m in children(ItemMaterial, "identity", order=("sort_order", "pk"))
+        ),
+        "表单字段": (
+            [f.item.implementation_code, f.element.code, f.element.label, DataType(f.element.data_type).label,
              show_bool(f.is_required)]
-            for f in children(ItemFormField, "element", key=lambda f: (f.sort_order, f.pk))
-        ],
-        "办理环节": [
-            [code_of[s.item_id], s.order, s.name, s.actor, s.days, s.criteria]
-            for s in children(Step, key=lambda s: s.order)
-        ],
-        "特别程序": [
-            [code_of[s.item_id], SpecialStepKind(s.kind).label, s.name, s.limit_days, s.note]
-            for s in children(SpecialStep, key=lambda s: (s.kind, s.name))
-        ],
+            for f in children(ItemFormField, "element", order=("sort_order", "pk"))
+        ),
+        "办理环节": (
+            [s.item.implementation_code, s.order, s.name, s.actor, s.days, s.criteria]
+            for s in children(Step, order=("order",))
+        ),
+        "特别程序": (
+            [s.item.implementation_code, SpecialStepKind(s.kind).label, s.name, s.limit_days, s.note]
+            for s in children(SpecialStep, order=("kind", "name"))
+        ),
     }
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns in SHEETS.items():
+
+
+def write_catalogue(target, items: models.QuerySet[ServiceItem] | None = None,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """The catalogue workbook streamed into `target` (a path or a binary file) in openpyxl's write-only
+    mode; user text that looks like a formula stays text. Returns the number of item rows."""
+    book = Workbook(write_only=True)
+    written = 0
+    for title, rows in export_rows(items).items():
+        columns = SHEETS[title]
         sheet = book.create_sheet(title)
-        sheet.append([c.header for c in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheets[title]:
-            append_row(sheet, row)
-        sheet.freeze_panes = "A2"
         for letter, column in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", columns):
             sheet.column_dimensions[letter].width = max(10, min(40, len(column.header) * 2 + 2))
-    return book
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column.header)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            append_row(sheet, row)
+            if title == "事项":
+                written += 1
+                if progress and written % 500 == 0:
+                    progress(written)
+    book.save(target)
+    return written
+
+
+def write_visible_catalogue(export, target, progress) -> int:
+    """The exporter of the catalogue page (documents.exports): the items its requester may see."""
+    return write_catalogue(target, ServiceItem.objects.visible_to(export.by), progress)
 
 
 def export_bytes(items=None) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(items).save(buffer)
+    write_catalogue(buffer, items)
     return buffer.getvalue()
 
 

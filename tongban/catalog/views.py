@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tongban.catalog import services
-from tongban.catalog.bundles import bundle_guide
+from tongban.catalog.bundles import bundle_guide, bundle_guides
+from tongban.core.paging import keyset_page
 from tongban.catalog.consistency import consistency_report
 from tongban.catalog.filtersets import (
     BundleFilterSet,
@@ -111,14 +112,22 @@ def consistency(request):
 
 @login_required
 def bundle_list(request):
+    """A keyset page of bundles, their guides built together (a fixed number of queries per page)."""
     filterset = BundleFilterSet(request.GET or None, queryset=Bundle.objects.visible_to(request.user))
+    page = keyset_page(filterset.qs, ("audience", "sort_order", "slug"), request.GET.get("cursor"))
+    page.count = filterset.qs.count()
+    guides = bundle_guides(page.object_list)
     rows = []
-    for bundle in filterset.qs:
-        try:
-            rows.append((bundle, bundle_guide(bundle).figures, ""))
-        except ValidationError as exc:
-            rows.append((bundle, None, exc.messages[0]))
-    return render(request, "catalog/bundle_list.html", {"filter": filterset, "rows": rows})
+    for bundle in page:
+        guide = guides[bundle.pk]
+        if isinstance(guide, ValidationError):
+            rows.append((bundle, None, guide.messages[0]))
+        else:
+            rows.append((bundle, guide.figures, ""))
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(request, "catalog/bundle_list.html", {"filter": filterset, "rows": rows, "page": page,
+                                                        "params": params.urlencode()})
 
 
 @login_required
@@ -356,6 +365,9 @@ def import_template(request):
 def export_workbook(request):
     from tongban.catalog import excel
 
-    content = excel.export_bytes(ServiceItem.objects.visible_to(request.user))
-    return _xlsx_response(content, "%E4%BA%8B%E9%A1%B9%E7%9B%AE%E5%BD%95.xlsx")
+    from tongban.documents import exports
+
+    # Written during the request up to EXPORT_ASYNC_ROWS items, by the worker with a progress bar above.
+    return exports.respond(request, kind="catalog.items", title="事项目录", file_name="事项目录.xlsx", params={},
+                           rows=ServiceItem.objects.visible_to(request.user).count())
 

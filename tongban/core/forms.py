@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tongban.core.widgets import use_pickers
 
@@ -36,6 +39,7 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
 
+
 class DateInput(forms.DateInput):
     """A browser date picker: `<input type="date">` takes only ISO dates (2026-11-23), whatever the
     language's DATE_INPUT_FORMATS say (zh-hans renders 2026/11/23, which the input shows as blank)."""
@@ -68,3 +72,25 @@ def style_fields(form: forms.BaseForm) -> forms.BaseForm:
             if first_value == "" and first_label == "---------":
                 field.choices = [("", "请选择" if field.required else "（无）"), *list(field.choices)[1:]]
     return form
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python, one string per option, instead of one template per option:
+    a filter bar listing 500 units renders in a millisecond instead of a tenth of a second. Same
+    markup as Django's Select for flat choices (no optgroups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
+        if not selected:
+            selected = {""}
+        options = [
+            format_html('<option value="{}"{}>{}</option>', key, " selected" if str(key) in selected else "", label)
+            for key, label in ((self.format_value_single(key), label) for key, label in self.choices)
+        ]
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
+
+    @staticmethod
+    def format_value_single(key) -> str:
+        return "" if key is None else str(key)

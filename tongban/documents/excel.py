@@ -8,17 +8,24 @@
     autosize(ws)
     wb.save(path)
 
+Long exports stream instead: `streamed_table(path, sheet_title=…, title=…, headers=…, widths=…, rows=iterator)`
+writes the same look in openpyxl's write-only mode, row by row from an iterator.
+
 Styles are registered as named styles on the workbook, so a user who edits the file gets the same look
 from the style gallery; every writer registers them on first use, so a plain `Workbook()` works too.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from copy import copy
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"
@@ -102,24 +109,23 @@ def keep_as_text(cell) -> None:
         cell.data_type = "s"
 
 
+def text_cell(ws, value):
+    """`value` for `ws.append`, as a cell kept as text when it looks like a formula. Works for write-only
+    (streaming) sheets too, where a cell cannot be changed after it is appended."""
+    if looks_like_formula(value):
+        cell = WriteOnlyCell(ws, value=value)
+        keep_as_text(cell)
+        return cell
+    return value
+
+
 def text_safe(ws, values: Sequence[object]) -> list[object]:
-    """`values` ready for `ws.append`: formula-like text wrapped in a cell kept as text. Works for
-    write-only (streaming) sheets, where cells cannot be changed after they are appended."""
-    from openpyxl.cell import WriteOnlyCell
-
-    row: list[object] = []
-    for value in values:
-        if looks_like_formula(value):
-            cell = WriteOnlyCell(ws, value=value)
-            keep_as_text(cell)
-            row.append(cell)
-        else:
-            row.append(value)
-    return row
+    """`values` ready for `ws.append`, formula-like text kept as text."""
+    return [text_cell(ws, value) for value in values]
 
 
-def append_row(ws, values: Sequence[object]) -> None:
-    """`ws.append(values)` with user text kept as text, on ordinary and write-only sheets alike."""
+def append_row(ws: Worksheet, values: Sequence[object]) -> None:
+    """`ws.append(values)` with user text kept as text; constant time per row, in either mode."""
     ws.append(text_safe(ws, values))
 
 
@@ -136,6 +142,85 @@ def write_rows(ws: Worksheet, start_row: int, rows: Iterable[Sequence[object]]) 
                 cell.number_format = DATE_FORMAT
         row += 1
     return row
+
+
+class _HouseSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose body rows come out in the house cell style (bordered, wrapped; dates as
+    2023年6月30日) and with formula-like text kept as text, at the cost of a plain write-only row: like
+    openpyxl's own `_values_to_row` it reuses one cell object per kind of value (the writer writes each
+    cell before the next is made), only with the style set. Cells passed in (title, header) go as they are.
+
+    Relies on openpyxl's write-only internals (`_values_to_row`, `Workbook._add_sheet`; openpyxl is pinned,
+    and tests/test_excel.py reads the result back)."""
+
+    def _values_to_row(self, values, row_idx):
+        plain, dated = WriteOnlyCell(self), WriteOnlyCell(self)
+        plain._style, dated._style = copy(self.body_styles[0]), copy(self.body_styles[1])
+        for col_idx, value in enumerate(values, 1):
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = dated if isinstance(value, (date, datetime)) else plain
+                cell.value = value
+                if cell.data_type == "f":
+                    cell.data_type = "s"  # keep_as_text
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
+
+
+def _house_sheet(book: Workbook, title: str) -> _HouseSheet:
+    _ensure_styles(book)
+    sheet = _HouseSheet(parent=book, title=title)
+    book._add_sheet(sheet)
+    plain, dated = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
+    plain.style = dated.style = CELL_STYLE
+    dated.number_format = DATE_FORMAT
+    sheet.body_styles = (plain._style, dated._style)
+    return sheet
+
+
+def streamed_table(target, *, sheet_title: str, title: str, headers: Sequence[str], widths: Sequence[int],
+                   rows: Iterable[Sequence[object]], progress: Callable[[int], None] | None = None) -> int:
+    """A table in the house look — merged title row, header, bordered wrapped body — written with
+    openpyxl's write-only mode from an iterator, so memory stays flat whatever the number of rows.
+
+    `target` is a path or a binary file; `progress(rows_written)` is called every 500 rows. Returns the
+    number of body rows.
+    """
+    book = Workbook(write_only=True)
+    ws = _house_sheet(book, sheet_title)
+    ncols = len(headers)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.row_dimensions[1].height = 36
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell.style = TITLE_STYLE
+    ws.append([title_cell])
+    if ncols > 1:
+        ws.merged_cells.add(f"A1:{get_column_letter(ncols)}1")
+    header_cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.style = HEADER_STYLE
+        header_cells.append(cell)
+    ws.append(header_cells)
+    count = 0
+    for values in rows:
+        ws.append(values)
+        count += 1
+        if progress and count % 500 == 0:
+            progress(count)
+    book.save(target)
+    if progress:
+        progress(count)
+    return count
 
 
 def display_width(text: str) -> int:

@@ -53,26 +53,44 @@ class ChannelError(Exception):
 def queue_for(user_ids, *, title: str, body: str = "", link: str = "", dedupe_key: str | None = None) -> list[int]:
     """Write one delivery per active channel of the recipients' units (inside the caller's transaction) and
     have the worker send them after the commit. Returns the ids written."""
+    return queue_many([(user_ids, title, body, link, dedupe_key)])
+
+
+def queue_many(messages) -> list[int]:
+    """`queue_for` for many messages — (user_ids, title, body, link, dedupe_key) each — in a fixed number of
+    queries: the recipients' units and phones, the units' channels, the inserts, the ids written."""
     from tongban.org.models import Staff
 
-    people = list(Staff.objects.filter(user_id__in=list(user_ids), is_active=True).values_list("unit_id", "phone"))
-    phones_by_unit: dict[int, list[str]] = {}
-    for unit_id, phone in people:
-        phones_by_unit.setdefault(unit_id, [])
-        if phone and phone not in phones_by_unit[unit_id]:
-            phones_by_unit[unit_id].append(phone)
-    channels = list(Channel.objects.filter(is_active=True, unit_id__in=list(phones_by_unit)))
-    if not channels:
+    messages = [(set(user_ids), title, body, link, key) for user_ids, title, body, link, key in messages if user_ids]
+    if not messages:
         return []
-    # Every call gets a key, so the rows it wrote can be read back (bulk_create ignoring conflicts sets no ids).
-    key = dedupe_key if dedupe_key is not None else f"notify:{uuid.uuid4().hex}"
-    ChannelDelivery.objects.bulk_create([
-        ChannelDelivery(channel=channel, title=title[:200], body=body, link=link, dedupe_key=key,
-                        phones=phones_by_unit.get(channel.unit_id, []))
-        for channel in channels
-        if channel.kind != ChannelKind.SMS or phones_by_unit.get(channel.unit_id)
-    ], ignore_conflicts=True)
-    ids = list(ChannelDelivery.objects.filter(channel__in=channels, dedupe_key=key, status=DeliveryStatus.PENDING,
+    all_ids = set().union(*(ids for ids, *_ in messages))
+    people = list(Staff.objects.filter(user_id__in=list(all_ids), is_active=True).values_list("user_id", "unit_id", "phone"))
+    channels_by_unit: dict[int, list[Channel]] = {}
+    for channel in Channel.objects.filter(is_active=True, unit_id__in={unit_id for _, unit_id, _ in people}):
+        channels_by_unit.setdefault(channel.unit_id, []).append(channel)
+    if not channels_by_unit:
+        return []
+    rows, keys = [], set()
+    for ids, title, body, link, dedupe_key in messages:
+        phones_by_unit: dict[int, list[str]] = {}
+        for user_id, unit_id, phone in people:
+            if user_id in ids:
+                phones = phones_by_unit.setdefault(unit_id, [])
+                if phone and phone not in phones:
+                    phones.append(phone)
+        # Every message gets a key, so the rows written can be read back (bulk_create ignoring conflicts sets no ids).
+        key = dedupe_key if dedupe_key is not None else f"notify:{uuid.uuid4().hex}"
+        keys.add(key)
+        rows += [
+            ChannelDelivery(channel=channel, title=title[:200], body=body, link=link, dedupe_key=key,
+                            phones=phones_by_unit.get(unit_id, []))
+            for unit_id in phones_by_unit for channel in channels_by_unit.get(unit_id, [])
+            if channel.kind != ChannelKind.SMS or phones_by_unit.get(unit_id)
+        ]
+    ChannelDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    channels = [channel for unit_channels in channels_by_unit.values() for channel in unit_channels]
+    ids = list(ChannelDelivery.objects.filter(channel__in=channels, dedupe_key__in=keys, status=DeliveryStatus.PENDING,
                                               attempts=0).values_list("pk", flat=True))
     if ids:
         transaction.on_commit(lambda: _enqueue(ids), robust=True)

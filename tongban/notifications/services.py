@@ -9,6 +9,7 @@ back), to the user's address or, when the login has none, to their Staff record'
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable
 
@@ -31,6 +32,18 @@ DIGEST_LIMIT = 20  # messages listed in one digest; the rest are counted
 READ_RETENTION_DAYS = 180
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message for several recipients (user objects or ids), as `notify` takes it."""
+
+    recipients: Iterable
+    title: str
+    body: str = ""
+    link: str = ""
+    code: str = ""
+    dedupe_key: str | None = None
+
+
 def notify(recipients: Iterable, *, title: str, body: str = "", link: str = "", code: str = "",
            dedupe_key: str | None = None, email: bool = True, channels: bool = True) -> int:
     """Put a message in each recipient's inbox, (after commit) email those with an address, and post it to the
@@ -39,36 +52,54 @@ def notify(recipients: Iterable, *, title: str, body: str = "", link: str = "", 
     `dedupe_key` makes the call idempotent per recipient: a job that runs twice notifies once.
     Returns how many inbox messages were created.
     """
-    ids = {getattr(recipient, "pk", recipient) for recipient in recipients if recipient is not None}
-    if not ids:
+    return notify_many([Message(recipients, title, body, link, code, dedupe_key)], email=email, channels=channels)
+
+
+def notify_many(messages: Iterable[Message], *, email: bool = True, channels: bool = True) -> int:
+    """Many messages at once (a job's reminders to hundreds of units): the same as one `notify` per
+    message, in a fixed number of queries — one for the recipients, one for the dedupe keys already
+    used, the inserts in batches, the units' group robots / SMS gateways (`channels.queue_many`) — and one
+    batch of emails after commit."""
+    wanted = []
+    for message in messages:
+        ids = {getattr(recipient, "pk", recipient) for recipient in message.recipients if recipient is not None}
+        if ids:
+            wanted.append((message, ids))
+    if not wanted:
         return 0
-    users = {
+    all_ids = set().union(*(ids for _, ids in wanted))
+    addresses = {
         pk: own or staff
-        for pk, own, staff in get_user_model().objects.filter(pk__in=ids, is_active=True)
+        for pk, own, staff in get_user_model().objects.filter(pk__in=all_ids, is_active=True)
         .values_list("pk", "email", "staff__email")
     }
+    keys = {message.dedupe_key for message, _ in wanted if message.dedupe_key is not None}
     with transaction.atomic():
-        if dedupe_key is not None:
-            already = set(
-                Notification.objects.filter(recipient_id__in=users, dedupe_key=dedupe_key)
-                .values_list("recipient_id", flat=True)
-            )
-            users = {pk: address for pk, address in users.items() if pk not in already}
+        already = set()
+        if keys:
+            already = set(Notification.objects.filter(dedupe_key__in=keys, recipient_id__in=all_ids)
+                          .values_list("recipient_id", "dedupe_key"))
+        rows, mails, deliveries = [], [], []
+        for message, ids in wanted:
+            users = sorted(pk for pk in ids if pk in addresses and (pk, message.dedupe_key) not in already)
+            already.update((pk, message.dedupe_key) for pk in users if message.dedupe_key is not None)
+            rows += [Notification(recipient_id=pk, title=shorten(message.title, 200), body=message.body,
+                                  link=message.link, code=message.code, dedupe_key=message.dedupe_key) for pk in users]
+            if users:
+                deliveries.append((users, message.title, message.body, message.link, message.dedupe_key))
+            to = sorted({addresses[pk] for pk in users if addresses[pk]})
+            if email and to:
+                text = _email_text(message.body, message.link)
+                mails += [(address, message.title, text) for address in to]
         # ignore_conflicts: a concurrent call with the same dedupe_key loses quietly to the unique index.
-        Notification.objects.bulk_create(
-            [Notification(recipient_id=pk, title=shorten(title, 200), body=body, link=link, code=code, dedupe_key=dedupe_key)
-             for pk in sorted(users)],
-            ignore_conflicts=True,
-        )
-        addresses = sorted({address for address in users.values() if address})
-        if channels and users:
-            from tongban.notifications.channels import queue_for
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        if channels and deliveries:
+            from tongban.notifications.channels import queue_many
 
-            queue_for(sorted(users), title=title, body=body, link=link, dedupe_key=dedupe_key)
-        if email and addresses:
-            text = _email_text(body, link)
-            transaction.on_commit(lambda: _send([_message(a, title, text) for a in addresses]), robust=True)
-    return len(users)
+            queue_many(deliveries)
+        if mails:
+            transaction.on_commit(lambda: _send([_message(*mail) for mail in mails]), robust=True)
+    return len(rows)
 
 
 @transaction.atomic

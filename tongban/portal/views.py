@@ -50,30 +50,45 @@ def items_at(point: Unit):
     return items.filter(implementing_unit=point)
 
 
-def item_codes_by_point(points: list[Unit]) -> dict[int, list[str]]:
-    """The implementation codes each point handles (the rule of `items_at`), sorted, for many points in
-    two queries whatever their number: the published items and the live delegations, grouped in memory."""
-    rows = list(published_items().values_list(
+def item_sets_by_point(points: list[Unit]) -> tuple[dict[int, set[int]], dict[int, str]]:
+    """The items each point handles (the rule of `items_at`) as sets of item ids, and the codes by id,
+    for many points in two queries and one pass over the items: every centre shares one set, outlets
+    add their own items to one shared set, townships their own and delegated items."""
+    codes: dict[int, str] = {}
+    own: dict[int, set[int]] = {}
+    concentrated: set[int] = set()
+    via_outlet: set[int] = set()
+    for pk, code, unit_id, level, is_concentrated, is_via_outlet in published_items().values_list(
         "pk", "implementation_code", "implementing_unit_id", "level", "is_concentrated", "via_outlet"
-    ))
+    ):
+        codes[pk] = code
+        own.setdefault(unit_id, set()).add(pk)
+        if level == ItemLevel.COUNTY and is_concentrated:
+            concentrated.add(pk)
+        if level == ItemLevel.COUNTY and is_via_outlet:
+            via_outlet.add(pk)
     delegated: dict[int, set[int]] = {}
     for item_id, township_id in Delegation.objects.filter(is_revoked=False).values_list("item_id", "township_id"):
-        delegated.setdefault(township_id, set()).add(item_id)
+        if item_id in codes:
+            delegated.setdefault(township_id, set()).add(item_id)
 
-    def handles(point: Unit, pk: int, unit_id: int, level: str, concentrated: bool, via_outlet: bool) -> bool:
-        code, own = point.kind.code, unit_id == point.pk
-        if code == "center":
-            return level == ItemLevel.COUNTY and concentrated
-        if code == "township":
-            return own or pk in delegated.get(point.pk, ())
-        if code == "outlet":
-            return own or (level == ItemLevel.COUNTY and via_outlet)
-        return own
+    def handled(point: Unit) -> set[int]:
+        kind, mine = point.kind.code, own.get(point.pk, set())
+        if kind == "center":
+            return concentrated
+        if kind == "township":
+            return mine | delegated.get(point.pk, set())
+        if kind == "outlet":
+            return mine | via_outlet
+        return mine
 
-    return {
-        point.pk: sorted(item_code for pk, item_code, *rest in rows if handles(point, pk, *rest))
-        for point in points
-    }
+    return {point.pk: handled(point) for point in points}, codes
+
+
+def item_codes_by_point(points: list[Unit]) -> dict[int, list[str]]:
+    """The implementation codes each point handles, sorted (`item_sets_by_point`)."""
+    sets, codes = item_sets_by_point(points)
+    return {pk: sorted(codes[item] for item in items) for pk, items in sets.items()}
 
 
 def home(request):
@@ -135,7 +150,7 @@ def bundle(request, slug: str):
 
 def point_list(request):
     points = list(service_points().order_by("kind__sort_order", "path"))
-    counts = {pk: len(codes) for pk, codes in item_codes_by_point(points).items()}
+    counts = {pk: len(items) for pk, items in item_sets_by_point(points)[0].items()}
     groups: dict = {}
     for point in points:
         groups.setdefault(point.kind.name, []).append((point, counts[point.pk]))

@@ -1,6 +1,7 @@
 """Read-mostly admin for the rectification records; the loop itself runs through the pages and services."""
 from django.contrib import admin
 
+from tongban.rectification.clocks import refresh_measure_clock
 from tongban.rectification.models import Accountability, Bulletin, Inspection, Measure, WorkPlan
 
 
@@ -17,7 +18,11 @@ class MeasureAdmin(admin.ModelAdmin):
     list_filter = ["status", "deadline_kind", "source_kind"]
     search_fields = ["text"]
     readonly_fields = ["status", "version", "verified_at", "verified_by", "submitted_at", "reopened_count",
-                       "returned_count"]
+                       "returned_count", "due_date"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        refresh_measure_clock(obj)  # a deadline edited here moves the stored due date too
 
 
 @admin.register(Accountability)

@@ -8,15 +8,23 @@ class RectificationConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.core.audit import audit
+        from tongban.documents import exports
+        from tongban.workdays import clocks as calendar_clocks
 
+        from tongban.rectification import clocks
+        from tongban.rectification import exports as list_exports
         from tongban.rectification import models as m
+
+        # A calendar change (a year imported, a day overridden …) re-derives the stored due dates.
+        calendar_clocks.register("rectification.measure", clocks.recompute, model=m.Measure)
+        exports.register(list_exports.KIND, list_exports.write_list)
 
         audit(m.Inspection)
         audit(m.RectificationGroup)
         audit(m.GroupMember)
         audit(m.Aspect)
         audit(m.Finding)
-        audit(m.Measure, exclude=["overdue_recorded_for"])
+        audit(m.Measure, exclude=["overdue_recorded_for", "due_start", "due_workdays", "due_date"])
         audit(m.MeasureUnit)
         audit(m.Checkpoint)
         audit(m.ProgressUpdate)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tongban.org.models import Staff, Unit
 from tongban.rectification import services
 from tongban.rectification.choices import DeadlineKind, FindingKind, InspectionKind, MeasureStatus
+from tongban.rectification.clocks import refresh_measure_clocks
 from tongban.rectification.models import Inspection, Measure
 
 CENTER = "XX县行政审批服务中心"
@@ -243,6 +244,7 @@ def _spread_signoffs(inspection: Inspection, today: date) -> None:
     # The measures were drawn up after the feedback, not today: bulletins count only what existed then.
     Measure.objects.filter(finding__inspection=inspection).update(
         created_at=timezone.make_aware(datetime.combine(inspection.feedback_date + timedelta(days=14), time(9))))
+    refresh_measure_clocks(Measure.objects.filter(finding__inspection=inspection))  # 立行立改 counts from creation
     for index, pk in enumerate(verified.values_list("pk", flat=True)):
         Measure.objects.filter(pk=pk).update(verified_at=now - timedelta(days=7 * (index % 10) + index % 5))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from tongban.core.filtersets import FilterSet
+from tongban.core.forms import FastSelect
 from tongban.org.filtersets import SearchFilterMixin
 from tongban.org.models import Unit
 from tongban.rectification.choices import (
@@ -41,7 +43,33 @@ visible_inspections = visible(Inspection, "-feedback_date", "-pk")
 class StyledFilterSet(FilterSet):
     """Filter-bar look (全部, Bootstrap classes) and invalid-filter handling come from the core FilterSet
     (`core.filtersets.FilterSet`: an invalid choice, e.g. an id outside the user's scope, filters to nothing
-    on the pages and answers 400 in the API); here, the filters in force as chips."""
+    on the pages and answers 400 in the API); here, record choices rendered fast and the filters in force
+    as chips."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            cache: dict = {}
+            for field in form.fields.values():
+                if isinstance(field, forms.ModelChoiceField):  # hundreds of units: render the options fast
+                    field.widget = FastSelect(attrs=field.widget.attrs, choices=self._choices(field, cache))
+            form._styled = True
+        return form
+
+    @staticmethod
+    def _choices(field, cache: dict) -> list:
+        """The options of a record filter, read once per queryset (two unit filters share them) and,
+        for units, as (id, name) rows rather than model instances."""
+        queryset = field.queryset
+        key = str(queryset.query)
+        if key not in cache:
+            if queryset.model is Unit:
+                rows = list(queryset.values_list("pk", "name"))
+            else:
+                rows = [(obj.pk, field.label_from_instance(obj)) for obj in queryset]
+            cache[key] = [("", field.empty_label or "全部"), *rows]
+        return cache[key]
 
     def active_filters(self) -> list[dict]:
         """Each filter in force: its label, the value as the user reads it, and the query string
@@ -92,7 +120,8 @@ class FindingFilterSet(SearchFilterMixin, StyledFilterSet):
 
 
 class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
-    """Expects a queryset annotated by `Measure.objects.with_overdue(today)` (for `overdue`)."""
+    """`overdue` / `overdue_ongoing` are the buckets of `selectors.bucket_q` as of today (stored,
+    indexed columns: no annotation needed)."""
 
     search_fields = ("text", "finding__description", "lead_unit__name", "responsible_leader__name",
                      "responsible_person__name", "responsible_person_name")
@@ -104,8 +133,12 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
     deadline_kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices, label="时限类型")
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label="来源")
     overdue = django_filters.BooleanFilter(
-        field_name="is_overdue", label="逾期",
+        method="filter_clock", label="逾期",
         widget=forms.Select(choices=[("", "全部"), ("true", "逾期"), ("false", "未逾期")]),
+    )
+    overdue_ongoing = django_filters.BooleanFilter(
+        method="filter_clock", label="时间节点逾期",
+        widget=forms.Select(choices=[("", "全部"), ("true", "时间节点逾期"), ("false", "未逾期")]),
     )
     lead_unit = django_filters.ModelChoiceFilter(queryset=visible_units, label="牵头单位")
     unit = django_filters.ModelChoiceFilter(field_name="unit_roles__unit", queryset=visible_units, method="filter_unit",
@@ -120,8 +153,8 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
 
     class Meta:
         model = Measure
-        fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "lead_unit",
-                  "unit", "role", "leader", "deadline_before", "signed_off_by_import"]
+        fields = ["q", "inspection", "finding", "status", "deadline_kind", "source_kind", "overdue", "overdue_ongoing",
+                  "lead_unit", "unit", "role", "leader", "deadline_before", "signed_off_by_import"]
 
     def filter_signed_off_by_import(self, queryset, name, value):
         """Measures signed off by a ledger import (no evidence behind the sign-off), or the others."""
@@ -134,6 +167,12 @@ class MeasureFilterSet(SearchFilterMixin, StyledFilterSet):
         if role in UnitRole.values:
             roles = roles.filter(role=role)
         return queryset.filter(pk__in=roles.values("measure_id"))
+
+    def filter_clock(self, queryset, name, value):
+        from tongban.rectification.selectors import bucket_q
+
+        condition = bucket_q(timezone.localdate())[name]
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit

@@ -30,6 +30,7 @@ from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, Tak
 from tongban.history.services import record_event, record_events
 from tongban.org.models import Staff, Unit, UnitAlias
 from tongban.rectification import services
+from tongban.rectification.clocks import refresh_measure_clocks
 from tongban.rectification.choices import (
     DeadlineKind,
     FindingKind,
@@ -570,6 +571,7 @@ def _write(inspection: Inspection | None, planned: list[Planned], result: Import
                                                             if u.measure.status != MeasureStatus.VERIFIED]]
                    if m.deadline_kind == DeadlineKind.ONGOING and p.values["deadline"]]
     Checkpoint.objects.bulk_create(checkpoints, ignore_conflicts=True, batch_size=1000)
+    refresh_measure_clocks(Measure.objects.filter(finding__inspection=inspection))  # stored due dates
     if progress:
         progress(total, total)
 

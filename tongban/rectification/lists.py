@@ -5,24 +5,45 @@ shown both as a page and as an Excel export, filtered by the same FilterSet.
 - 任务清单 (tasks): every measure with its units, people, deadline and state;
 - 具体问题清单 (problems): every finding with how far its measures have got;
 - 效果清单 (results): every measure signed off, with its result and evidence.
+
+A list is read in keyset order (`ordering`, never an OFFSET or a COUNT over derived expressions):
+the page takes 50 rows after a cursor, an export walks the whole list 1,000 rows at a time, and what
+a row needs beyond its columns (a finding's figures, a measure's evidence count) is fetched once per
+chunk by `decorate`.
 """
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from openpyxl.utils import get_column_letter
 
-from tongban.documents.excel import styled_workbook, write_header, write_rows, write_title_row
+from tongban.core.paging import keyset_page
+from tongban.documents.excel import streamed_table
+from tongban.rectification import privacy
 from tongban.rectification.choices import MeasureStatus
 from tongban.rectification.filtersets import FindingFilterSet, MeasureFilterSet
-from tongban.rectification.models import Finding, Measure, cn_date
-from tongban.rectification.selectors import BUCKETS, bucket_aggregates, responsibility_rows
+from tongban.rectification.models import Evidence, Finding, Measure, MeasureUnit, cn_date
+from tongban.rectification.selectors import STATUS_BUCKETS, bucket_aggregates, responsibility_rows
+
+EXPORT_CHUNK = 1000
+# The columns the lists and their exports read (not the bookkeeping a row would otherwise convert).
+LIST_FIELDS = (
+    "text", "number", "source_kind", "deadline_kind", "deadline", "status", "due_date", "verified_at", "created_at",
+    "result", "progress_note", "responsible_leader_name", "responsible_person_name", "lead_unit__name",
+    "finding__description", "finding__number", "finding__kind", "finding__aspect__number", "finding__aspect__title",
+    "responsible_leader__name", "responsible_person__name", "import_verified_at", "verified_by__first_name",
+    "verified_by__last_name", "verified_by__username", "verified_by__staff__name",
+)
+# A measure's units, fetched per page or chunk without the measure's own (joined) default ordering, into a
+# plain list (`to_attr`: Django builds no queryset per row, which cost more than the query itself).
+UNIT_ROLES = Prefetch("unit_roles", queryset=MeasureUnit.objects.select_related("unit").only(
+    "measure_id", "role", "unit__name").order_by("role", "pk"), to_attr="roles")
+LAST_DAY = date(9999, 12, 31)  # sorts a measure without a deadline last
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class ListSpec:
     filterset_class: type
     columns: tuple[Column, ...]
     link_column: int  # the column whose cell links to the record (the measure or the finding)
+    ordering: tuple[str, ...]  # the keyset order of `rows()`: never NULL, ends in a unique field
 
     def base_queryset(self, user, today: date) -> QuerySet:
         if self.filterset_class is FindingFilterSet:
@@ -49,19 +71,48 @@ class ListSpec:
             .with_overdue(today)
             .select_related("lead_unit", "finding", "finding__aspect", "responsible_leader", "responsible_person",
                             "verified_by__staff")
-            .prefetch_related("unit_roles__unit")
+            .only(*LIST_FIELDS)
+            .prefetch_related(UNIT_ROLES)
         )
 
-    def rows(self, filtered: QuerySet, user, today: date) -> Iterable:
+    def rows(self, filtered: QuerySet) -> QuerySet:
+        """The list's rows, with the sort keys `ordering` names."""
         if self.slug == "responsibility":
-            return responsibility_rows(filtered)
+            return responsibility_rows(filtered).annotate(
+                sort_deadline=Coalesce(F("measure__deadline"), Value(LAST_DAY)))
         if self.slug == "results":
             return filtered.filter(status=MeasureStatus.VERIFIED).annotate(
-                evidence_count=Count("updates__evidence", distinct=True)
-            ).order_by("verified_at")
+                sort_verified=Coalesce(F("verified_at"), F("created_at")))
         if self.slug == "problems":
-            return findings_with_progress(filtered, Measure.objects.visible_to(user))
-        return filtered
+            return filtered.annotate(sort_aspect=Coalesce(F("aspect__number"), Value(0)))
+        return ledger_ordered(filtered)
+
+    def decorate(self, rows: list, user) -> list:
+        """What the rows need beyond their own columns, for this chunk only (a query or two), and their
+        free text as this reader may see it (身份证号 masked for readers who do not handle the measure),
+        on the page and in the export alike."""
+        if self.slug == "problems":
+            add_figures(rows, Measure.objects.visible_to(user))
+        elif self.slug == "results":
+            add_evidence_counts(rows)
+        handled = privacy.handled_measure_ids(user)
+        return [privacy.masked_row(row, handled) for row in rows]
+
+    def page(self, rows: QuerySet, cursor: str | None, user):
+        page = keyset_page(rows, self.ordering, cursor)
+        self.decorate(page.object_list, user)
+        return page
+
+    def iterate(self, rows: QuerySet, user, *, ordering: tuple[str, ...] | None = None,
+                chunk: int = EXPORT_CHUNK) -> Iterator:
+        """Every row, in order, a chunk at a time (for exports)."""
+        cursor = None
+        while True:
+            page = keyset_page(rows, ordering or self.ordering, cursor, per_page=chunk)
+            yield from self.decorate(page.object_list, user)
+            if not page.has_next:
+                return
+            cursor = page.next_cursor
 
     def cells(self, row) -> list:
         return [column.value(row) for column in self.columns]
@@ -74,23 +125,50 @@ class ListSpec:
         ]
 
 
-def findings_with_progress(findings: QuerySet[Finding], visible_measures: QuerySet[Measure]) -> list[Finding]:
+LEDGER_ORDER = ("sort_aspect", "sort_finding", "number", "pk")
+OVERDUE_ORDER = ("due_date", "pk")
+
+
+def overdue_rows(measures: QuerySet[Measure], today: date) -> QuerySet[Measure]:
+    """The overdue list: overdue measures and ongoing ones past a checkpoint, earliest due first
+    (`OVERDUE_ORDER`, served by the index on due_date)."""
+    return measures.past_due(today).select_related("lead_unit", "finding", "finding__aspect", "responsible_leader",
+                                                   "responsible_person")
+
+
+def ledger_ordered(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """Measures in ledger order (aspect, finding, number), with the sort keys of `LEDGER_ORDER`."""
+    return measures.annotate(sort_aspect=Coalesce(F("finding__aspect__number"), Value(0)),
+                             sort_finding=Coalesce(F("finding__number"), Value(0)))
+
+
+def add_figures(findings: list[Finding], visible_measures: QuerySet[Measure]) -> list[Finding]:
     """Each finding with the buckets of the measures the user may see (counted in one query)."""
+    aggregates = bucket_aggregates()
     figures = {
         row["finding_id"]: row
-        for row in visible_measures.filter(finding__in=findings.values("pk"))
-        .values("finding_id").annotate(**bucket_aggregates()).order_by()
+        for row in visible_measures.filter(finding__in=[f.pk for f in findings])
+        .values("finding_id").annotate(**{k: aggregates[k] for k in ("total", *STATUS_BUCKETS)}).order_by()
     }
-    result = []
     for finding in findings:
         row = figures.get(finding.pk, {})
-        finding.figures = {key: row.get(key, 0) for key in ("total", *BUCKETS)}
-        result.append(finding)
-    return result
+        finding.figures = {key: row.get(key, 0) for key in ("total", *STATUS_BUCKETS)}
+    return findings
+
+
+def add_evidence_counts(measures: list[Measure]) -> list[Measure]:
+    """`evidence_count` on each measure, from one grouped query over these measures only."""
+    counts = dict(
+        Evidence.objects.filter(update__measure__in=[m.pk for m in measures])
+        .values("update__measure").annotate(n=Count("pk")).values_list("update__measure", "n").order_by()
+    )
+    for measure in measures:
+        measure.evidence_count = counts.get(measure.pk, 0)
+    return measures
 
 
 def _units(measure: Measure, role: str) -> str:
-    return "、".join(mu.unit.name for mu in measure.unit_roles.all() if mu.role == role)
+    return "、".join(mu.unit.name for mu in measure.roles if mu.role == role)
 
 
 def _finding_state(finding: Finding) -> str:
@@ -117,7 +195,8 @@ def _aspect(finding: Finding | None) -> str:
 
 
 STATUS = Column("状态", lambda m: m.get_status_display(), 12)
-OVERDUE = Column("逾期", lambda m: "逾期" if getattr(m, "is_overdue", False) else "", 8)
+OVERDUE = Column("逾期", lambda m: "逾期" if getattr(m, "is_overdue", False)
+                 else "时间节点逾期" if getattr(m, "is_overdue_ongoing", False) else "", 8)
 
 LISTS: dict[str, ListSpec] = {
     spec.slug: spec
@@ -135,6 +214,7 @@ LISTS: dict[str, ListSpec] = {
                 Column("状态", lambda r: r.measure.get_status_display(), 12),
             ),
             2,
+            ("unit__path", "role", "sort_deadline", "measure_id", "pk"),
         ),
         ListSpec(
             "tasks", "任务清单", "每项整改措施的牵头、协调、配合单位，责任领导、责任人、完成时限和整改状态。",
@@ -153,6 +233,7 @@ LISTS: dict[str, ListSpec] = {
                 OVERDUE,
             ),
             2,
+            LEDGER_ORDER,
         ),
         ListSpec(
             "problems", "具体问题清单", "每个反馈问题（意见建议）及其整改措施的完成情况。",
@@ -168,6 +249,7 @@ LISTS: dict[str, ListSpec] = {
                 Column("整改状态", _finding_state, 12),
             ),
             2,
+            ("inspection_id", "sort_aspect", "number", "pk"),
         ),
         ListSpec(
             "results", "效果清单", "已销号（已整改到位）的整改措施及其整改成效、销号时间和佐证材料。",
@@ -182,20 +264,19 @@ LISTS: dict[str, ListSpec] = {
                 Column("销号方式", _signoff, 16),
             ),
             1,
+            ("sort_verified", "pk"),
         ),
     )
 }
 
 
-def list_workbook(spec: ListSpec, rows: Iterable, *, subtitle: str = "") -> bytes:
-    """The list in the house Excel look: merged title row, header, bordered wrapped cells."""
-    book = styled_workbook(spec.title)
-    sheet = book.active
-    write_title_row(sheet, f"{spec.title}{f'（{subtitle}）' if subtitle else ''}", len(spec.columns))
-    write_header(sheet, 2, [column.header for column in spec.columns])
-    write_rows(sheet, 3, (spec.cells(row) for row in rows))
-    for index, column in enumerate(spec.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def list_workbook(spec: ListSpec, rows: Iterable, target, *, title: str | None = None, subtitle: str = "",
+                  progress: Callable[[int], None] | None = None) -> int:
+    """The list in the house Excel look (merged title row, header, bordered wrapped cells), streamed
+    row by row into `target` (a path or a binary file); returns the number of rows."""
+    title = title or spec.title
+    return streamed_table(
+        target, sheet_title=title, title=f"{title}{f'（{subtitle}）' if subtitle else ''}",
+        headers=[column.header for column in spec.columns], widths=[column.width for column in spec.columns],
+        rows=(spec.cells(row) for row in rows), progress=progress,
+    )

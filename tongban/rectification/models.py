@@ -2,22 +2,22 @@
 
 A `Measure` is the unit of work of the one closed loop (ROADMAP X1): it has a `source_kind` (an
 inspection finding today; a bad rating, a failed callback, a complaint or an overdue case later) and,
-for inspection findings, the `Finding` it answers. Overdue is *derived* (`with_overdue(today)`), never
-stored, so it cannot drift from the deadlines.
+for inspection findings, the `Finding` it answers. Its due date is stored (`due_date`, kept by
+`rectification.clocks` and by the calendar, docs/decisions/0003-stored-clocks.md); overdue is the open
+statuses and a due date before today, two indexed columns compared (`selectors.bucket_q`).
 
 Visibility: a measure belongs to its lead unit, and is also visible to every unit on it (coordinating,
 supporting); the records hanging off a measure (progress, evidence, checkpoints, revisits) follow it.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
 
 from tongban.core.models import ProgressModel, TimeStampedModel, VersionedModel
@@ -101,57 +101,42 @@ class MeasureQuerySet(ScopeOrLinkedQuerySet):
         """Lead unit in scope (own unit), or any unit on the measure (coordinating, supporting) in scope."""
         return MeasureUnit.objects.filter(scope_q(MeasureUnit, scope_for(user))).values("measure_id")
 
+    def visible_to(self, user):
+        """The measures one of whose units (lead, coordinating, supporting) is in scope. The lead unit
+        is always among a measure's units (`services._set_units`, the import), so one indexed lookup
+        of the units in scope answers, instead of an OR over every measure."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        return self.filter(pk__in=self.linked_pks(user))
+
     def with_overdue(self, today: date) -> MeasureQuerySet:
-        """Annotate `due_date` and `is_overdue` (due before `today` and not verified).
+        """Annotate `is_overdue` and `is_overdue_ongoing` as of `today`: two stored, indexed columns
+        (status, due_date) compared, no subquery (the buckets are defined in `selectors.bucket_q`)."""
+        from tongban.rectification.selectors import bucket_q
 
-        The nominal due date is the deadline; for ongoing measures the earliest unreported checkpoint
-        (their `deadline` being only the first time node as the ledger wrote it); for 立行立改 measures
-        without a date, `immediate_due_workdays()` working days after the measure was created. The due
-        date is the first workday on or after it (the working-day calendar, `tongban.workdays`), so a
-        deadline inside the National Day holiday falls due on the first workday after the holiday.
-        Where the calendar has no row for a date, the nominal date is used as it is.
-        """
-        from tongban.workdays.expressions import deadline_after
-        from tongban.workdays.models import Day
-        from tongban.workdays.services import ensure_years
-
-        ensure_years(today.year - 1, today.year + 1)  # one query once the years are there
-        next_checkpoint = (
-            Checkpoint.objects.filter(measure=OuterRef("pk"), reported_at__isnull=True)
-            .order_by("due_date")
-            .values("due_date")[:1]
-        )
-        workdays = immediate_due_workdays()
-        immediate_due = Coalesce(
-            deadline_after("created_on", workdays),
-            # date + interval is a timestamp on PostgreSQL: cast back to a date.
-            Cast(F("created_on") + timedelta(days=workdays), output_field=models.DateField()),
-        )
-        first_workday = (
-            Day.objects.filter(date__gte=OuterRef("nominal_due_date"), is_workday=True)
-            .order_by("date").values("date")[:1]
-        )
+        buckets = bucket_q(today)
         return self.annotate(
-            created_on=TruncDate("created_at"),
-        ).annotate(
-            nominal_due_date=Case(
-                When(deadline_kind=DeadlineKind.ONGOING, then=Subquery(next_checkpoint)),
-                When(deadline_kind=DeadlineKind.IMMEDIATE, deadline__isnull=True, then=immediate_due),
-                default=F("deadline"),
-                output_field=models.DateField(),
-            )
-        ).annotate(
-            due_date=Coalesce(Subquery(first_workday, output_field=models.DateField()), F("nominal_due_date")),
-        ).annotate(
-            is_overdue=Case(
-                When(Q(due_date__lt=today) & ~Q(status=MeasureStatus.VERIFIED), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
+            is_overdue=Case(When(buckets["overdue"], then=Value(True)), default=Value(False),
+                            output_field=BooleanField()),
+            is_overdue_ongoing=Case(When(buckets["overdue_ongoing"], then=Value(True)), default=Value(False),
+                                    output_field=BooleanField()),
         )
 
     def overdue(self, today: date) -> MeasureQuerySet:
-        return self.with_overdue(today).filter(is_overdue=True)
+        """Open (not verified, not 长期持续整改) and due before `today`."""
+        from tongban.rectification.selectors import bucket_q
+
+        return self.filter(bucket_q(today)["overdue"])
+
+    def past_due(self, today: date) -> MeasureQuerySet:
+        """Overdue, or 长期持续整改 past a checkpoint not reported: what the daily job and the overdue
+        list follow."""
+        from tongban.rectification.selectors import past_due_q
+
+        return self.filter(past_due_q(today))
 
     def signed_off_by_import(self) -> MeasureQuerySet:
         """Measures whose current sign-off (已整改到位) came from a ledger import, not from the loop's
@@ -372,13 +357,20 @@ class Measure(VersionedModel):
     import_verified_at = models.DateTimeField("导入销号时间", null=True, blank=True, editable=False)
     # Bookkeeping of the daily job: the due date for which the overdue event was recorded.
     overdue_recorded_for = models.DateField("已记录逾期的期限", null=True, blank=True, editable=False)
+    # The clock (rectification.clocks): the due date is the first workday on or after `due_start`, or
+    # `due_workdays` workdays after it; kept by the services and, when the calendar changes, by the
+    # calendar (workdays.clocks). Never edited by hand.
+    due_start = models.DateField("计时起点", null=True, blank=True, editable=False)
+    due_workdays = models.PositiveSmallIntegerField("计时工作日数", default=0, editable=False)
+    due_date = models.DateField("应完成日期", null=True, blank=True, editable=False, db_index=True)
 
     objects = MeasureQuerySet.as_manager()
     scope_unit_field = "lead_unit"
 
     class Meta:
         ordering = ["finding__aspect__number", "finding__number", "number", "pk"]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [models.Index(fields=["status", "deadline"]),
+                   models.Index(fields=["status", "due_date"], name="rect_measure_status_due")]
         verbose_name = "整改措施"
         verbose_name_plural = "整改措施"
 

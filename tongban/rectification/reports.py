@@ -114,11 +114,14 @@ def _measure_sentence(index: int, measure: Measure) -> str:
 
 
 def _summary_sentence(inspection: Inspection, counts: dict, buckets: Buckets) -> str:
+    """The counting sentence: every figure from `selectors` (verified + ongoing + open = total; the
+    overdue are among the open; ongoing measures past a checkpoint are their own clause)."""
     who = inspection.group or inspection.body
     return (
         f"{who}反馈的{counts['problem']}个问题和{counts['suggestion']}条意见建议，共制定整改措施{buckets.total}项，"
-        f"其中{buckets.verified}项已整改到位，{buckets.ongoing}项已整改但需要按照新的时间节点进行长期持续整改，"
-        f"{buckets.open}项正在整改"
+        f"其中{buckets.verified}项已整改到位，{buckets.ongoing}项已整改但需要按照新的时间节点进行长期持续整改"
+        + (f"（其中{buckets.overdue_ongoing}项未按时间节点报告阶段性进展）" if buckets.overdue_ongoing else "")
+        + f"，{buckets.open}项正在整改"
         + (f"（其中{buckets.overdue}项已超过完成时限）" if buckets.overdue else "")
         + "。"
     )

@@ -23,13 +23,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from tongban.core.services import update_versioned
 from tongban.history.services import record_event, record_events
-from tongban.notifications.services import notify
+from tongban.notifications.services import Message, notify, notify_many
 from tongban.org.choices import Role
 from tongban.org.models import Staff, Unit
 from tongban.org.people import person_name
@@ -41,6 +41,7 @@ from tongban.rectification.choices import (
     SourceKind,
     UnitRole,
 )
+from tongban.rectification.clocks import refresh_measure_clock
 from tongban.rectification.error_codes import RectificationError as E
 from tongban.rectification.error_codes import rect_error
 from tongban.rectification.models import (
@@ -232,6 +233,7 @@ def create_measure(*, text: str, lead_unit: Unit, finding: Finding | None = None
     measure.save()
     _set_units(measure, coordinating_units, supporting_units)
     Checkpoint.objects.bulk_create([Checkpoint(measure=measure, due_date=day) for day in checkpoints])
+    refresh_measure_clock(measure)
     record_event(measure, "rectification.measure.created",
                  f"新增整改措施，牵头单位“{lead_unit.name}”，时限：{measure.deadline_label or '未定'}", by=by)
     _tell_measure_people(measure, "created", f"新的整改任务：{measure.text[:40]}",
@@ -261,6 +263,7 @@ def update_measure(measure: Measure, *, expected_version: int | None, by=None,
             measure.checkpoints.filter(reported_at__isnull=True).exclude(due_date__in=keep).delete()
             existing = set(measure.checkpoints.values_list("due_date", flat=True))
             Checkpoint.objects.bulk_create([Checkpoint(measure=measure, due_date=d) for d in sorted(keep - existing)])
+        refresh_measure_clock(measure)  # the deadline, its kind or the checkpoints may have moved
         record_event(measure, "rectification.measure.updated", "修改整改措施", by=by, fields=sorted(changes))
     return measure
 
@@ -412,6 +415,7 @@ def report_checkpoint(measure: Measure, checkpoint: Checkpoint, *, text: str, fi
     checkpoint.reported_by = _user(by)
     checkpoint.report = update.text
     checkpoint.save()
+    refresh_measure_clock(measure)  # now due at the next checkpoint not reported
     record_event(measure, "rectification.measure.checkpoint_reported",
                  f"报告时间节点 {cn_date(checkpoint.due_date)} 的阶段性进展", by=by, checkpoint=checkpoint.pk)
     return update
@@ -428,6 +432,7 @@ def reopen_measure(measure: Measure, *, new_deadline: date, reason: str, by=None
                                    "deadline": new_deadline, "verified_at": None, "verified_by": None,
                                    "submitted_at": None, "submitted_by": None, "rework_since": timezone.now(),
                                    "reopened_count": current.reopened_count + 1})
+    refresh_measure_clock(measure)
     record_event(measure, "rectification.measure.reopened",
                  f"重新整改：{reason}；新的完成时限 {cn_date(new_deadline)}", by=by, reason=reason,
                  new_deadline=new_deadline, old_deadline=current.deadline)
@@ -635,48 +640,73 @@ def _user(by):
 
 
 OVERDUE_LIST_LIMIT = 30  # measures named in one grouped overdue message; the rest are counted
+CLAIM_BATCH = 500  # measures claimed per short transaction by the daily job
 
 
 def record_overdue(today: date, *, progress=None) -> dict:
-    """日监测: record one `overdue` event per measure per due date, and send each person concerned ONE
-    message for the day listing their newly overdue measures.
+    """日监测: record one `overdue` event per measure per due date — overdue measures, and ongoing ones
+    past a checkpoint not reported — and send each person concerned ONE message for the day listing them.
 
-    Set-based: the newly overdue measures are read (and locked) in one query and claimed with one bulk
-    UPDATE of `overdue_recorded_for`, the events are written in bulk (one batch per due date), and the
-    messages carry a dedupe key per recipient and date. A second run for the same day (or a second
-    worker) claims, records and notifies nothing twice; a measure given a new deadline that passes
-    again is recorded again.
+    Never holds the database's write lock across a slow query: the candidates are read outside any
+    transaction (two indexed columns, status and due_date), then claimed CLAIM_BATCH at a time, each
+    batch in its own short transaction — one conditional UPDATE … RETURNING sets
+    `overdue_recorded_for` on the rows still unclaimed for their due date (a second worker's claim
+    wins, nothing is recorded twice) and the batch's events are written in bulk. The messages go out
+    once all batches are claimed, in one `notify_many` with a dedupe key per recipient and day; a
+    measure given a new deadline that passes again is recorded again.
     """
-    with transaction.atomic():
-        claimed = list(
-            Measure.objects.overdue(today)
-            .exclude(overdue_recorded_for=F("due_date"))
-            .select_for_update(of=("self",))
-            .select_related("lead_unit")
-            .order_by("due_date", "pk")
-        )
-        for measure in claimed:
-            measure.overdue_recorded_for = measure.due_date
-        Measure.objects.bulk_update(claimed, ["overdue_recorded_for"], batch_size=500)
-        by_due: dict[date, list[Measure]] = {}
-        for measure in claimed:
-            by_due.setdefault(measure.due_date, []).append(measure)
-        for due, measures in by_due.items():
-            record_events(measures, "rectification.measure.overdue",
-                          f"已逾期：应于 {cn_date(due)} 完成，尚未销号（截至 {cn_date(today)} 逾期 {(today - due).days} 天）",
-                          due_date=due)
-        _notify_overdue(claimed, today)
-    if progress:
-        progress(len(claimed), len(claimed))
-    overdue_now = Measure.objects.overdue(today).count()
-    return {"overdue": overdue_now, "recorded": len(claimed)}
+    unclaimed = Measure.objects.past_due(today).exclude(overdue_recorded_for=F("due_date"))
+    candidates = list(unclaimed.order_by("due_date", "pk").values_list("pk", flat=True))
+    claimed: list[Measure] = []
+    for first in range(0, len(candidates), CLAIM_BATCH):
+        with transaction.atomic():
+            batch = _claim_overdue(unclaimed.filter(pk__in=candidates[first:first + CLAIM_BATCH]))
+            _record_overdue_events(batch, today)
+        claimed += batch
+        if progress:
+            progress(min(first + CLAIM_BATCH, len(candidates)), len(candidates))
+    _notify_overdue(claimed, today)
+    figures = Measure.objects.aggregate(**{name: Count("pk", filter=q) for name, q in _clock_buckets(today).items()})
+    return {**figures, "recorded": len(claimed)}
 
 
-def _notify_overdue(measures: list[Measure], today: date) -> None:
-    """One message per recipient (the lead unit's people, the responsible leader and person) listing
-    their measures; recipients with the same list share one `notify` call."""
-    if not measures:
-        return
+def _clock_buckets(today: date) -> dict:
+    from tongban.rectification.selectors import CLOCK_BUCKETS, bucket_q
+
+    buckets = bucket_q(today)
+    return {name: buckets[name] for name in CLOCK_BUCKETS}
+
+
+def _claim_overdue(batch) -> list[Measure]:
+    """Set `overdue_recorded_for` to the due date on the rows of `batch` (a queryset that still says
+    which rows are unclaimed), in one UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35); the claimed
+    measures, with their lead unit."""
+    table = connection.ops.quote_name(Measure._meta.db_table)
+    where, params = batch.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        pk = connection.ops.quote_name(Measure._meta.pk.column)
+        cursor.execute(f"UPDATE {table} SET overdue_recorded_for = due_date WHERE {pk} IN ({where}) RETURNING {pk}",
+                       params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return list(Measure.objects.filter(pk__in=ids).select_related("lead_unit").order_by("due_date", "pk"))
+
+
+def _record_overdue_events(measures: list[Measure], today: date) -> None:
+    """One event per measure, written in bulk per (due date, kind of lateness)."""
+    groups: dict[tuple[date, bool], list[Measure]] = {}
+    for measure in measures:
+        groups.setdefault((measure.due_date, measure.status == MeasureStatus.ONGOING), []).append(measure)
+    for (due, ongoing), items in groups.items():
+        days = (today - due).days
+        what = (f"时间节点逾期：应于 {cn_date(due)} 报告阶段性进展，尚未报告" if ongoing
+                else f"已逾期：应于 {cn_date(due)} 完成，尚未销号")
+        record_events(items, "rectification.measure.overdue", f"{what}（截至 {cn_date(today)} 逾期 {days} 天）",
+                      due_date=due)
+
+
+def _recipients(measures: list[Measure]) -> dict[int, list[Measure]]:
+    """Who hears about each measure: the lead unit's people and the responsible leader and person,
+    as {user id: their measures}, from one query."""
     unit_ids = {m.lead_unit_id for m in measures}
     staff_ids = {pk for m in measures for pk in (m.responsible_leader_id, m.responsible_person_id) if pk}
     by_unit: dict[int, set[int]] = {}
@@ -693,60 +723,78 @@ def _notify_overdue(measures: list[Measure], today: date) -> None:
             users |= by_staff.get(staff_id, set())
         for user_id in users:
             per_user.setdefault(user_id, []).append(measure)
+    return per_user
+
+
+def _notify_overdue(measures: list[Measure], today: date) -> None:
+    """One message per recipient listing their measures; recipients with the same list share one
+    message, and every message goes out in one `notify_many`."""
+    if not measures:
+        return
     groups: dict[tuple[int, ...], list[int]] = {}
-    for user_id, items in per_user.items():
+    for user_id, items in _recipients(measures).items():
         groups.setdefault(tuple(m.pk for m in items), []).append(user_id)
     lookup = {m.pk: m for m in measures}
+    messages = []
     for pks, users in groups.items():
         items = [lookup[pk] for pk in pks]
-        lines = [f"{n}. {m.text[:40]}（牵头单位：{m.lead_unit}；应于 {cn_date(m.due_date)} 完成）"
+        lines = [f"{n}. {m.text[:40]}（牵头单位：{m.lead_unit}；"
+                 f"{'时间节点' if m.status == MeasureStatus.ONGOING else '应于'} {cn_date(m.due_date)}"
+                 f"{'未报告' if m.status == MeasureStatus.ONGOING else ' 完成'}）"
                  for n, m in enumerate(items[:OVERDUE_LIST_LIMIT], start=1)]
         if len(items) > OVERDUE_LIST_LIMIT:
             lines.append(f"……另有 {len(items) - OVERDUE_LIST_LIMIT} 项")
-        notify_on_commit(users, title=f"整改逾期提醒：{len(items)} 项整改措施已逾期",
-                         body=f"截至 {cn_date(today)}，以下整改措施已超过完成时限，尚未销号：\n" + "\n".join(lines),
-                         link="/rectification/overdue/", code="rectification.measure.overdue",
-                         dedupe_key=f"rectification.overdue:{today.isoformat()}")
+        messages.append(Message(
+            users, title=f"整改逾期提醒：{len(items)} 项整改措施已逾期",
+            body=f"截至 {cn_date(today)}，以下整改措施已超过完成时限（或时间节点），尚未销号：\n" + "\n".join(lines),
+            link="/rectification/overdue/", code="rectification.measure.overdue",
+            dedupe_key=f"rectification.overdue:{today.isoformat()}",
+        ))
+    notify_many(messages)
 
 
 def send_weekly_reminders(week_start: date) -> dict:
-    """周提醒: each unit responsible for open measures — leading, coordinating or supporting — gets one
-    inbox message and email for the week, counting the measures it is on and how many it leads."""
-    open_measures = Measure.objects.with_overdue(week_start).exclude(status=MeasureStatus.VERIFIED)
-    overdue = open_measures.filter(is_overdue=True).values("pk")
-    rows = (
-        MeasureUnit.objects.filter(measure__in=open_measures.values("pk"))
+    """周提醒: each unit responsible for measures not yet signed off — leading, coordinating or
+    supporting — gets one inbox message and email for the week, counting the measures it is on, how
+    many it leads, and how many are overdue or awaiting sign-off (the buckets of `selectors`).
+
+    One query for the figures of every unit, one for their people, one `notify_many` for all messages.
+    """
+    from tongban.rectification.selectors import bucket_aggregates
+
+    figures = bucket_aggregates(week_start, prefix="measure__")
+    rows = list(
+        MeasureUnit.objects.exclude(measure__status=MeasureStatus.VERIFIED)
         .values("unit_id", "unit__name")
-        .annotate(open=Count("measure_id", distinct=True),
-                  led=Count("measure_id", filter=Q(role=UnitRole.LEAD), distinct=True),
-                  overdue=Count("measure_id", filter=Q(measure_id__in=overdue), distinct=True),
-                  pending=Count("measure_id", filter=Q(measure__status=MeasureStatus.PENDING_SIGNOFF), distinct=True))
+        .annotate(on=Count("measure_id"), led=Count("measure_id", filter=Q(role=UnitRole.LEAD)),
+                  overdue=figures["overdue"], overdue_ongoing=figures["overdue_ongoing"],
+                  pending=figures["pending_signoff"])
         .order_by("unit__name")
     )
-    rows = list(rows)
     people: dict[int, list[int]] = {}
     for user_id, unit_id in get_user_model().objects.filter(
         is_active=True, staff__is_active=True, staff__unit_id__in=[row["unit_id"] for row in rows]
     ).values_list("pk", "staff__unit_id"):
         people.setdefault(unit_id, []).append(user_id)
-    units = messages = 0
+    messages = []
     for row in rows:
         recipients = people.get(row["unit_id"], [])
         if not recipients:
             continue
-        units += 1
-        overdue_text = f"，其中逾期 {row['overdue']} 项" if row["overdue"] else ""
-        messages += notify(
+        late = [f"逾期 {row['overdue']} 项"] if row["overdue"] else []
+        late += [f"长期整改时间节点逾期 {row['overdue_ongoing']} 项"] if row["overdue_ongoing"] else []
+        late_text = f"，其中{'、'.join(late)}" if late else ""
+        messages.append(Message(
             recipients,
-            title=f"整改周提醒：{row['unit__name']}负责的 {row['open']} 项整改措施尚未销号{overdue_text}",
-            body=(f"截至 {cn_date(week_start)}，贵单位负责的整改措施中尚未销号 {row['open']} 项"
-                  f"（牵头 {row['led']} 项，协调或配合 {row['open'] - row['led']} 项）{overdue_text}，"
+            title=f"整改周提醒：{row['unit__name']}负责的 {row['on']} 项整改措施尚未销号{late_text}",
+            body=(f"截至 {cn_date(week_start)}，贵单位负责的整改措施中尚未销号 {row['on']} 项"
+                  f"（牵头 {row['led']} 项，协调或配合 {row['on'] - row['led']} 项）{late_text}，"
                   f"已申请销号待审核 {row['pending']} 项。请按时限推进，及时填报进展、上传佐证材料。"),
             link=f"/rectification/lists/tasks/?unit={row['unit_id']}",
             code="rectification.weekly_reminder",
             dedupe_key=f"rectification.weekly:{week_start.isoformat()}:{row['unit_id']}",
-        )
-    return {"units": units, "messages": messages}
+        ))
+    return {"units": len(messages), "messages": notify_many(messages)}
 
 
 def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple[Bulletin, bool]:
@@ -754,7 +802,7 @@ def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple
 
     A bulletin once published is not rewritten by a re-run; returns (bulletin, created).
     """
-    from tongban.rectification.selectors import Buckets
+    from tongban.rectification.selectors import bucket_q, measure_buckets
 
     month = month.replace(day=1)
     existing = Bulletin.objects.filter(month=month).first()
@@ -764,15 +812,12 @@ def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple
     next_month = add_months(month, 1)
     month_end = next_month - timedelta(days=1)
     cutoff = timezone.make_aware(datetime.combine(next_month, time.min))  # 00:00 of the next month, local
-    # As of the month's end: measures that existed then; verified if signed off before the cutoff.
+    # As of the month's end: measures that existed then; verified if signed off before the cutoff;
+    # overdue if due before the next month began.
     measures = Measure.objects.filter(created_at__lt=cutoff)
     verified_then = Q(verified_at__lt=cutoff)
-    figures = measures.aggregate(
-        total=Count("pk"), verified=Count("pk", filter=verified_then),
-        ongoing=Count("pk", filter=~verified_then & Q(status=MeasureStatus.ONGOING)),
-    )
-    overdue_then = (measures.with_overdue(next_month).filter(due_date__lt=next_month)
-                    .exclude(verified_then))
+    buckets = measure_buckets(measures, next_month, verified=verified_then)
+    overdue_then = measures.filter(bucket_q(next_month, verified=verified_then)["overdue"])
     verified_in_month = measures.filter(verified_at__gte=timezone.make_aware(datetime.combine(month, time.min)),
                                         verified_at__lt=cutoff).count()
     created_in_month = measures.filter(created_at__date__gte=month).count()
@@ -780,13 +825,12 @@ def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple
     worst = list(
         overdue_then.values("lead_unit__name").annotate(n=Count("pk")).order_by("-n", "lead_unit__name")[:5]
     )
-    buckets = Buckets(total=figures["total"], verified=figures["verified"], ongoing=figures["ongoing"],
-                      open=figures["total"] - figures["verified"] - figures["ongoing"], overdue=overdue_then.count())
     late = today >= add_months(month, 2)  # published after the month following the reported one
     summary = {
         "month": month.isoformat(), "as_of": month_end.isoformat(), "total": buckets.total,
         "verified": buckets.verified, "ongoing": buckets.ongoing, "open": buckets.open,
-        "overdue": buckets.overdue, "verified_in_month": verified_in_month, "created_in_month": created_in_month,
+        "overdue": buckets.overdue, "overdue_ongoing": buckets.overdue_ongoing,
+        "verified_in_month": verified_in_month, "created_in_month": created_in_month,
         "accountability_in_month": accountability,
         "overdue_units": [{"unit": row["lead_unit__name"], "overdue": row["n"]} for row in worst],
         "late": late, "published_on": today.isoformat(),
@@ -796,7 +840,9 @@ def publish_monthly_bulletin(month: date, *, today: date | None = None) -> tuple
         f"（补发，{cn_date(today)}）" if late else ""
     ) + (
         f"截至{cn_date(month_end)}，全县共有整改措施{buckets.total}项，其中已整改到位{buckets.verified}项，"
-        f"长期持续整改{buckets.ongoing}项，未完成{buckets.open}项（逾期{buckets.overdue}项）。"
+        f"长期持续整改{buckets.ongoing}项"
+        + (f"（其中{buckets.overdue_ongoing}项未按时间节点报告进展）" if buckets.overdue_ongoing else "")
+        + f"，未完成{buckets.open}项（逾期{buckets.overdue}项）。"
         f"{label}新增整改措施{created_in_month}项，销号{verified_in_month}项，问责{accountability}起。"
     )
     if worst:

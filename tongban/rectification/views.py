@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.core.files import stored_file_response
+from tongban.core.paging import keyset_page
 from tongban.org.scopes import get_visible_or_404, scope_for
 from tongban.rectification import privacy, selectors, services
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
@@ -40,7 +41,8 @@ from tongban.rectification.forms import (
     VerifyForm,
     WorkPlanForm,
 )
-from tongban.rectification.lists import LISTS, list_workbook
+from tongban.rectification.exports import export_list
+from tongban.rectification.lists import LISTS, OVERDUE_ORDER, overdue_rows
 from tongban.rectification.models import (
     Accountability,
     Bulletin,
@@ -109,10 +111,10 @@ def dashboard(request):
     charts = {
         "labels": selectors.BUCKET_LABELS,
         "by_aspect": selectors.completion_by_aspect(measures) if selected else [],
-        "by_unit": selectors.completion_by_unit(measures)[:20],
+        "by_unit": selectors.completion_by_unit(measures, limit=20),
         "trend": selectors.verified_per_week(measures, today),
     }
-    overdue = measures.filter(is_overdue=True).select_related("lead_unit").order_by("due_date")[:15]
+    overdue = measures.past_due(today).select_related("lead_unit").order_by("due_date", "pk")[:15]
     context = {
         "inspections": inspections,
         "selected": selected,
@@ -451,6 +453,13 @@ def evidence_download(request, pk: int):
 # The four lists, overdue, accountability
 
 
+def _keyset_params(request) -> str:
+    params = request.GET.copy()
+    for key in ("cursor", "page", "export"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
 @login_required
 def list_page(request, slug: str):
     spec = LISTS.get(slug)
@@ -459,17 +468,15 @@ def list_page(request, slug: str):
     today = _today()
     filterset = spec.filterset_class(request.GET or None, queryset=spec.base_queryset(request.user, today),
                                      request=request)
-    rows = spec.rows(filterset.strict_qs, request.user, today)
-    handled = privacy.handled_measure_ids(request.user)
+    rows = spec.rows(filterset.strict_qs)
     if request.GET.get("export") == "xlsx":
-        rows = [privacy.masked_row(row, handled) for row in rows]
-        return download(list_workbook(spec, rows, subtitle=f"截至{today.isoformat()}"), f"{spec.title}.xlsx", XLSX)
-    page, params = _paged(request, rows)
-    for row in page:
-        privacy.masked_row(row, handled)
+        return export_list(request, spec, rows, today=today)
+    page = spec.page(rows, request.GET.get("cursor"), request.user)  # free text masked for non-handlers
+    page.count = rows.count()  # plain, indexed columns: no derived expression is counted
     table = [spec.table_row(row, _row_url(row)) for row in page]
     return render(request, "rectification/list.html", {
-        "spec": spec, "filter": filterset, "page": page, "params": params, "table": table, "lists": LISTS.values(),
+        "spec": spec, "filter": filterset, "page": page, "params": _keyset_params(request), "table": table,
+        "lists": LISTS.values(),
     })
 
 
@@ -481,16 +488,22 @@ def _row_url(row) -> str:
 
 @login_required
 def overdue_list(request):
+    """Overdue measures and ongoing ones past a checkpoint, earliest due first; the two counts are the
+    dashboard's (`selectors.measure_buckets`)."""
     today = _today()
-    filterset = MeasureFilterSet(request.GET or None, queryset=_visible_measures(request.user)
-                                 .filter(is_overdue=True).select_related("lead_unit", "finding", "responsible_leader"),
-                                 request=request)
-    rows = filterset.strict_qs.order_by("due_date", "pk")
-    page, params = _paged(request, rows)
+    filterset = MeasureFilterSet(request.GET or None, queryset=_visible_measures(request.user), request=request)
+    rows = overdue_rows(filterset.strict_qs, today)
+    if request.GET.get("export") == "xlsx":
+        return export_list(request, LISTS["tasks"], rows, today=today, overdue=True)
+    page = keyset_page(rows, OVERDUE_ORDER, request.GET.get("cursor"))
+    handled = privacy.handled_measure_ids(request.user)
     for measure in page:
+        privacy.masked(measure, handled)
         measure.days_overdue = (today - measure.due_date).days
-    return render(request, "rectification/overdue.html",
-                  {"filter": filterset, "page": page, "params": params, "today": today})
+    return render(request, "rectification/overdue.html", {
+        "filter": filterset, "page": page, "params": _keyset_params(request), "today": today,
+        "buckets": selectors.measure_buckets(filterset.strict_qs, today),
+    })
 
 
 @login_required

@@ -43,7 +43,9 @@ class Day(models.Model):
 
     class Meta:
         ordering = ["date"]
-        indexes = [models.Index(fields=["is_workday", "workday_index"], name="workdays_day_index")]
+        # "The workday with index i" (`is_workday AND workday_index = i`): the index column leads, so the
+        # lookup is an index search on SQLite (which cannot seek on a bare boolean) and PostgreSQL alike.
+        indexes = [models.Index(fields=["workday_index", "is_workday"], name="workdays_day_by_index")]
         verbose_name = "日历日"
         verbose_name_plural = "日历日"
 

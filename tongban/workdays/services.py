@@ -26,6 +26,7 @@ from django.db.models import Max, Min, Q
 
 from tongban.core.error_codes import ErrorCode, service_error
 from tongban.history.services import record_event
+from tongban.workdays import clocks
 from tongban.workdays.choices import DayKind, DaySource, YearStatus
 from tongban.workdays.error_codes import CalendarError, calendar_error
 from tongban.workdays.models import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, CalendarYear, Day
@@ -199,6 +200,8 @@ def ensure_years(first: int, last: int) -> list[int]:
         Day.objects.bulk_create(days, batch_size=2000, ignore_conflicts=True)
         CalendarYear.objects.bulk_create(years, ignore_conflicts=True)
         reindex()
+        if missing:
+            clocks.calendar_changed(date(missing[0], 1, 1))
     return missing
 
 
@@ -223,6 +226,8 @@ def refresh_official_years(*, by=None) -> list[int]:
             _set_year_status(year_row, YearStatus.OFFICIAL, _fill_note(True), by=by,
                              code="workdays.year.official", message=f"{year_row.year}年改用国务院公布的节假日安排")
             reindex()
+            if changed:
+                clocks.calendar_changed(min(day.date for day in changed))
         upgraded.append(year_row.year)
     return upgraded
 
@@ -358,13 +363,15 @@ def override_day(day: date, *, is_workday: bool, holiday_name: str = "", by=None
     with transaction.atomic():
         ensure_years(day.year, day.year)
         row = Day.objects.select_for_update().get(date=day)
-        before = row.label
+        before, was_workday = row.label, row.is_workday
         row.is_workday = is_workday
         row.kind = _classify(day, is_workday, holiday_name)
         row.holiday_name = holiday_name
         row.source = DaySource.MANUAL
         row.save()  # through save(): the audit log records old -> new
         reindex()
+        if was_workday != is_workday:
+            clocks.calendar_changed(day)
         record_event(row, "workdays.day.overridden", f"{day.isoformat()} 由“{before}”调整为“{row.label}”",
                      by=by, is_workday=is_workday, holiday_name=holiday_name)
     return row
@@ -389,6 +396,8 @@ def import_schedule(file, *, by=None) -> ImportReport:
         changed = [day for day in current if day.date in target and _apply(day, target[day.date])]
         _save_days(changed)
         reindex()
+        if changed:
+            clocks.calendar_changed(min(day.date for day in changed))
         for year_row in CalendarYear.objects.filter(year__in=years):
             count = sum(1 for row in rows if row.date.year == year_row.year)
             _set_year_status(year_row, YearStatus.IMPORTED, f"导入自“{file_name}”（{count} 行）", by=by,

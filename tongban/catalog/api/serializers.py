@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-from tongban.catalog.bundles import bundle_guide
+from tongban.catalog.bundles import bundle_guides
 from tongban.catalog.models import (
     Bundle,
     Delegation,
@@ -82,10 +83,15 @@ class BundleSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "audience", "theme", "description", "is_published", "items", "figures"]
 
     def _guide(self, bundle):
+        """The guides of the whole page at once (a fixed number of queries, `bundle_guides`)."""
         cache = self.context.setdefault("_guides", {})
         if bundle.pk not in cache:
-            cache[bundle.pk] = bundle_guide(bundle)
-        return cache[bundle.pk]
+            page = self.parent.instance if self.parent is not None else [bundle]
+            cache.update(bundle_guides(page))
+        guide = cache[bundle.pk]
+        if isinstance(guide, ValidationError):
+            raise guide
+        return guide
 
     def get_figures(self, bundle) -> dict:
         return self._guide(bundle).figures.as_dict()

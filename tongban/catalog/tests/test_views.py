@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tongban.catalog import services
+from tongban.jobs.tests.conftest import huey_immediate  # noqa: F401  (a fixture)
 from tongban.catalog.choices import ItemLevel
 from tongban.catalog.models import Delegation, FilingDocument, Intermediary, NegativeListEntry, ServiceItem
 from tongban.catalog.tests.helpers import make_item, material
@@ -249,3 +250,53 @@ def test_a_township_admin_is_linked_to_their_own_item_only_on_the_consistency_pa
     assert "1 处不一致" in page
     assert f'href="/catalog/items/{reference.pk}/"' not in page
     assert f'href="/catalog/items/{own.pk}/"' in page
+def test_the_catalogue_export_keeps_formula_like_text_and_runs_on_the_worker_when_large(personas, county, client_for,
+                                                                                        settings, huey_immediate):
+    from tongban.documents.models import Export
+
+    make_item("F-1", county.department, name="=HYPERLINK(\"http://evil.example\")", materials=[material("id_card")])
+    client = client_for(personas.director)
+    sheet = load_workbook(io.BytesIO(client.get("/catalog/export.xlsx").content))["事项"]
+    assert sheet["C2"].value == '=HYPERLINK("http://evil.example")' and sheet["C2"].data_type == "s"
+    settings.EXPORT_ASYNC_ROWS = 0
+    response = client.get("/catalog/export.xlsx")
+    export = Export.objects.get(kind="catalog.items")
+    assert response["Location"] == f"/exports/{export.pk}/"
+    download = io.BytesIO(client.get(f"/exports/{export.pk}/download/").getvalue())
+    assert load_workbook(download)["事项"]["A2"].value == "F-1"
+
+
+def test_bundle_lists_cost_the_same_queries_for_2_or_6_bundles(personas, county, client_for, api_for, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = [make_item(f"Q-{n}", county.department, days=n + 1, materials=[material("id_card")]) for n in range(3)]
+
+    def add_bundles(upto: int) -> None:
+        for n in range(services_bundles_count(), upto):
+            bundle = services.create_bundle(slug=f"b{n}", name=f"一件事{n}", lead_unit=county.center, is_published=True)
+            services.add_bundle_item(bundle, items[0])
+            services.add_bundle_item(bundle, items[1], after=[items[0]])
+
+    page, api = client_for(personas.director), api_for(personas.director)
+
+    def queries() -> list[int]:
+        counts = []
+        for get in (lambda: page.get("/catalog/bundles/"), lambda: api.get("/api/v1/catalog/bundles/"),
+                    lambda: client.get("/api/v1/public/bundles/")):
+            with CaptureQueriesContext(connection) as captured:
+                assert get().status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    add_bundles(2)
+    queries()  # the first request of each client sets up its session or token
+    few = queries()
+    add_bundles(6)
+    assert queries() == few
+
+
+def services_bundles_count() -> int:
+    from tongban.catalog.models import Bundle
+
+    return Bundle.objects.count()

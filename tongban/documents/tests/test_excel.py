@@ -101,6 +101,41 @@ def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert cells[1].value == "=1+1"
 
 
+def test_append_row_keeps_formula_like_text_as_text_in_both_kinds_of_sheet(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from tongban.documents.excel import append_row
+
+    for write_only in (False, True):
+        book = Workbook(write_only=write_only)
+        sheet = book.create_sheet("表") if write_only else book.active
+        append_row(sheet, ["=1+1", "正常文字", 3])
+        append_row(sheet, ['=HYPERLINK("http://evil.example")', None, "=A1"])
+        path = tmp_path / f"append-{write_only}.xlsx"
+        book.save(path)
+        rows = list(load_workbook(path).worksheets[-1].iter_rows())
+        assert [[c.value for c in row] for row in rows] == [["=1+1", "正常文字", 3],
+                                                           ['=HYPERLINK("http://evil.example")', None, "=A1"]]
+        assert [rows[0][0].data_type, rows[1][0].data_type, rows[1][2].data_type] == ["s", "s", "s"]
+
+
+def test_streamed_table_has_the_house_look_and_keeps_user_text_as_text(tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from tongban.documents.excel import CELL_STYLE, DATE_FORMAT, HEADER_STYLE, TITLE_STYLE, streamed_table
+
+    path = tmp_path / "list.xlsx"
+    written = streamed_table(path, sheet_title="任务清单", title="任务清单（截至2026-11-01）", headers=["措施", "时限"],
+                             widths=[40, 12], rows=iter([["=SUM(1,2)", date(2023, 6, 30)], ["建立台账", None]]))
+    assert written == 2
+    sheet = load_workbook(path).active
+    assert sheet.title == "任务清单" and {str(r) for r in sheet.merged_cells.ranges} == {"A1:B1"}
+    assert (sheet["A1"].style, sheet["A2"].style, sheet["A3"].style) == (TITLE_STYLE, HEADER_STYLE, CELL_STYLE)
+    assert sheet["A3"].value == "=SUM(1,2)" and sheet["A3"].data_type == "s"
+    assert sheet["B3"].number_format == DATE_FORMAT and sheet.freeze_panes == "A3"
+    assert sheet.column_dimensions["A"].width == 40
 def test_append_row_keeps_formula_like_text_as_text_in_a_streamed_write_only_workbook(tmp_path):
     """Exports stream in openpyxl's write-only mode, where a cell cannot be fixed after it is appended:
     `append_row` hands such text over as a cell already kept as text."""

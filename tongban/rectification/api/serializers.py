@@ -62,8 +62,12 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     responsible_person = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
     checkpoint_dates = serializers.ListField(child=serializers.DateField(), write_only=True, required=False)
     checkpoints = CheckpointSerializer(many=True, read_only=True)
-    due_date = serializers.DateField(read_only=True, default=None, allow_null=True)
-    is_overdue = serializers.BooleanField(read_only=True, default=False)
+    due_date = serializers.DateField(read_only=True, default=None, allow_null=True,
+                                     help_text="应完成日期：完成时限（长期坚持：最早未报告的时间节点）顺延至工作日")
+    is_overdue = serializers.BooleanField(read_only=True, default=False,
+                                          help_text="未完成且已过应完成日期（due_date）")
+    is_overdue_ongoing = serializers.BooleanField(read_only=True, default=False,
+                                                  help_text="长期持续整改且已过未报告的时间节点（单独统计，不计入逾期）")
     evidence_count = serializers.SerializerMethodField()
     signed_off_by_import = serializers.BooleanField(read_only=True, help_text="已整改到位是由台账导入直接记的（没有经过申请销号、审核）")
     verified_by_name = serializers.SerializerMethodField()
@@ -74,6 +78,7 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
                   "lead_unit_name", "coordinating_units", "supporting_units", "responsible_leader",
                   "responsible_leader_name", "responsible_person", "responsible_person_name", "deadline_kind", "deadline_kind_display",
                   "deadline", "checkpoint_dates", "checkpoints", "status", "status_display", "due_date", "is_overdue",
+                  "is_overdue_ongoing",
                   "progress_note", "result", "last_return_reason", "returned_count", "reopened_count",
                   "submitted_at", "verified_at", "verified_by_name", "signed_off_by_import", "evidence_count",
                   "version"]
@@ -93,7 +98,8 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         return person_name(measure.verified_by, default="") if measure.verified_by_id else ""
 
     def get_evidence_count(self, measure) -> int:
-        """Annotated by the viewset's queryset (`evidence_count`), so a list costs no query per row."""
+        """Set on each row of a list page by the viewset (one query per page), so a list costs no
+        query per row."""
         annotated = getattr(measure, "evidence_count", None)
         if annotated is not None:
             return annotated

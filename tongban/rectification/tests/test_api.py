@@ -159,7 +159,7 @@ def test_evidence_list_is_scoped_and_downloads_are_checked(ledger, personas, api
     services.add_progress(ledger.township_measure, text="x", files=[upload("会议纪要.pdf")])
     rows = api_for(personas.township_admin).get("/api/v1/evidence/").json()["results"]
     assert [row["original_name"] for row in rows] == ["会议纪要.pdf"]
-    assert api_for(personas.other_township_admin).get("/api/v1/evidence/").json()["count"] == 0
+    assert api_for(personas.other_township_admin).get("/api/v1/evidence/").json()["results"] == []
     response = client_for(personas.township_admin).get(rows[0]["download_url"])
     assert b"".join(response.streaming_content) == PDF_BYTES
 
@@ -171,8 +171,8 @@ def test_accountability_by_api(ledger, personas, api_for, county):
     response = api_for(personas.rectification_office).post("/api/v1/accountability/", body, format="json")
     assert response.status_code == 201 and response.json()["target_label"] == "城关镇便民服务中心"
     assert Accountability.objects.get().measures.get() == ledger.township_measure
-    assert api_for(personas.township_admin).get("/api/v1/accountability/").json()["count"] == 1
-    assert api_for(personas.other_township_admin).get("/api/v1/accountability/").json()["count"] == 0
+    assert len(api_for(personas.township_admin).get("/api/v1/accountability/").json()["results"]) == 1
+    assert api_for(personas.other_township_admin).get("/api/v1/accountability/").json()["results"] == []
 
 
 def test_the_measure_list_costs_the_same_queries_for_3_or_20_measures(ledger, personas, api_for, county):

@@ -39,7 +39,7 @@ def test_detect_overdue_records_each_overdue_measure_once_and_tells_its_unit(
     again = run("rectification.detect_overdue", date(2023, 10, 8), django_capture_on_commit_callbacks, force=True)
     assert again.result["recorded"] == 0
     next_day = run("rectification.detect_overdue", date(2023, 10, 9), django_capture_on_commit_callbacks)
-    assert next_day.result == {"overdue": 1, "recorded": 0}
+    assert next_day.result == {"overdue": 1, "overdue_ongoing": 0, "recorded": 0}
     assert overdue_events().count() == 1 and chief_messages.count() == 1
 
 
@@ -157,3 +157,22 @@ def test_a_bulletin_published_after_the_following_month_is_labelled_late(ledger)
     bulletin, _ = services.publish_monthly_bulletin(date(2023, 11, 1), today=date(2024, 1, 3))
     assert bulletin.summary["late"] is True
     assert bulletin.text.startswith("（补发，2024年1月3日）")
+
+
+def test_detect_overdue_claims_in_short_batches_and_records_each_measure_once(ledger, county, monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    """The candidates are read first, then claimed CLAIM_BATCH at a time, one short UPDATE … RETURNING each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        services.create_measure(finding=ledger.problem, text=f"批次{n}", lead_unit=county.section,
+                                deadline=date(2023, 10, 31))
+    monkeypatch.setattr(services, "CLAIM_BATCH", 2)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        result = services.record_overdue(date(2023, 11, 1))
+    claims = [q["sql"] for q in queries.captured_queries if "RETURNING" in q["sql"] and "overdue_recorded_for" in q["sql"]]
+    assert result["recorded"] == 6  # section ×4 (due 10-07 and 10-31), both townships; not the ongoing one
+    assert len(claims) == 3  # 6 measures, 2 a batch
+    assert overdue_events().count() == 6
+    assert services.record_overdue(date(2023, 11, 1))["recorded"] == 0

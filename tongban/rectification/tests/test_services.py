@@ -495,6 +495,7 @@ def test_a_deadline_in_the_national_day_holiday_falls_due_on_the_first_workday_a
 
 def test_an_immediate_measure_without_a_date_falls_due_after_the_policy_workdays(ledger, county, settings):
     from tongban.rectification.models import IMMEDIATE_DUE_WORKDAYS
+    from tongban.workdays import clocks as calendar_clocks
 
     assert IMMEDIATE_DUE_WORKDAYS == 5
     with time_machine.travel("2025-09-26 10:00 +0800", tick=False):
@@ -505,7 +506,10 @@ def test_an_immediate_measure_without_a_date_falls_due_after_the_policy_workdays
     assert measure.pk not in overdue_ids(date(2025, 10, 10))
     assert measure.pk in overdue_ids(date(2025, 10, 11))
     settings.RECTIFICATION_IMMEDIATE_WORKDAYS = 7
-    assert Measure.objects.with_overdue(date(2025, 10, 10)).get(pk=measure.pk).due_date == date(2025, 10, 13)  # 10-11 调休上班
+    # The stored clocks follow a changed setting once rebuilt (`tongban calendar clocks`).
+    assert Measure.objects.get(pk=measure.pk).due_date == date(2025, 10, 10)
+    calendar_clocks.recompute_all()
+    assert Measure.objects.get(pk=measure.pk).due_date == date(2025, 10, 13)  # 10-11 调休上班
 
 
 # --- sign-off integrity -----------------------------------------------------------------------------

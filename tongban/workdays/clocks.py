@@ -1,0 +1,167 @@
+"""Clocks as data: a record stores its due date, and the calendar keeps every stored due date right.
+
+A clock is three columns on the record that owns it (a measure, later a case or a case task):
+
+    start     DateField           the day counting starts from
+    workdays  integer (or a constant)
+    due       DateField, indexed  what "due today / overdue today" compares with today
+
+    workdays == 0   due = the first workday on or after `start` (a deadline inside a holiday is due on
+                    the first workday after it);
+    workdays  > 0   due = the n-th workday after `start`, counting from the day after (行政许可法 §82),
+                    exactly as `services.add_workdays(start, n)`.
+
+Two things move a due date, and both rewrite it set-based, in one statement, never row by row:
+
+1. The owner's inputs change (a deadline edited, a checkpoint reported, a case suspended): the owning
+   app's service updates `start` / `workdays` and calls `update_due_dates(clock, queryset)` for the
+   rows it touched, in the same transaction.
+2. The calendar changes (a year filled, imported, confirmed; a day overridden): the calendar services
+   call `calendar_changed(since)` with the earliest date whose workday flag or index moved, in the
+   same transaction as the change. Every recomputer registered with `register()` runs. A clock due
+   before `since` cannot move — the days from its start to its due date are unchanged — so only rows
+   due on or after `since` (or not yet computed) are read, through the index on `due`.
+
+This module is the ground floor: it never imports the apps that own clocks. They register in their
+`AppConfig.ready()`:
+
+    from tongban.workdays import clocks
+
+    MEASURE_CLOCK = clocks.Clock(Measure, start="due_start", workdays="due_workdays", due="due_date")
+    clocks.register("rectification.measure", lambda since: clocks.update_due_dates(MEASURE_CLOCK, since=since),
+                    model=Measure)
+
+A recomputer is called with `since=None` by `recompute_all()` (`tongban calendar clocks`): then it
+rebuilds everything, its own inputs included (after a policy setting that feeds them changed).
+See docs/workdays.md and docs/decisions/0003-stored-clocks.md.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, models
+from django.db.models import Q
+
+from tongban.workdays.models import Day
+
+Recompute = Callable[[date | None], int]
+
+_recomputers: dict[str, tuple[Recompute, type[models.Model] | None]] = {}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a model keeps one clock: the names of its start, workdays and due fields (`workdays`
+    may be a constant number instead of a field)."""
+
+    model: type[models.Model]
+    start: str
+    workdays: str | int
+    due: str
+
+
+# --- The registry ---------------------------------------------------------------------------------
+
+def register(name: str, recompute: Recompute, *, model: type[models.Model] | None = None) -> None:
+    """Register (or replace) the recomputer of one kind of clock; call it from `AppConfig.ready()`.
+
+    `recompute(since)` rewrites the stored due dates that a calendar change on or after `since` can
+    move (every one, inputs included, when `since` is None) and returns how many rows changed. With
+    `model`, it is skipped while that model's table does not exist (a database migrated only as far as
+    the calendar holds no such clocks).
+    """
+    _recomputers[name] = (recompute, model)
+
+
+def registered() -> list[str]:
+    return sorted(_recomputers)
+
+
+def calendar_changed(since: date) -> dict[str, int]:
+    """The calendar changed on or after `since`: bring every registered clock up to date.
+
+    Called by the calendar services inside the transaction that changed the calendar, so a stored due
+    date is never seen stale. Returns {clock name: rows changed}.
+    """
+    return {name: recompute(since) for name, recompute in _ready()}
+
+
+def recompute_all() -> dict[str, int]:
+    """Rebuild every registered clock from its inputs (`tongban calendar clocks`)."""
+    return {name: recompute(None) for name, recompute in _ready()}
+
+
+def _ready() -> list[tuple[str, Recompute]]:
+    tables = None
+    ready = []
+    for name, (recompute, model) in sorted(_recomputers.items()):
+        if model is not None:
+            if tables is None:
+                tables = set(connection.introspection.table_names())
+            if model._meta.db_table not in tables:
+                continue
+        ready.append((name, recompute))
+    return ready
+
+
+# --- Set-based due dates --------------------------------------------------------------------------
+
+def update_due_dates(clock: Clock, queryset: models.QuerySet | None = None, *, since: date | None = None) -> int:
+    """Rewrite `clock.due` from `start` and `workdays` over the calendar in one UPDATE … FROM.
+
+    `queryset` limits the rows (default: every row of the model); `since` further limits them to rows
+    due on or after that date or not computed yet (what a calendar change on `since` can move). Only
+    rows whose due date actually changes are written. A start outside the calendar's filled years
+    falls back to the start itself (plus `workdays` calendar days): callers fill the years their
+    dates span first (`services.ensure_years`), so this happens only outside 1990–2100.
+    Returns the number of rows changed.
+    """
+    model = clock.model
+    if queryset is None:
+        queryset = model._default_manager.all()
+    if since is not None:
+        due_or_none = Q(**{f"{clock.due}__gte": since}) | Q(**{f"{clock.due}__isnull": True,
+                                                               f"{clock.start}__isnull": False})
+        queryset = queryset.filter(due_or_none)
+    where_sql, where_params = queryset.values("pk").query.sql_with_params()
+    sql = _update_sql(clock, where_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, where_params)
+        return cursor.rowcount
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _update_sql(clock: Clock, where_sql: str) -> str:
+    qn = connection.ops.quote_name
+    model = clock.model
+    table = qn(model._meta.db_table)
+    pk = qn(model._meta.pk.column)
+    start, due = _column(model, clock.start), _column(model, clock.due)
+    n = f"c.{_column(model, clock.workdays)}" if isinstance(clock.workdays, str) else str(int(clock.workdays))
+    days, day, index = qn(Day._meta.db_table), qn("date"), qn("workday_index")
+    if connection.vendor == "postgresql":
+        fallback = f"(c.{start} + {n})"  # date + integer is a date
+        differs = "IS DISTINCT FROM"
+    else:
+        fallback = f"date(c.{start}, '+' || {n} || ' days')"
+        differs = "IS NOT"
+    # The target index: n workdays on from the start's index; for n = 0, the start itself when it is a
+    # workday, else the next workday (a non-workday shares the index of the workday before it).
+    return f"""
+        UPDATE {table} SET {due} = computed.due
+        FROM (
+            SELECT c.{pk} AS pk, COALESCE(target.{day}, {fallback}) AS due
+            FROM {table} c
+            LEFT JOIN {days} s ON s.{day} = c.{start}
+            LEFT JOIN {days} target
+                   ON target.{index} = s.{index} + CASE WHEN {n} > 0 THEN {n} WHEN s.is_workday THEN 0 ELSE 1 END
+                  AND target.is_workday
+            WHERE c.{pk} IN ({where_sql})
+        ) AS computed
+        WHERE {table}.{pk} = computed.pk AND {table}.{due} {differs} computed.due
+    """

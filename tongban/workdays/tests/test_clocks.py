@@ -1,0 +1,45 @@
+"""The shared clock mechanism: the workday lookup is an index search on SQLite and PostgreSQL, and the
+registry runs each clock owner's recomputer with the earliest changed day."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from tongban.workdays import clocks, services
+from tongban.workdays.models import Day
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_workday_with_an_index_is_found_through_the_index():
+    services.ensure_years(2024, 2025)
+    sql, params = Day.objects.filter(is_workday=True, workday_index=300).values("date").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # usable at all, whatever the table's size
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "workdays_day_by_index" in plan
+
+
+def test_a_calendar_change_calls_every_registered_recomputer_with_the_earliest_changed_day(monkeypatch):
+    services.ensure_years(2025, 2025)
+    calls = []
+    monkeypatch.setattr(clocks, "_recomputers", {"test.clock": (lambda since: calls.append(since) or 0, None)})
+    services.override_day(date(2025, 10, 11), is_workday=False, holiday_name="测试")
+    services.override_day(date(2025, 10, 11), is_workday=False, holiday_name="改名")  # the flag did not change
+    assert calls == [date(2025, 10, 11)]
+    assert clocks.recompute_all() == {"test.clock": 0} and calls[-1] is None
+
+
+def test_a_clock_whose_table_does_not_exist_is_skipped(monkeypatch):
+    class Missing:
+        class _meta:
+            db_table = "no_such_table"
+
+    monkeypatch.setattr(clocks, "_recomputers", {"missing": (lambda since: 1 / 0, Missing)})
+    assert clocks.calendar_changed(date(2025, 1, 1)) == {}
