@@ -9,12 +9,6 @@ LABELS: dict[str, str] = {
     "notified": "已通知", "created": "新建", "deleted": "已删除", "before": "截止日期",
     # notifications
     "without_email": "无邮箱未发送", "already_sent": "本周已发送过", "digests_deleted": "删除的摘要记录",
-    # rectification
-    "overdue": "逾期", "recorded": "新记录的逾期", "units": "单位数", "messages": "消息数",
-    "bulletin": "通报编号", "month": "月份", "as_of": "截至", "total": "整改措施总数", "verified": "已整改到位",
-    "ongoing": "长期持续整改", "open": "未完成", "verified_in_month": "当月销号", "created_in_month": "当月新增",
-    "accountability_in_month": "当月问责", "overdue_units": "逾期较多的单位", "unit": "单位", "late": "补发",
-    "published_on": "发布日期",
     # catalogue, calendar
     "expiring": "即将到期的资质", "provisional_years": "临时推算的年份",
 }

@@ -64,9 +64,10 @@ def awaiting_my_signoff(request, today: date) -> HomeContent | None:
 # --- 本单位：已逾期 / 即将到期 ------------------------------------------------------------------------------
 
 def my_overdue(request, today: date) -> HomeContent | None:
+    """Overdue, and ongoing measures past a checkpoint not reported (marked 时间节点), as the overdue list."""
     if not _has_unit(request):
         return None
-    overdue = my_measures(request.user).overdue(today).order_by("due_date", "pk")
+    overdue = my_measures(request.user).past_due(today).with_overdue(today).order_by("due_date", "pk")
     rows = _rows(overdue)
     for measure in rows:
         measure.days_overdue = (today - measure.due_date).days
@@ -78,10 +79,10 @@ def my_due_soon(request, today: date) -> HomeContent | None:
     """Not yet overdue, not done, and due within DUE_SOON_DAYS (ongoing measures by their next checkpoint)."""
     if not _has_unit(request):
         return None
-    not_done = selectors.BUCKETS["open"] | selectors.BUCKETS["ongoing"]
+    buckets = selectors.bucket_q()
     soon = (
-        my_measures(request.user).with_overdue(today).filter(not_done)
-        .filter(is_overdue=False, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        my_measures(request.user).with_overdue(today).filter(buckets["open"] | buckets["ongoing"])
+        .filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
         .order_by("due_date", "pk")
     )
     rows = _rows(soon)
@@ -100,7 +101,8 @@ def evidence_to_add(request, today: date) -> HomeContent | None:
         return None
     any_evidence = Evidence.objects.filter(update__measure=OuterRef("pk"))
     fresh_evidence = any_evidence.filter(created_at__gt=OuterRef("rework_since"))
-    working = selectors.BUCKETS["open"] | selectors.BUCKETS["ongoing"]
+    buckets = selectors.bucket_q()
+    working = buckets["open"] | buckets["ongoing"]
     wanting = (
         my_measures(request.user).filter(working).exclude(status__in=[MeasureStatus.PENDING_SIGNOFF,
                                                                       MeasureStatus.NOT_STARTED])

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tongban.jobs.registry import job
+from tongban.jobs.results import register_labels
 from tongban.rectification import services
+
+register_labels({
+    "overdue": "逾期", "overdue_ongoing": "时间节点逾期", "recorded": "新记录的逾期", "units": "单位数",
+    "messages": "消息数", "bulletin": "通报编号", "month": "月份", "as_of": "截至", "total": "整改措施总数",
+    "verified": "已整改到位", "ongoing": "长期持续整改", "open": "未完成", "pending_signoff": "申请销号待审核",
+    "verified_in_month": "当月销号", "created_in_month": "当月新增", "accountability_in_month": "当月问责",
+    "overdue_units": "逾期较多的单位", "unit": "单位", "late": "补发", "published_on": "发布日期",
+})
 
 
 @job("rectification.detect_overdue", frequency="daily", title="整改措施逾期监测（日监测）")
