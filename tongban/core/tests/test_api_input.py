@@ -140,3 +140,14 @@ def test_the_schema_says_what_the_responses_hold(personas, api_for):
     ref = read_all["content"]["application/json"]["schema"]
     target = components[ref["$ref"].rsplit("/", 1)[1]] if "$ref" in ref else ref
     assert set(target["properties"]) == {"marked"}
+
+
+def test_the_revisit_list_is_described_as_a_list(personas, api_for):
+    """GET /measures/{id}/revisits/ answers a JSON list; the schema said one object (schemathesis ST108)."""
+    schema = api_for(personas.director).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    path = schema["paths"]["/api/v1/measures/{id}/revisits/"]
+    listed = path["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["type"] == "array"
+    assert "requestBody" not in path["get"]
+    created = path["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert created.get("$ref", "").endswith("/Revisit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -179,7 +180,10 @@ class MeasureViewSet(WritableViewSet):
         """退回（须附 reason）。"""
         return self._transition(request, "return")
 
-    @action(detail=True, methods=["get", "post"], serializer_class=RevisitSerializer)
+    @extend_schema(methods=["GET"], request=None, responses=RevisitSerializer(many=True))
+    @extend_schema(methods=["POST"], request=RevisitSerializer, responses={201: RevisitSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=RevisitSerializer,
+            pagination_class=None, filter_backends=[])
     def revisits(self, request, pk=None):
         """回头看：GET 列出；POST 安排（scheduled_date；仅“已整改到位”的措施，整改办、中心领导、管理员）。"""
         measure = self.get_object()
