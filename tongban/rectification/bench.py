@@ -58,6 +58,7 @@ def run_bench(measures: int = 20000, *, items: int = 2000, runs: int = 3, log: C
         log(f"数据已生成（{built:.0f} 秒），开始计时……")
         report = {
             "database": connection.vendor, "measures": _count_measures(), "build_seconds": round(built, 1),
+            "floor_ms": _floor(people, runs),
             "pages": _pages(people, runs), "exports": _exports(people, runs), "jobs": _jobs(runs),
         }
         transaction.set_rollback(True)
@@ -290,6 +291,20 @@ def _pages(people: dict, runs: int) -> dict:
             key = url if role == "center_leader" else f"{url} ({role})"
             results[key] = _entry(_best_ms(get, runs), _best_ms(references[url], runs))
     return results
+
+
+FLOOR_PAGE = "/password/"  # the lightest signed-in page: session, user, middleware, the layout and its menu
+
+
+def _floor(people: dict, runs: int) -> dict:
+    """What any signed-in page costs before it reads a row (FLOOR_PAGE), per person: a page whose own
+    rows take a millisecond cannot come within 3× of them, whatever it does."""
+    floors = {}
+    for role, user in people.items():
+        client = Client()
+        client.force_login(user)
+        floors[role] = _best_ms(lambda client=client: client.get(FLOOR_PAGE), runs)
+    return floors
 
 
 def _plain_workbook(rows: list[list]) -> Callable[[], object]:
