@@ -51,19 +51,21 @@ class StyledFilterSet(FilterSet):
         form = super().form
         if not getattr(form, "_styled", False):
             cache: dict = {}
-            for field in form.fields.values():
+            for name, field in form.fields.items():
                 if isinstance(field, forms.ModelChoiceField):  # hundreds of units: render the options fast
-                    field.widget = FastSelect(attrs=field.widget.attrs, choices=self._choices(field, cache))
+                    field.widget = FastSelect(attrs=field.widget.attrs, choices=self._choices(name, field, cache))
             form._styled = True
         return form
 
-    @staticmethod
-    def _choices(field, cache: dict) -> list:
-        """The options of a record filter, read once per queryset (two unit filters share them) and,
-        for units, as (id, name) rows rather than model instances."""
-        queryset = field.queryset
-        key = str(queryset.query)
+    def _choices(self, name: str, field, cache: dict) -> list:
+        """The options of a record filter, read once per page (two unit filters declared with the same
+        queryset share them: `visible_units`) and, for units, as (id, name) rows rather than model
+        instances. Keyed by what the filter was declared with — compiling the SQL to compare the
+        querysets cost more than reading the rows."""
+        declared = getattr(self.filters.get(name), "queryset", None)
+        key = declared if callable(declared) else name
         if key not in cache:
+            queryset = field.queryset
             if queryset.model is Unit:
                 rows = list(queryset.values_list("pk", "name"))
             else:

@@ -14,13 +14,16 @@ chunk by `decorate`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from html import escape
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Value
+from django.db.models import Count, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from tongban.core.paging import keyset_page
 from tongban.documents.excel import streamed_table
@@ -39,10 +42,6 @@ LIST_FIELDS = (
     "responsible_leader__name", "responsible_person__name", "import_verified_at", "verified_by__first_name",
     "verified_by__last_name", "verified_by__username", "verified_by__staff__name",
 )
-# A measure's units, fetched per page or chunk without the measure's own (joined) default ordering, into a
-# plain list (`to_attr`: Django builds no queryset per row, which cost more than the query itself).
-UNIT_ROLES = Prefetch("unit_roles", queryset=MeasureUnit.objects.select_related("unit").only(
-    "measure_id", "role", "unit__name").order_by("role", "pk"), to_attr="roles")
 LAST_DAY = date(9999, 12, 31)  # sorts a measure without a deadline last
 
 
@@ -72,7 +71,6 @@ class ListSpec:
             .select_related("lead_unit", "finding", "finding__aspect", "responsible_leader", "responsible_person",
                             "verified_by__staff")
             .only(*LIST_FIELDS)
-            .prefetch_related(UNIT_ROLES)
         )
 
     def rows(self, filtered: QuerySet) -> QuerySet:
@@ -95,6 +93,8 @@ class ListSpec:
             add_figures(rows, Measure.objects.visible_to(user))
         elif self.slug == "results":
             add_evidence_counts(rows)
+        elif self.slug == "tasks":  # also the overdue list's export, in the task list's columns
+            add_unit_roles(rows)
         handled = privacy.handled_measure_ids(user)
         return [privacy.masked_row(row, handled) for row in rows]
 
@@ -117,12 +117,27 @@ class ListSpec:
     def cells(self, row) -> list:
         return [column.value(row) for column in self.columns]
 
-    def table_row(self, row, url: str) -> list[dict]:
-        """Cells for the page: the link on `link_column`, short columns kept on one line."""
-        return [
-            {"value": value, "url": url if index == self.link_column else "", "nowrap": column.width <= 12}
-            for index, (column, value) in enumerate(zip(self.columns, self.cells(row)))
-        ]
+    def table_row(self, row, url: str) -> str:
+        """The row's <tr> for the page: the link on `link_column`, short columns kept on one line, long
+        text cut at CELL_CHARS. Built in Python, one string per cell (the same markup the template's
+        `truncatechars` loop made, at a tenth of its cost: 50 rows × 11 cells were most of a page)."""
+        cells = []
+        for index, (column, value) in enumerate(zip(self.columns, self.cells(row))):
+            css = ' class="text-nowrap"' if column.width <= 12 else ""
+            if url and index == self.link_column:
+                cells.append(f'<td{css}><a href="{escape(url)}">{escape(_cut(value or "（无）"))}</a></td>')
+            else:
+                cells.append(f"<td{css}>{escape(_cut(value))}</td>")
+        return mark_safe(f"<tr>{''.join(cells)}</tr>")  # noqa: S308 — every value escaped above
+
+
+CELL_CHARS = 80
+
+
+def _cut(value) -> str:
+    """`value|truncatechars:80`: the text unchanged when it is short (nearly always), else Django's cut."""
+    text = str(value)
+    return text if len(text) <= CELL_CHARS else Truncator(text).chars(CELL_CHARS)
 
 
 LEDGER_ORDER = ("sort_aspect", "sort_finding", "number", "pk")
@@ -156,6 +171,18 @@ def add_figures(findings: list[Finding], visible_measures: QuerySet[Measure]) ->
     return findings
 
 
+def add_unit_roles(measures: list[Measure]) -> list[Measure]:
+    """`roles` on each measure: its (role, unit name) pairs, from one query over these measures only,
+    as plain tuples — a prefetch built two model instances per role (54,000 for a 20,000-row export)."""
+    roles: dict[int, list[tuple[str, str]]] = {}
+    for measure_id, role, name in (MeasureUnit.objects.filter(measure_id__in=[m.pk for m in measures])
+                                   .order_by("role", "pk").values_list("measure_id", "role", "unit__name")):
+        roles.setdefault(measure_id, []).append((role, name))
+    for measure in measures:
+        measure.roles = roles.get(measure.pk, [])
+    return measures
+
+
 def add_evidence_counts(measures: list[Measure]) -> list[Measure]:
     """`evidence_count` on each measure, from one grouped query over these measures only."""
     counts = dict(
@@ -168,7 +195,7 @@ def add_evidence_counts(measures: list[Measure]) -> list[Measure]:
 
 
 def _units(measure: Measure, role: str) -> str:
-    return "、".join(mu.unit.name for mu in measure.roles if mu.role == role)
+    return "、".join(name for unit_role, name in measure.roles if unit_role == role)
 
 
 def _finding_state(finding: Finding) -> str:

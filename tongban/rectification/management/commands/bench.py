@@ -19,7 +19,13 @@ class Command(BaseCommand):
         ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args, action: str, **options) -> None:
-        from tongban.rectification.bench import EXPORT_GOAL_RATIO, PAGE_GOAL_MS, PAGE_GOAL_RATIO, run_bench
+        from tongban.rectification.bench import (
+            EXPORT_GOAL_RATIO,
+            FLOOR_PAGE,
+            PAGE_GOAL_MS,
+            PAGE_GOAL_RATIO,
+            run_bench,
+        )
 
         as_json = options["json"]
         report = run_bench(options["measures"], items=options["items"], runs=options["runs"],
@@ -28,6 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"\n数据库 {report['database']}，整改措施 {report['measures']} 项（生成 {report['build_seconds']} 秒，已回滚）")
+        floors = "、".join(f"{role} {ms} 毫秒" for role, ms in report["floor_ms"].items())
+        self.stdout.write(f"最轻的登录后页面（{FLOOR_PAGE}）：{floors}")
         for section, title in (("pages", "页面"), ("exports", "导出"), ("jobs", "任务")):
             self.stdout.write(f"\n{title}（毫秒 / 参照毫秒 = 倍数）")
             for name, row in report[section].items():
