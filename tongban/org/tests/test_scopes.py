@@ -217,7 +217,7 @@ def test_a_malformed_id_answers_404_like_a_missing_one(personas, county):
     from tongban.org.scopes import get_visible_or_404
 
     for lookup in ({"pk": "abc"}, {"pk": None}, {"pk": 999999}):
-        with pytest.raises(Http404):
+        with pytest.raises(Http404, match="^未找到该记录，或您无权查看。$"):
             get_visible_or_404(Unit, personas.director, **lookup)
     assert get_visible_or_404(Unit, personas.director, pk=county.section.pk).name == "市场准入股"
     assert get_visible_or_404(Unit.objects.filter(code="sec-market"), personas.director, pk=county.section.pk) == county.section
@@ -255,10 +255,14 @@ def test_can_open_for_the_county_wide_and_for_nobody(personas, county, django_as
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
 
+    from tongban.org.models import Unit
+
     from tongban.org.scopes import can_open
 
     director = personas.director
     assert can_open(director, county.township_b) is True
+    assert can_open(director, Unit(name="未保存的单位")) is False  # nothing to open yet, even for the director
+    assert can_open(director, "") is False  # a template asking about a missing relation
     with django_assert_num_queries(0):
         assert can_open(director, county.specialist_window) is True
     nobody = get_user_model().objects.create_user(username="nobody")

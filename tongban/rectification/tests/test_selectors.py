@@ -103,10 +103,13 @@ def test_the_signoff_rate_is_rounded_to_a_whole_percent(verified, total, percent
 def test_the_buckets_refuse_figures_that_do_not_add_up():
     selectors.Buckets(total=2, verified=0, ongoing=0, open=2, pending_signoff=2, overdue=2)  # the limits hold
     selectors.Buckets(total=1, verified=0, ongoing=1, open=0, overdue_ongoing=1)
-    for wrong in (dict(total=3, verified=1, ongoing=1, open=0), dict(total=1, verified=0, ongoing=0, open=1, overdue=2),
-                  dict(total=1, verified=0, ongoing=0, open=1, pending_signoff=2),
-                  dict(total=1, verified=0, ongoing=1, open=0, overdue_ongoing=2)):
-        with pytest.raises(AssertionError):
+    for wrong, message in (
+        (dict(total=3, verified=1, ongoing=1, open=0), "status buckets must partition the total"),
+        (dict(total=1, verified=0, ongoing=0, open=1, overdue=2), "overdue and pending are open"),
+        (dict(total=1, verified=0, ongoing=0, open=1, pending_signoff=2), "overdue and pending are open"),
+        (dict(total=1, verified=0, ongoing=1, open=0, overdue_ongoing=2), "overdue ongoing measures are ongoing"),
+    ):
+        with pytest.raises(AssertionError, match=f"^{message}$"):
             selectors.Buckets(**wrong)
 
 
@@ -182,3 +185,17 @@ def test_the_responsibility_list_runs_by_unit_then_role_then_deadline(ledger, co
         ("城关镇便民服务中心", "supporting", "制定年度工作方案，细化分解为24项具体工作"),
         ("王村乡便民服务中心", "lead", "开展政企回访"),
     ]
+
+
+def test_the_responsibility_list_is_read_in_one_query_whatever_it_shows(ledger, county, personas,
+                                                                          django_assert_num_queries):
+    from tongban.org.models import Staff
+
+    chief = Staff.objects.get(user=personas.section_chief)
+    services.update_measure(ledger.section_measure, expected_version=None, responsible_leader=chief,
+                            responsible_person=chief)
+    with django_assert_num_queries(1):
+        shown = [(row.unit.name, row.measure.text[:4], row.measure.finding.description[:4],
+                  getattr(row.measure.responsible_leader, "name", ""), getattr(row.measure.responsible_person, "name", ""))
+                 for row in selectors.responsibility_rows(Measure.objects.all())]
+    assert shown[1] == ("市场准入股", "制定年度", "牵头作用", "王股长", "王股长")

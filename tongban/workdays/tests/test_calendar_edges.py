@@ -117,6 +117,11 @@ def test_a_day_set_off_by_hand_is_classed_by_weekday_and_name(day, name, kind):
     assert Day.objects.get(date=d(day)).kind == kind
 
 
+def test_a_day_set_off_without_naming_it_has_no_name():
+    row = services.override_day(d("2025-10-15"), is_workday=False)
+    assert (row.holiday_name, row.kind, row.label) == ("", DayKind.HOLIDAY, "法定节假日")
+
+
 def test_an_imported_weekend_holiday_keeps_its_name_and_is_a_holiday(schedule_2027):
     services.import_schedule(schedule_2027)
     saturday = Day.objects.get(date=d("2027-02-06"))  # 春节, a Saturday
@@ -149,7 +154,8 @@ def test_an_override_records_the_new_state_on_the_days_timeline(personas):
 def test_an_import_spanning_two_years_notes_each_years_own_row_count(write_csv, personas):
     path = write_csv([("日期", "类型", "名称"), ("2027-10-01", "节假日", "国庆节"), ("2027-10-02", "节假日", "国庆节"),
                       ("2028-01-01", "节假日", "元旦")], "两年.csv")
-    services.import_schedule(path, by=personas.director)
+    report = services.import_schedule(path, by=personas.director)
+    assert report.summary() == "已导入2027年、2028年的节假日安排：共 3 行，731 天有变化。"  # every day of both years is now 导入
     notes = dict(CalendarYear.objects.filter(year__in=[2027, 2028]).values_list("year", "note"))
     assert notes == {2027: "导入自“两年.csv”（2 行）", 2028: "导入自“两年.csv”（1 行）"}
     event = events_for(CalendarYear.objects.get(year=2028)).get()
@@ -169,3 +175,10 @@ def test_upgrading_provisional_years_skips_those_still_without_data_and_records_
     assert (event.code, event.actor, event.message) == ("workdays.year.official", personas.admin,
                                                         "2026年改用国务院公布的节假日安排")
     assert CalendarYear.objects.get(year=2003).status == YearStatus.PROVISIONAL
+
+
+def test_tongban_calendar_fill_adds_the_missing_years_and_upgrades_what_now_has_data(personas):
+    services.ensure_years(2026, 2026)
+    CalendarYear.objects.filter(year=2026).update(status=YearStatus.PROVISIONAL)
+    assert services.fill_years(2025, 2027, by=personas.admin) == ([2025, 2027], [2026])
+    assert events_for(CalendarYear.objects.get(year=2026)).get().actor == personas.admin
