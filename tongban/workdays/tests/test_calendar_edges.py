@@ -182,3 +182,24 @@ def test_tongban_calendar_fill_adds_the_missing_years_and_upgrades_what_now_has_
     CalendarYear.objects.filter(year=2026).update(status=YearStatus.PROVISIONAL)
     assert services.fill_years(2025, 2027, by=personas.admin) == ([2025, 2027], [2026])
     assert events_for(CalendarYear.objects.get(year=2026)).get().actor == personas.admin
+
+
+def test_a_suspension_that_pushes_a_deadline_past_the_last_year_names_the_start_and_the_count():
+    with pytest.raises(ValidationError) as caught:
+        services.add_workdays(d("2100-12-01"), 5, suspensions=[(d("2100-12-02"), d("2100-12-31"))])
+    assert caught.value.messages == ["日期 2100-12-01 起第 5 个工作日 超出工作日历可计算范围（1990-01-01—2100-12-31）。"]
+
+
+def test_refusals_name_the_numbers_and_days_concerned():
+    with pytest.raises(ValidationError) as caught:
+        services.add_workdays(d("2025-09-26"), -1)
+    assert caught.value.messages == ["工作日数不能为负数：-1。"]
+    with pytest.raises(ValidationError) as caught:
+        services.workdays_between(d("2025-09-26"), d("2025-10-31"), suspensions=[(d("2025-10-09"), d("2025-10-01"))])
+    assert caught.value.messages == ["挂起期间的结束日 2025-10-01 早于开始日 2025-10-09。"]
+
+
+def test_year_status_reports_an_imported_year_as_imported(schedule_2027):
+    services.import_schedule(schedule_2027)
+    assert services.year_status([2028, 2027, 2026]) == {2026: YearStatus.OFFICIAL, 2027: YearStatus.IMPORTED,
+                                                        2028: YearStatus.PROVISIONAL}
