@@ -108,6 +108,9 @@ def test_a_user_with_no_staff_record_sees_nothing(county, api_for, client_for):
     assert api.get(f"/api/v1/units/{county.center.pk}/").status_code == 404
     page = client_for(nobody).get("/org/").content.decode()
     assert "共 0 个单位 · 数据范围：无" in page
+    from tongban.org.models import Unit
+
+    assert not Unit.objects.visible_to(object()).exists()  # nor does anything that is not a user
 
 
 def test_an_inactive_staff_member_sees_nothing(personas, county, api_for):
