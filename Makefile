@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test test-fast fuzz screenshots assets chromium messages clean
+.PHONY: setup run test test-fast fuzz mutation screenshots assets chromium messages clean
 
 setup: $(VENV)/.installed tongban/static/vendor/.built
 	$(BIN)/tongban collectstatic --noinput -v0
@@ -48,5 +48,15 @@ messages:  ## recompile tongban/locale/*.po after editing it (needs gettext's ms
 fuzz: setup  ## schemathesis over the whole OpenAPI as two personas, on a throwaway copy of the demo (docs/testing.md)
 	bash scripts/fuzz.sh
 
+$(VENV)/.installed-mutation: $(VENV)/.installed requirements-mutation.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-mutation.txt
+	touch $@
+
+MUTATION_CHILDREN ?= 2
+mutation: setup $(VENV)/.installed-mutation  ## mutmut over scopes, calendar, clocks and figures; the score per module (docs/testing.md)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) > mutants.log 2>&1 || (tail -c 3000 mutants.log; exit 1)
+	$(BIN)/python scripts/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) node_modules tongban/static/vendor var
+	rm -rf $(VENV) node_modules tongban/static/vendor var mutants mutants.log

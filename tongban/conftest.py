@@ -42,12 +42,38 @@ class Personas:
     admin: object
 
 
+def start_ids_at(model, first: int) -> None:
+    """The next row of `model` gets the id `first` (SQLite's AUTOINCREMENT table, PostgreSQL's sequence)."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s, false)", [table, model._meta.pk.column, first])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first - 1])
+
+
+def keep_ids_apart() -> None:
+    """Units from 101, windows from 201, staff from 301, logins from 401: an id never names a row of two of
+    these tables, so a filter on the wrong table (a unit id compared with window ids) finds nothing and
+    fails its test instead of passing because the centre and window A01 both have id 1."""
+    from django.contrib.auth import get_user_model
+
+    from tongban.org.models import Staff, Unit, Window
+
+    for model, first in ((Unit, 101), (Window, 201), (Staff, 301), (get_user_model(), 401)):
+        start_ids_at(model, first)
+
+
 @pytest.fixture
 def county(db) -> County:
     from tongban.org import services
     from tongban.org.defaults import ensure_unit_kinds
 
     kind = ensure_unit_kinds()  # transactional tests flush what the data migration loaded
+    keep_ids_apart()
     center = services.create_unit(code="center", name="测试县行政审批服务中心", kind=kind["center"])
     section = services.create_unit(code="sec-market", name="市场准入股", kind=kind["section"], parent=center)
     department = services.create_unit(code="dept-samr", name="县市场监管局", kind=kind["department"], parent=center)

@@ -15,6 +15,7 @@ from tongban.org.models import Unit, UnitKind
 from tongban.rectification.ledger_parsing import ledger_columns
 
 TARGET_SECONDS = 5
+PARSE_TARGET_SECONDS = 2  # 5,000 rows parsed (was a test's CPU-time assertion; a test must not depend on speed)
 DEADLINES = ("{y}年{m}月{d}日前", "{y}.{m}.{d}", "{y}-{m:02d}-{d:02d}", "立行立改", "长期坚持", "{m}月底前")
 STATUSES = ("已完成", "整改中", "持续整改", "已整改到位", "未启动", "整改中")
 
@@ -91,4 +92,5 @@ def run_benchmark(rows: int = 5000) -> dict:
         "total_seconds": round(total, 3), "reference_seconds": round(reference, 3),
         "ratio": round(total / reference, 2) if reference else None,
         "target_seconds": TARGET_SECONDS, "within_target": total < TARGET_SECONDS,
+        "parse_target_seconds": PARSE_TARGET_SECONDS, "parse_within_target": parsed_at - started < PARSE_TARGET_SECONDS,
     }

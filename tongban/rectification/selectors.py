@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from tongban.rectification.choices import OPEN_STATUSES, FindingKind, MeasureStatus
@@ -121,11 +121,12 @@ def finding_counts(findings: QuerySet[Finding]) -> dict[str, int]:
 
 
 def completion_by_aspect(measures: QuerySet[Measure]) -> list[dict]:
-    """One row per aspect (in order) with the three buckets, for the stacked bars."""
+    """One row per aspect (in order) with the three buckets, for the stacked bars; measures whose finding
+    has no aspect last, on every database (SQLite sorts NULL first, PostgreSQL last)."""
     rows = (
         measures.values("finding__aspect__number", "finding__aspect__title")
         .annotate(**_status_aggregates())
-        .order_by("finding__aspect__number")
+        .order_by(F("finding__aspect__number").asc(nulls_last=True))
     )
     return [
         {"label": row["finding__aspect__title"] or "（未分方面）", **{k: row[k] for k in ("total", *STATUS_BUCKETS)}}

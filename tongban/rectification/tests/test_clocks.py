@@ -163,3 +163,22 @@ def test_a_calendar_change_reads_only_the_clocks_due_on_or_after_the_changed_day
     calendar.override_day(date(2027, 2, 1), is_workday=False, holiday_name="测试")
     assert Measure.objects.get(pk=ledger.section_measure.pk).due_date == date(2023, 1, 1)
     assert Measure.objects.get(pk=feb.pk).due_date == date(2027, 2, 8)
+
+
+def test_a_clock_not_computed_yet_is_computed_on_the_next_calendar_change(ledger):
+    """A due date left empty (rows written before their clock existed, by a migration or by hand) is filled by
+    the next calendar change, whatever the day changed."""
+    Measure.objects.filter(pk=ledger.township_measure.pk).update(due_date=None)  # due_start 2023-10-31 stays
+    calendar.override_day(date(2030, 6, 3), is_workday=False, holiday_name="本县活动")
+    assert Measure.objects.get(pk=ledger.township_measure.pk).due_date == date(2023, 10, 31)
+
+
+def test_a_clock_with_a_constant_number_of_workdays(ledger):
+    """`workdays` may be a number instead of a field: here 5 workdays after each measure's start."""
+    from tongban.workdays import clocks
+
+    five_after = clocks.Clock(Measure, start="due_start", workdays=5, due="due_date")
+    assert clocks.update_due_dates(five_after, Measure.objects.filter(pk=ledger.section_measure.pk)) == 1
+    # due_start 2023-09-30, inside the break of 09-29 … 10-06; 10-07 and 10-08 were worked: 10-07, 10-08, 10-09,
+    # 10-10, 10-11.
+    assert Measure.objects.get(pk=ledger.section_measure.pk).due_date == date(2023, 10, 11)

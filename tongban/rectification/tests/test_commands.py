@@ -83,6 +83,7 @@ def test_ledger_benchmark_reports_a_ratio_and_leaves_no_data(county):
     report = json.loads(run("ledger", "benchmark", "--rows", "200", "--json"))
     assert report["rows"] == report["created"] == 200
     assert report["reference_seconds"] > 0 and report["ratio"] > 0
+    assert report["parse_target_seconds"] == 2 and isinstance(report["parse_within_target"], bool)
     assert not Measure.objects.exists() and not Inspection.objects.exists()
 
 

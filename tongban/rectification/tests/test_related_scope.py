@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from tongban.rectification import services
+from tongban.rectification.models import Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,27 @@ def test_an_intermediary_page_lists_only_the_services_of_items_in_scope(personas
     html = client_for(personas.township_admin).get(agency.get_absolute_url()).content.decode()
     assert "乡镇农房测绘" in html
     assert "县级规划测绘审批" not in html and "规划测绘（" not in html
+
+
+def test_a_superuser_with_a_staff_record_has_their_units_measures_as_their_own(ledger, personas, county):
+    """The county's picture is everyone's; 'my measures' of a superuser who works in the centre are the
+    centre's and those they answer for, read from the staff record behind the login."""
+    from tongban.org.models import Staff
+    from tongban.rectification.home import my_measures
+
+    admin = personas.admin
+    assert set(my_measures(admin).values_list("text", flat=True)) == {"常态化开展回访"}  # led by the centre
+    services.update_measure(ledger.other_township_measure, expected_version=None,
+                            responsible_person=Staff.objects.get(user=admin))
+    admin = type(admin).objects.get(pk=admin.pk)  # a new request: the scope is computed again
+    assert set(my_measures(admin).values_list("text", flat=True)) == {"常态化开展回访", "开展政企回访"}
+
+
+def test_a_superuser_without_a_staff_record_has_no_measures_of_their_own(ledger, county):
+    from django.contrib.auth import get_user_model
+
+    from tongban.rectification.home import my_measures
+
+    root = get_user_model().objects.create_superuser(username="root", password="x")
+    assert not my_measures(root).exists()
+    assert Measure.objects.visible_to(root).count() == 4

@@ -3,6 +3,7 @@ the four lists and their Excel exports."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -23,15 +24,43 @@ def page(client, url, status=200) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("url", [
-    "/rectification/", "/rectification/?inspection=all", "/rectification/inspections/",
-    "/rectification/lists/tasks/", "/rectification/lists/responsibility/", "/rectification/lists/problems/",
-    "/rectification/lists/results/", "/rectification/overdue/", "/rectification/accountability/",
-    "/rectification/plans/", "/rectification/bulletins/",
-])
-def test_every_page_opens_for_the_office_and_for_a_township(url, ledger, personas, client_for):
-    assert "整改" in page(client_for(personas.rectification_office), url)
-    page(client_for(personas.township_admin), url)
+def squeezed(html: str) -> str:
+    """The page's text with tags dropped and spaces squeezed (the navigation holds 整改 on every page)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# (url, what the office sees, what the township admin sees): each page's own heading and count.
+PAGES = [
+    ("/rectification/", "整改总览：县委第一巡察组反馈意见整改", "整改总览：县委第一巡察组反馈意见整改"),
+    ("/rectification/?inspection=all", "<h1", "<h1"),
+    ("/rectification/inspections/", "巡察（巡视） 共 1 次", "巡察（巡视） 共 1 次"),
+    ("/rectification/lists/tasks/", "任务清单 共 4 条", "任务清单 共 2 条"),
+    ("/rectification/lists/responsibility/", "责任清单 共 5 条", "责任清单 共 3 条"),
+    ("/rectification/lists/problems/", "具体问题清单 共 2 条", "具体问题清单 共 1 条"),
+    ("/rectification/lists/results/", "效果清单 共 0 条", "效果清单 共 0 条"),
+    ("/rectification/overdue/", "逾期整改措施 逾期 4 项，时间节点逾期 0 项", "逾期整改措施 逾期 2 项，时间节点逾期 0 项"),
+    ("/rectification/accountability/", "问责记录 共 0 条", "问责记录 共 0 条"),
+    ("/rectification/plans/", "工作方案", "工作方案"),
+    ("/rectification/bulletins/", "整改月通报", "整改月通报"),
+]
+MEASURE_PAGES = {"/rectification/", "/rectification/?inspection=all", "/rectification/lists/tasks/",
+                 "/rectification/lists/responsibility/", "/rectification/overdue/"}
+
+
+@pytest.mark.parametrize(("url", "office_sees", "township_sees"), PAGES)
+def test_every_page_opens_for_the_office_and_for_a_township(url, office_sees, township_sees, ledger, personas,
+                                                            client_for):
+    office = page(client_for(personas.rectification_office), url)
+    township = page(client_for(personas.township_admin), url)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", office, re.S)
+    assert heading, url
+    if office_sees == "<h1":  # 整改总览 over every inspection: its heading is the page's own
+        assert squeezed(heading.group(1)).strip() == "整改总览"
+        office_sees = township_sees = "整改总览"
+    assert office_sees in squeezed(office)
+    assert township_sees in squeezed(township)
+    if url in MEASURE_PAGES:  # 王村乡's measure: on the office's page, never on 城关镇's
+        assert "开展政企回访" in office and "开展政企回访" not in township
 
 
 def test_inspection_page_shows_aspects_findings_measures_and_counts_that_reconcile(ledger, personas, client_for):
@@ -113,14 +142,37 @@ def test_a_bad_file_is_refused_with_its_name(ledger, personas, client_for):
     assert not Evidence.objects.exists()
 
 
+def measure_state(measure) -> tuple:
+    """Everything an action on a measure could change: its row, its progress, evidence, accountability and timeline."""
+    from tongban.history.services import events_for
+    from tongban.rectification.models import Accountability, ProgressUpdate
+
+    row = Measure.objects.filter(pk=measure.pk).values("status", "version", "verified_at", "verified_by").get()
+    return (row, ProgressUpdate.objects.filter(measure=measure).count(), Evidence.objects.count(),
+            Accountability.objects.count(), events_for(Measure.objects.get(pk=measure.pk)).count())
+
+
+ACTION_POSTS = {  # what an authorised person would post, and it would change the measure
+    "verify": {"comment": "同意销号"},
+    "progress": {"text": "已完成第一阶段"},
+    "accountability": {"action_kind": "talk", "reason_kind": "overdue", "decided_on": "2024-01-10",
+                       "decided_by": "中心党组", "notes": "逾期未完成"},
+}
+
+
 @pytest.mark.parametrize("persona,action", [
     ("inspector", "verify"), ("township_admin", "verify"), ("township_admin", "accountability"),
     ("window_clerk", "progress"), ("inspector", "progress"),
 ])
-def test_actions_outside_ones_role_are_forbidden(persona, action, ledger, personas, client_for):
+def test_actions_outside_ones_role_are_forbidden_and_change_nothing(persona, action, ledger, personas, client_for):
+    measure = ledger.section_measure
+    services.add_progress(measure, text="x", files=[upload("a.pdf")], by=personas.section_chief)
+    services.submit_for_signoff(measure, by=personas.section_chief)  # so that 销号 would be possible
+    before = measure_state(measure)
     client = client_for(getattr(personas, persona))
-    response = client.post(f"{ledger.section_measure.get_absolute_url()}{action}/", {"text": "x"})
-    assert response.status_code in (403, 404)
+    response = client.post(f"{measure.get_absolute_url()}{action}/", ACTION_POSTS[action])
+    assert response.status_code in (403, 404)  # 404 when the record is out of the persona's scope
+    assert measure_state(measure) == before
 
 
 def test_a_supporting_unit_reports_progress_but_does_not_submit(ledger, personas, client_for):
@@ -593,3 +645,18 @@ def test_an_out_of_scope_unit_is_an_invalid_choice_not_a_silent_no_op(ledger, pe
     assert not [row for row in sheet.iter_rows(min_row=3, values_only=True) if any(row)]
     response = api_for(personas.township_admin).get(f"/api/v1/measures/?unit={county.township_b.pk}")
     assert response.status_code == 400 and "unit" in str(response.json())
+
+
+@pytest.mark.parametrize("persona,action", [
+    ("rectification_office", "verify"), ("rectification_office", "accountability"), ("section_chief", "progress"),
+])
+def test_the_same_posts_by_the_right_role_do_change_the_measure(persona, action, ledger, personas, client_for):
+    """The control for the test above: what was refused there is a valid request in the right hands."""
+    measure = ledger.section_measure
+    services.add_progress(measure, text="x", files=[upload("a.pdf")], by=personas.section_chief)
+    services.submit_for_signoff(measure, by=personas.section_chief)
+    before = measure_state(measure)
+    posted = {**ACTION_POSTS[action], "target_unit": ledger.section_measure.lead_unit_id}
+    response = client_for(getattr(personas, persona)).post(f"{measure.get_absolute_url()}{action}/", posted)
+    assert response.status_code == 302
+    assert measure_state(measure) != before

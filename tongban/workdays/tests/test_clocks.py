@@ -43,3 +43,14 @@ def test_a_clock_whose_table_does_not_exist_is_skipped(monkeypatch):
 
     monkeypatch.setattr(clocks, "_recomputers", {"missing": (lambda since: 1 / 0, Missing)})
     assert clocks.calendar_changed(date(2025, 1, 1)) == {}
+
+
+def test_a_registered_clock_is_listed_and_run_when_the_calendar_changes(monkeypatch):
+    assert "rectification.measure" in clocks.registered()  # registered by the rectification app
+    monkeypatch.setattr(clocks, "_recomputers", {})
+    calls = []
+    clocks.register("test.b", lambda since: calls.append(("b", since)) or 2)
+    clocks.register("test.a", lambda since: calls.append(("a", since)) or 1)
+    assert clocks.registered() == ["test.a", "test.b"]
+    assert clocks.calendar_changed(date(2025, 10, 11)) == {"test.a": 1, "test.b": 2}
+    assert calls == [("a", date(2025, 10, 11)), ("b", date(2025, 10, 11))]

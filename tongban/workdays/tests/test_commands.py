@@ -89,6 +89,18 @@ def test_calendar_fill_defaults_to_2004_through_next_year():
     assert list(CalendarYear.objects.values_list("year", flat=True)) == list(range(2004, 2028))
 
 
+def test_calendar_benchmark_times_a_fill_and_leaves_the_calendar_as_it_was():
+    import json
+
+    run("calendar", "fill", "--from", "2025", "--to", "2025")
+    out, _ = run("calendar", "benchmark", "--from", "2024", "--to", "2026", "--json")
+    report = json.loads(out)
+    assert (report["years"], report["days"], report["target_seconds"]) == (3, 366 + 365 + 365, 3)
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == [2025]
+    text, _ = run("calendar", "benchmark", "--from", "2024", "--to", "2024")
+    assert text.startswith("填充 2024—2024 年（1 个年份，366 天）用时 ") and "数据已回滚，日历未改变。" in text
+
+
 def test_calendar_status_lists_each_year():
     run("calendar", "fill", "--from", "2026", "--to", "2027")
     out, _ = run("calendar", "status")

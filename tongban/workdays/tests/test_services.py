@@ -142,12 +142,9 @@ def test_dates_beyond_the_range_give_the_calendar_range_error():
 
 # --- Filling years -------------------------------------------------------------------------------
 
-def test_filling_2004_to_2027_is_fast_and_marks_only_2027_provisional():
-    import time
-
-    started = time.monotonic()
+def test_filling_2004_to_2027_marks_only_2027_provisional():
+    # How long it takes is `tongban calendar benchmark`'s business, not a test's.
     added = services.ensure_years(2004, 2027)
-    assert time.monotonic() - started < 3
     assert added == list(range(2004, 2028))
     assert Day.objects.count() == sum(366 if y % 4 == 0 else 365 for y in range(2004, 2028))
     assert services.provisional_years(2004, 2027) == [2027]

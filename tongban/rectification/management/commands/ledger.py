@@ -165,7 +165,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"{report['rows']} 行台账：解析 {report['parse_seconds']:.2f} 秒 + 导入 {report['import_seconds']:.2f} 秒"
+            f"{report['rows']} 行台账：解析 {report['parse_seconds']:.2f} 秒（目标 < {report['parse_target_seconds']} 秒："
+            f"{'达标' if report['parse_within_target'] else '未达标'}）+ 导入 {report['import_seconds']:.2f} 秒"
             f" = {report['total_seconds']:.2f} 秒（目标 < {report['target_seconds']} 秒："
             f"{'达标' if report['within_target'] else '未达标'}）\n"
             f"参照：openpyxl 读取同一文件 {report['reference_seconds']:.2f} 秒；"
