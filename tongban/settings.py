@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tongban.documents",
     "tongban.rectification",
     "tongban.catalog",
+    "tongban.cases",
     "tongban.portal",
 ]
 
