@@ -11,6 +11,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("delivery/", views.delivery_queue, name="delivery_queue"),
     path("<str:number>/", views.case_detail, name="case_detail"),
-    path("<str:number>/act/<str:action>/", views.case_action, name="case_action"),
+    path("<str:number>/act/", views.case_action, name="case_action"),
     path("<str:number>/reveal/", views.reveal, name="reveal"),
 ]
