@@ -63,12 +63,12 @@ def register_sections() -> None:
     for section in (
         HomeSection("cases.intake", "待受理 / 补正中", "cases/home/_cases.html", intake_section,
                     empty="本窗口收件后尚未受理、或一次性告知后等待补正的办件会出现在这里。",
-                    order=5, icon="bi-inbox"),
+                    order=60, icon="bi-inbox"),
         HomeSection("cases.review", "待审查", "cases/home/_tasks.html", review_section,
-                    empty="受理后分派给本部门的审查任务会出现在这里，到期早的排在前面。", order=6, icon="bi-clipboard-check"),
+                    empty="受理后分派给本部门的审查任务会出现在这里，到期早的排在前面。", order=61, icon="bi-clipboard-check"),
         HomeSection("cases.delivery", "待出件", "cases/home/_cases.html", delivery_section,
-                    empty="审批决定后的办件会出现在这里，由本窗口通知申请人领取。", order=7, icon="bi-box-arrow-up"),
+                    empty="审批决定后的办件会出现在这里，由本窗口通知申请人领取。", order=62, icon="bi-box-arrow-up"),
         HomeSection("cases.leader", "办件情况", "cases/home/_picture.html", leader_section,
-                    empty="窗口收件后，这里会显示可见范围内各状态的办件数、临期和超期件数。", order=8, icon="bi-speedometer2"),
+                    empty="窗口收件后，这里会显示可见范围内各状态的办件数、临期和超期件数。", order=63, icon="bi-speedometer2"),
     ):
         register(section)

@@ -1,0 +1,90 @@
+"""/api/v1/cases/ against the personas: the same scope, transition table and services as the pages."""
+from __future__ import annotations
+
+import pytest
+
+from tongban.cases.models import Case
+from tongban.cases.services import intake
+from tongban.cases.tests.conftest import VALID_ID, person_applicant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person_case(receive):
+    return receive(applicant=person_applicant())
+
+
+def test_the_list_masks_personal_data(api_for, personas, person_case):
+    body = api_for(personas.director).get("/api/v1/cases/").json()
+    row = body["results"][0]
+    assert (row["number"], row["id_number"], row["phone"]) == (person_case.number, "110***********002X", "139****5678")
+
+
+def test_another_township_gets_an_empty_list_and_404(api_for, personas, person_case):
+    api = api_for(personas.other_township_admin)
+    assert api.get("/api/v1/cases/").json()["results"] == []
+    assert api.get(f"/api/v1/cases/{person_case.number}/").status_code == 404
+
+
+def test_the_detail_lists_tasks_materials_events_with_blzt_and_the_callers_actions(api_for, case_people, person_case):
+    body = api_for(case_people.clerk).get(f"/api/v1/cases/{person_case.number}/").json()
+    assert [e["blzt"] for e in body["events"]] == [1]
+    assert {"accept", "notify_correction", "refuse", "withdraw"} <= set(body["actions"])
+    assert len(body["tasks"]) == 4 and body["id_number"] == "110***********002X"
+
+
+def test_a_clerk_creates_a_case_at_their_window(api_for, case_people, restaurant):
+    response = api_for(case_people.clerk).post("/api/v1/cases/", {
+        "item": restaurant.food.pk, **person_applicant(),
+        "materials": [{"code": "layout_plan", "state": "pending"}, {"code": "health_cert", "state": "received"}],
+    }, format="json")
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.intake_window.code == "A01" and case.materials.get(identity__code="layout_plan").state == "pending"
+
+
+def test_a_bad_id_number_answers_400_with_the_stable_code(api_for, case_people, restaurant):
+    response = api_for(case_people.clerk).post("/api/v1/cases/", {
+        "item": restaurant.food.pk, **person_applicant(id_number="110105194912310021")}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "case_id_check"
+
+
+def test_someone_without_a_window_may_not_create(api_for, case_people, restaurant):
+    response = api_for(case_people.samr_reviewer).post("/api/v1/cases/", {
+        "item": restaurant.food.pk, **person_applicant()}, format="json")
+    assert response.status_code == 403
+
+
+def test_transitions_run_through_the_table(api_for, case_people, person_case, restaurant):
+    clerk = api_for(case_people.clerk)
+    body = clerk.post(f"/api/v1/cases/{person_case.number}/transitions/", {"action": "accept"}, format="json").json()
+    assert body["status"] == "reviewing"
+    task = next(t for t in body["tasks"] if t["item"] == restaurant.company.pk)
+    refused = clerk.post(f"/api/v1/cases/{person_case.number}/transitions/",
+                         {"action": "approve", "task": task["id"], "reason": "可"}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "case_not_your_role"
+    approved = api_for(case_people.samr_reviewer).post(f"/api/v1/cases/{person_case.number}/transitions/",
+                                                       {"action": "approve", "task": task["id"], "reason": "可"},
+                                                       format="json")
+    assert approved.status_code == 200
+    assert sorted(t["status"] for t in approved.json()["tasks"]) == ["approved", "reviewing", "reviewing", "reviewing"]
+
+
+def test_a_task_of_another_case_is_refused(api_for, case_people, receive, person_case):
+    other = intake.accept(receive(), by=case_people.clerk)
+    response = api_for(case_people.samr_reviewer).post(
+        f"/api/v1/cases/{person_case.number}/transitions/",
+        {"action": "approve", "task": other.tasks.first().pk, "reason": "可"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "case_task_other_case"
+
+
+def test_search_by_the_exact_id_number(api_for, personas, person_case):
+    api = api_for(personas.director)
+    assert len(api.get(f"/api/v1/cases/?q={VALID_ID}").json()["results"]) == 1
+    assert api.get("/api/v1/cases/?q=1101051949").json()["results"] == []
+
+
+def test_the_schema_describes_the_case_endpoints(api_for, personas):
+    schema = api_for(personas.director).get("/api/v1/schema/?format=json").json()
+    assert {"/api/v1/cases/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/transitions/"} <= set(schema["paths"])
