@@ -51,6 +51,7 @@ def restaurant(county):
     fire_unit = org.create_unit(code="dept-fire", name="县消防救援大队", kind=kind["department"], parent=county.center)
     water_unit = org.create_unit(code="dept-water", name="县水利局", kind=kind["department"], parent=county.center)
     delivery = org.create_window(code="C01", name="统一出件窗口", kind="delivery", unit=county.center)
+    catalog.ensure_identity("business_licence", "营业执照")
     company = make_item("R-1", county.department, name="营业执照（企业设立登记）", days=1, produces="business_licence",
                         materials=[material("application_form", "申请书"),
                                    material("id_card", "身份证", is_electronic_licence=True),
