@@ -1,6 +1,10 @@
 """What every case service shares: the transition check, the event, the clock refresh, the notices."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,8 +15,22 @@ from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseEvent, CaseTask
 
 
-def today():
-    return timezone.localdate()
+_ACTING_ON: ContextVar[date | None] = ContextVar("cases_acting_on", default=None)
+
+
+def today() -> date:
+    """The day the services act on: today, or the day set by `acting_on` (the demo's back-dating)."""
+    return _ACTING_ON.get() or timezone.localdate()
+
+
+@contextmanager
+def acting_on(day: date):
+    """Run the services as on `day` (`tongban demo` builds three months of cases through the real services)."""
+    token = _ACTING_ON.set(day)
+    try:
+        yield
+    finally:
+        _ACTING_ON.reset(token)
 
 
 def actor(by):
