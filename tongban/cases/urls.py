@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="case_detail"),
     path("<str:number>/act/", views.case_action, name="case_action"),
     path("<str:number>/reveal/", views.reveal, name="reveal"),
+    path("<str:number>/notice/<str:kind>/", views.notice, name="notice"),
 ]

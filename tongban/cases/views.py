@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tongban.cases import privacy, selectors, transitions
+from tongban.cases import notices, privacy, selectors, transitions
 from tongban.cases.choices import (
     BEFORE_ACCEPTANCE,
     CASE_STATUS_COLORS,
@@ -195,6 +195,7 @@ def _detail(request, case: Case, *, error: str | None = None, revealed: dict | N
         "can_reveal": user.has_perm("cases.reveal_personal_data", case), "revealed": revealed,
         "error": error, "posted": request.POST if error else {}, "kinds": SpecialStepKind.choices,
         "methods": HandoverMethod.choices, "today": timezone.localdate(),
+        "notices": notices.available(case) if user.has_perm("cases.reveal_personal_data", case) else [],
     }, status=status)
 
 
@@ -235,6 +236,25 @@ def case_action(request, number: str):
         return _detail(request, case, error=exc.messages[0], status=400)
     messages.success(request, f"已{transitions.TRANSITIONS[action].label}。")
     return redirect(case.get_absolute_url())
+
+
+@login_required
+def notice(request, number: str, kind: str):
+    """A printed notice (.docx from the centre's template), for those handling the case and leaders in scope."""
+    from urllib.parse import quote
+
+    from django.http import Http404, HttpResponse
+
+    case = _visible_case(request, number)
+    _require(request, "cases.reveal_personal_data", case)
+    spec = notices.NOTICES.get(kind)
+    if spec is None or not spec.applies(case):
+        raise Http404("该办件没有这份文书。")
+    response = HttpResponse(notices.render(case, kind),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    filename = quote(f"{spec.title}-{case.number}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @login_required
