@@ -142,6 +142,8 @@ class Case(TimeStampedModel):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     deemed_accepted = models.BooleanField("视为受理（§32）", default=False)
     correction_notified_on = models.DateField("一次性告知日期", null=True, blank=True)
+    intake_warned_for = models.DateField("已提醒受理期限（计时起点）", null=True, blank=True, editable=False,
+                                         help_text="§32 提醒针对的计时起点：同一起点只提醒一次")
     refusal_reason = models.TextField("不予受理理由", blank=True)
     # 容缺
     accepted_with_pending = models.BooleanField("容缺受理", default=False)

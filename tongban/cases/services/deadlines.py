@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from tongban.cases.choices import CaseStatus, MaterialState
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseSettings
@@ -14,32 +14,25 @@ from tongban.cases.services.common import staff_users, tell_users
 from tongban.cases.services.intake import deem_accepted
 
 
-def _with_event(code: str, **data) -> Exists:
-    filters = {f"data__{k}": v for k, v in data.items()}
-    return Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), code=code, **filters))
-
-
 def intake_deadlines(for_date: date) -> dict:
-    """§32 for every case still 待受理: warned from `warn_date` (once per clock start), deemed accepted once
+    """§32 for every case still 待受理: warned from `warn_date` (once per clock start, `intake_warned_for`), deemed accepted once
     `due_date` (the fifth working day) has passed."""
     waiting = Case.objects.filter(status=CaseStatus.RECEIVED)
     deemed = 0
     for case in waiting.filter(due_date__lt=for_date).order_by("pk"):
         deem_accepted(case, on=for_date)
         deemed += 1
-    warned = 0
-    to_warn = (waiting.filter(warn_date__lte=for_date, due_date__gte=for_date)
-               .annotate(warned=Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), code="case.intake_warned",
-                                                                data__clock_start=OuterRef("clock_start"))))
-               .filter(warned=False).select_related("intake_window"))
     with transaction.atomic():
+        to_warn = list(waiting.filter(warn_date__lte=for_date, due_date__gte=for_date)
+                       .exclude(intake_warned_for=F("clock_start")).select_related("intake_window"))
+        Case.objects.filter(pk__in=[c.pk for c in to_warn]).update(intake_warned_for=F("clock_start"))
         for case in to_warn:
             CaseEvent.objects.create(case=case, code="case.intake_warned", message=f"受理期限 {case.due_date.isoformat()} 将到，"
                                      "逾期未受理也未一次性告知的将视为受理", data={"clock_start": case.clock_start.isoformat()})
             tell_users(staff_users(window=case.intake_window_id), title=f"受理期限将到：{case.number}",
                        body=f"{case.applicant_name} 的申请须在 {case.due_date.isoformat()} 前受理或一次性告知补正。",
                        case=case, code="cases.intake_warning", dedupe=f"cases.intake_warning.{case.pk}.{case.clock_start}")
-            warned += 1
+    warned = len(to_warn)
     return {"warned": warned, "deemed": deemed}
 
 
