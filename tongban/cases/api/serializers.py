@@ -23,6 +23,15 @@ class CaseTaskSerializer(serializers.ModelSerializer):
                   "budget_workdays", "due_date", "decided_on", "reason", "result_number"]
 
 
+class CaseTaskQueueSerializer(CaseTaskSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    case_status = serializers.CharField(source="case.status", read_only=True)
+    applicant_name = serializers.CharField(source="case.applicant_name", read_only=True)
+
+    class Meta(CaseTaskSerializer.Meta):
+        fields = ["case_number", "case_status", "applicant_name", *CaseTaskSerializer.Meta.fields]
+
+
 class CaseMaterialSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="identity.code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)

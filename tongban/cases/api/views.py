@@ -10,13 +10,15 @@ from rest_framework.response import Response
 
 from tongban.cases.api.serializers import (
     CaseCreateSerializer,
+    CaseTaskQueueSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     materials_dict,
 )
 from tongban.cases.error_codes import CaseError, case_error
-from tongban.cases.filtersets import CaseFilterSet
+from tongban.cases import selectors
+from tongban.cases.filtersets import CaseFilterSet, TaskFilterSet
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.services import actions, intake
 from tongban.catalog.models import Bundle, ServiceItem
@@ -99,3 +101,18 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             data["materials"] = materials_dict(data["materials"])
         case = actions.perform(case, name, by=request.user, task=task, **data)
         return self._detail(case)
+
+
+class ReviewQueuePagination(KeysetPagination):
+    ordering = ("due_date", "id")  # soonest due first; open tasks always have a due date
+
+
+class ReviewQueueViewSet(viewsets.ReadOnlyModelViewSet):
+    """待审查：调用者所在部门（及其下级、分管单位）正在审查的子办件，到期早的在前；`q` 按办件编号、申请人、事项或完整证件号码搜索。"""
+
+    serializer_class = CaseTaskQueueSerializer
+    filterset_class = TaskFilterSet
+    pagination_class = ReviewQueuePagination
+
+    def get_queryset(self):
+        return selectors.review_queue(self.request.user)

@@ -88,3 +88,16 @@ def test_search_by_the_exact_id_number(api_for, personas, person_case):
 def test_the_schema_describes_the_case_endpoints(api_for, personas):
     schema = api_for(personas.director).get("/api/v1/schema/?format=json").json()
     assert {"/api/v1/cases/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/transitions/"} <= set(schema["paths"])
+
+
+def test_the_review_queue_lists_only_the_callers_department_soonest_due_first(api_for, case_people, receive, restaurant):
+    from tongban.cases.services import review
+
+    for _ in range(2):
+        case = intake.accept(receive(), by=case_people.clerk)
+        review.approve(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company), reason="可")
+    fire = api_for(case_people.fire_reviewer).get("/api/v1/review-queue/").json()["results"]
+    assert [(t["unit_name"], t["item"]) for t in fire] == [("县消防救援大队", restaurant.fire.pk)] * 2
+    samr = api_for(case_people.samr_reviewer).get("/api/v1/review-queue/").json()["results"]
+    assert {t["item"] for t in samr} == {restaurant.food.pk}
+    assert api_for(case_people.water_reviewer).get(f"/api/v1/review-queue/{fire[0]['id']}/").status_code == 404
