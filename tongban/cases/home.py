@@ -18,7 +18,9 @@ SHOWN = 8
 
 
 def intake_section(request, today: date) -> HomeContent | None:
-    if not request.user.has_perm("cases.receive_case"):
+    from tongban.cases.services.intake import intake_windows_for
+
+    if not intake_windows_for(request.user):
         return None
     waiting = selectors.intake_queue(request.user, today).filter(status__in=BEFORE_ACCEPTANCE).order_by("due_date", "pk")
     return HomeContent(waiting.count(), {"cases": list(waiting[:SHOWN]), "today": today, "show": "intake"},

@@ -44,6 +44,20 @@ def _require(request, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
+def _render(request, template: str, context: dict, status: int = 200):
+    """Every case page knows whether its reader receives cases (the 收件 tabs)."""
+    context["can_receive"] = bool(intake.intake_windows_for(request.user))
+    return render(request, template, context, status=status)
+
+
+def _intake_window(request):
+    """The window the user receives at; superusers hold every permission but sit at no window."""
+    windows = intake.intake_windows_for(request.user)
+    if not windows:
+        raise PermissionDenied
+    return windows[0]
+
+
 def _decorate(cases) -> list[Case]:
     for case in cases:
         case.masked_id = privacy.masked_id_number(case)
@@ -61,7 +75,7 @@ def case_list(request):
     page = keyset_page(selectors.list_rows(filterset.qs), selectors.LIST_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
     counts = selectors.status_counts(visible)
-    return render(request, "cases/case_list.html", {
+    return _render(request, "cases/case_list.html", {
         "title": "办件查询", "filter": filterset, "page": page, "params": _params(request),
         "counts": [(CaseStatus(s).label, n, s) for s, n in counts.items()], "total": sum(counts.values()),
     })
@@ -69,11 +83,11 @@ def case_list(request):
 
 @login_required
 def intake_queue(request):
-    _require(request, "cases.receive_case")
+    _intake_window(request)
     today = timezone.localdate()
     page = keyset_page(selectors.intake_queue(request.user, today), selectors.INTAKE_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
-    return render(request, "cases/queue.html", {
+    return _render(request, "cases/queue.html", {
         "title": "收件受理", "page": page, "params": _params(request), "show": "intake",
         "empty": "今天收件的办件和待受理、补正中的办件会出现在这里。", "today": today,
     })
@@ -86,7 +100,7 @@ def review_queue(request):
     page = keyset_page(filterset.qs, selectors.REVIEW_ORDER, request.GET.get("cursor"))
     for task in page.object_list:
         task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
-    return render(request, "cases/review_queue.html", {
+    return _render(request, "cases/review_queue.html", {
         "title": "待审查", "page": page, "params": _params(request), "filter": filterset,
         "today": timezone.localdate(),
     })
@@ -97,7 +111,7 @@ def delivery_queue(request):
     _require(request, "cases.view_cases")
     page = keyset_page(selectors.delivery_queue(request.user), selectors.DELIVERY_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
-    return render(request, "cases/queue.html", {
+    return _render(request, "cases/queue.html", {
         "title": "待出件", "page": page, "params": _params(request), "show": "delivery",
         "empty": "审批决定后的办件会出现在这里，由统一出件窗口通知申请人领取。",
     })
@@ -118,8 +132,7 @@ def _choice(request):
 @login_required
 def intake_form(request):
     """收件登记 at the clerk's window: pick what is applied for, then the applicant and the checklist."""
-    _require(request, "cases.receive_case")
-    window = intake.intake_windows_for(request.user)[0]
+    window = _intake_window(request)
     kind, chosen = _choice(request)
     if chosen is not None and intake.why_window_cannot_take(window, **{kind: chosen}):
         messages.error(request, f"本窗口不能受理“{chosen.name}”：{intake.why_window_cannot_take(window, **{kind: chosen})}。")
@@ -150,7 +163,7 @@ def intake_form(request):
     bundles = [b for b in Bundle.objects.order_by("sort_order", "slug") if not intake.why_window_cannot_take(window, bundle=b)]
     items = [i for i in ServiceItem.objects.select_related("implementing_unit").order_by("implementation_code")
              if not intake.why_window_cannot_take(window, item=i)]
-    return render(request, "cases/intake_form.html", {
+    return _render(request, "cases/intake_form.html", {
         "title": "收件登记", "window": window, "kind": kind, "chosen": chosen, "checklist": checklist,
         "fields": fields, "bundles": bundles, "items": items, "error": error, "posted": request.POST,
         "applicant_kinds": ApplicantKind.choices, "id_types": IdType.choices,
@@ -186,7 +199,7 @@ def _detail(request, case: Case, *, error: str | None = None, revealed: dict | N
     buttons = transitions.actions_for(case, user)
     names = {t.action for t in buttons}
     _decorate([case])
-    return render(request, "cases/case_detail.html", {
+    return _render(request, "cases/case_detail.html", {
         "title": case.number, "case": case, "tasks": tasks, "materials": materials, "buttons": buttons,
         "names": names, "edit_materials": case.status in BEFORE_ACCEPTANCE and bool(names & {"accept", "notify_correction", "correct", "accept_pending"}),
         "states": [(s.value, s.label) for s in MaterialState if s != MaterialState.PRODUCED],
