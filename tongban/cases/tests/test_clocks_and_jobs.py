@@ -75,3 +75,18 @@ def test_a_day_made_a_holiday_moves_the_stored_due_dates_of_open_cases(receive, 
     calendar.override_day(date(2026, 12, 9), is_workday=False, holiday_name="临时停工", by=case_people.clerk)
     case.refresh_from_db()
     assert (case.due_date, case.warn_date) == (date(2026, 12, 14), date(2026, 12, 11))
+
+
+def test_changing_the_warning_days_in_the_admin_moves_open_cases_warning_dates(client_for, personas, receive, case_people):
+    from tongban.cases.models import CaseSettings
+
+    with at("2026-12-01"):
+        case = intake.accept(receive(), by=case_people.clerk)
+    assert case.warn_date == date(2026, 12, 10)
+    settings_row = CaseSettings.load()
+    response = client_for(personas.admin).post(f"/admin/cases/casesettings/{settings_row.pk}/change/", {
+        "region_code": "410000", "intake_workdays": 5, "warn_workdays": 2, "pending_workdays": 10,
+        "pending_reminder_workdays": 2, "missed_pending_policy": "withhold"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.warn_date == date(2026, 12, 9)
