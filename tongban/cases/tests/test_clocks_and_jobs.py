@@ -90,3 +90,29 @@ def test_changing_the_warning_days_in_the_admin_moves_open_cases_warning_dates(c
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.warn_date == date(2026, 12, 9)
+
+
+def test_a_holiday_declared_inside_an_ended_suspension_shortens_it_and_leaves_the_due_date(receive, case_people, restaurant):
+    from tongban.workdays import services as calendar
+
+    with at("2026-12-01"):
+        case = intake.accept(receive(), by=case_people.clerk)
+    with at("2026-12-02"):
+        case = review.suspend(case, by=case_people.samr_reviewer, task=task_of(case, restaurant.company),
+                              kind="testing", reason="送检")
+    with at("2026-12-07"):
+        case = review.resume(case, by=case_people.samr_reviewer)
+    assert (case.suspended_workdays, case.due_date) == (3, date(2026, 12, 16))
+    calendar.override_day(date(2026, 12, 4), is_workday=False, holiday_name="临时停工", by=case_people.clerk)
+    case.refresh_from_db()
+    # Dec 4 no longer counts inside the suspension (Dec 3 and 7), and the clock did not run then anyway:
+    # 8 + 2 working days after Dec 1 without Dec 4 (2, 3, 7, 8, 9, 10, 11, 14, 15, 16) is still Dec 16
+    assert (case.suspended_workdays, case.due_date) == (2, date(2026, 12, 16))
+
+
+def test_the_case_jobs_are_registered_daily():
+    from tongban.jobs.registry import all_jobs
+
+    jobs = all_jobs()
+    assert jobs["cases.intake_deadlines"].frequency == "daily"
+    assert jobs["cases.pending_deadlines"].frequency == "daily"
