@@ -21,7 +21,7 @@ class CaseError(models.TextChoices):
     ITEM_OR_BUNDLE = "case_item_or_bundle", "请选择一个事项或一件事（二选一）。"
     WINDOW_CANNOT_TAKE = "case_window_cannot_take", "窗口“{window}”不能受理“{what}”：{why}。"
     NOT_AT_WINDOW = "case_not_at_window", "您不在受理窗口工作，不能收件登记。"
-    MATERIAL_UNKNOWN = "case_material_unknown", "材料“{code}”不在该办件的材料清单中。"
+    MATERIAL_UNKNOWN = "case_material_unknown", "材料“{material}”不在该办件的材料清单中。"
     MATERIAL_STATE = "case_material_state", "材料“{name}”的状态“{state}”无效。"
     NOT_PENDABLE = "case_not_pendable", "材料“{name}”不可容缺，须补齐后才能受理。"
     MATERIALS_INCOMPLETE = "case_materials_incomplete", "还有 {count} 份材料缺少或需补正（{names}），不能受理：请一次性告知申请人补正，或对可容缺材料办理容缺受理。"

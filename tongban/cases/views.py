@@ -191,9 +191,11 @@ def _visible_case(request, number: str) -> Case:
 def _detail(request, case: Case, *, error: str | None = None, revealed: dict | None = None, status: int = 200):
     user = request.user
     tasks = list(case.tasks.select_related("item", "unit", "decided_by").order_by("stage", "pk"))
+    steps = selectors.task_steps(tasks)
     for task in tasks:
         task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
         task.buttons = transitions.task_actions_for(task, user)
+        task.steps = steps.get(task.pk, [])
     materials = list(case.materials.select_related("identity"))
     for material in materials:
         material.color = MATERIAL_STATE_COLORS.get(material.state, "secondary")

@@ -194,7 +194,7 @@ def apply_materials(case: Case, states: dict | None) -> None:
     for code, value in states.items():
         material = rows.get(code)
         if material is None:
-            raise case_error(CaseError.MATERIAL_UNKNOWN, code=code)
+            raise case_error(CaseError.MATERIAL_UNKNOWN, material=code)
         value = value if isinstance(value, dict) else {"state": value}
         state = value.get("state") or material.state
         if state not in MaterialState.values:

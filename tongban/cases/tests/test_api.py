@@ -101,3 +101,12 @@ def test_the_review_queue_lists_only_the_callers_department_soonest_due_first(ap
     samr = api_for(case_people.samr_reviewer).get("/api/v1/review-queue/").json()["results"]
     assert {t["item"] for t in samr} == {restaurant.food.pk}
     assert api_for(case_people.water_reviewer).get(f"/api/v1/review-queue/{fire[0]['id']}/").status_code == 404
+
+
+def test_a_material_not_on_the_checklist_answers_400(api_for, case_people, restaurant):
+    response = api_for(case_people.clerk).post("/api/v1/cases/", {
+        "item": restaurant.food.pk, **person_applicant(), "materials": [{"code": "no_such", "state": "received"}]},
+        format="json")
+    assert response.status_code == 400 and response.json()["code"] == "case_material_unknown"
+    assert "no_such" in response.json()["detail"]
+    assert not Case.objects.exists()
