@@ -110,3 +110,39 @@ def test_a_material_not_on_the_checklist_answers_400(api_for, case_people, resta
     assert response.status_code == 400 and response.json()["code"] == "case_material_unknown"
     assert "no_such" in response.json()["detail"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("body", [
+    {"item": 2**40, "applicant_kind": "person", "applicant_name": "甲", "id_number": VALID_ID, "phone": "13800001234"},
+    {"applicant_kind": "person", "applicant_name": "甲", "id_number": VALID_ID, "phone": "13800001234"},
+    {"item": 1, "bundle": 1, "applicant_kind": "person", "applicant_name": "甲", "id_number": VALID_ID,
+     "phone": "13800001234"},
+    {"item": "x", "applicant_kind": "alien"},
+    {"materials": "all", "form_data": {"a": {"b": 1}}},
+    {"item": 1, "applicant_kind": "person", "applicant_name": "甲", "id_number": "１１０１０５１９４９１２３１００２ｘ",
+     "phone": "+86 138"},
+    {"item": 1, "applicant_kind": "organisation", "applicant_name": "乙", "id_number": "\x00", "phone": "13800001234"},
+    [],
+])
+def test_hostile_intake_bodies_get_a_400(api_for, case_people, restaurant, body):
+    if isinstance(body, dict) and body.get("item") == 1:
+        body = {**body, "item": restaurant.food.pk}
+    if isinstance(body, dict) and body.get("bundle") == 1:
+        body = {**body, "bundle": restaurant.bundle.pk}
+    response = api_for(case_people.clerk).post("/api/v1/cases/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"]
+
+
+@pytest.mark.parametrize("body", [
+    {"action": "approve", "task": 2**40},
+    {"action": "accept_pending", "pending": ["nope"], "promise_signed": True},
+    {"action": "accept_pending", "pending_due": "2020-01-01", "promise_signed": True},
+    {"action": "deliver", "method": "drone"},
+    {"action": "suspend", "kind": "x"},
+    {"action": "deem_accepted"},
+    {"action": "accept", "materials": [{"code": "fire_plan", "state": "produced"}]},
+])
+def test_hostile_transitions_get_a_400(api_for, case_people, person_case, body):
+    response = api_for(case_people.clerk).post(f"/api/v1/cases/{person_case.number}/transitions/", body, format="json")
+    assert response.status_code == 400, response.content
