@@ -42,7 +42,9 @@ def refresh_case_clocks(cases: QuerySet[Case]) -> int:
     """Recompute the clocks of `cases` (and of their tasks) from status, budget, start and suspensions;
     returns how many case due dates changed."""
     policy = CaseSettings.load()
-    cases = Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True)))
+    cases = Case.objects.filter(pk__in=cases.order_by().values("pk"))
+    if not cases.exists():
+        return 0
     ended = Suspension.objects.filter(ended_on__isnull=False)
     cases.update(suspended_workdays=_sum(ended.filter(case_id=OuterRef("pk"))))
     cases.update(clock_workdays=When_(When(status__in=BEFORE_ACCEPTANCE, then=Value(policy.intake_workdays)),

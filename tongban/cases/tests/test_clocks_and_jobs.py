@@ -116,3 +116,9 @@ def test_the_case_jobs_are_registered_daily():
     jobs = all_jobs()
     assert jobs["cases.intake_deadlines"].frequency == "daily"
     assert jobs["cases.pending_deadlines"].frequency == "daily"
+
+
+def test_rebuilding_every_clock_works_with_no_cases_at_all(county):
+    from tongban.workdays import clocks as calendar_clocks
+
+    assert calendar_clocks.recompute_all()["cases.case"] == 0
