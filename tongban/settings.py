@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tongban.documents",
     "tongban.rectification",
     "tongban.catalog",
+    "tongban.cases",
     "tongban.portal",
 ]
 
@@ -254,13 +255,20 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "通办 tongban API",
-    "DESCRIPTION": "政务服务中心开放接口：组织机构、工作日历、定时任务、消息、巡察整改、事项目录和公众门户。"
+    "DESCRIPTION": "政务服务中心开放接口：组织机构、工作日历、定时任务、消息、巡察整改、事项目录、办件和公众门户。"
                    "所有接口与页面使用同一数据权限。[返回通办工作台](/workbench/)",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names other components use too ("status", "kind"): named here, once.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "tongban.cases.choices.CaseStatus",
+        "CaseTaskStatusEnum": "tongban.cases.choices.TaskStatus",
+        "MaterialStateEnum": "tongban.cases.choices.MaterialState",
+        "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
+    },
 }
 
 # --- Audit log (django-auditlog): who, when, old -> new for every domain model.

@@ -14,6 +14,7 @@ API_MODULES = [
     "tongban.notifications.api.urls",
     "tongban.rectification.api.urls",
     "tongban.catalog.api.urls",
+    "tongban.cases.api.urls",
     "tongban.portal.api.urls",
 ]
 extra = []

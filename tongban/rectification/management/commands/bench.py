@@ -11,14 +11,20 @@ class Command(BaseCommand):
     help = "性能基准：生成大规模数据（结束后回滚），逐页计时并与参照操作比较。"
 
     def add_arguments(self, parser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{ledger}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{ledger,intake}")
         ledger = actions.add_parser("ledger", help="整改台账：页面、导出与日/周/月任务，与参照操作比较（结束后回滚）")
         ledger.add_argument("--measures", type=int, default=20000, help="整改措施数（默认 20000）")
         ledger.add_argument("--items", type=int, default=2000, help="事项目录的事项数（默认 2000；0 为不测目录导出）")
         ledger.add_argument("--runs", type=int, default=3, help="每项计时次数，取最好成绩（默认 3）")
         ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
+        intake = actions.add_parser("intake", help="收件登记：并发收件的速度与重复办件编号（cases/bench.py）")
+        intake.add_argument("--intakes", type=int, default=2000, help="收件数（默认 2000）")
+        intake.add_argument("--workers", type=int, default=20, help="并发数（默认 20）")
+        intake.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args, action: str, **options) -> None:
+        if action == "intake":
+            return self.intake(**options)
         from tongban.rectification.bench import (
             EXPORT_GOAL_RATIO,
             FLOOR_PAGE,
@@ -45,3 +51,15 @@ class Command(BaseCommand):
             f"{'达标' if report['goals']['pages'] else '未达标'}；导出 ≤ 参照的 {EXPORT_GOAL_RATIO} 倍："
             f"{'达标' if report['goals']['exports'] else '未达标'}。"
         )
+
+    def intake(self, **options) -> None:
+        from tongban.cases.bench import GOAL_PER_SECOND, run_intake_bench
+
+        as_json = options["json"]
+        report = run_intake_bench(max(options["intakes"], 1), max(options["workers"], 1),
+                                  log=(lambda text: self.stderr.write(text)) if as_json else self.stdout.write)
+        if as_json:
+            self.stdout.write(json.dumps({k: report[k] for k in ("intakes", "seconds", "per_second", "duplicates")}))
+            return
+        self.stdout.write(f"数据库 {report['database']}：{report['per_second']} 件/秒（参照 ≥ {GOAL_PER_SECOND} 件/秒），"
+                          f"重复编号 {report['duplicates']}（参照 0）")

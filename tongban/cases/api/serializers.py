@@ -1,0 +1,157 @@
+"""Case API shapes. Personal data is always masked here (the full values only on the case page, logged)."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tongban.cases import privacy, transitions
+from tongban.cases.choices import ApplicantKind, HandoverMethod, IdType, MaterialState
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseTask
+from tongban.catalog.choices import SpecialStepKind
+
+MAX_ID = 2**31 - 1
+
+
+class CaseTaskSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CaseTask
+        fields = ["id", "item", "item_name", "unit", "unit_name", "stage", "status", "status_display", "opened_on",
+                  "budget_workdays", "due_date", "decided_on", "reason", "result_number"]
+
+
+class CaseTaskQueueSerializer(CaseTaskSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    case_status = serializers.CharField(source="case.status", read_only=True)
+    applicant_name = serializers.CharField(source="case.applicant_name", read_only=True)
+
+    class Meta(CaseTaskSerializer.Meta):
+        fields = ["case_number", "case_status", "applicant_name", *CaseTaskSerializer.Meta.fields]
+
+
+class CaseMaterialSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="identity.code", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = CaseMaterial
+        fields = ["code", "name", "is_required", "may_be_pending", "is_electronic_licence", "originals", "copies",
+                  "state", "state_display", "received_originals", "received_copies", "problem", "supplied_on"]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "code", "blzt", "message", "task", "at", "actor_name"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_actor_name(self, event) -> str:
+        actor = event.actor
+        if actor is None:
+            return "系统"
+        return actor.first_name or actor.username
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as lists show it: the ID number and phone masked."""
+
+    id_number = serializers.SerializerMethodField(help_text="自然人证件号码（脱敏）或统一社会信用代码")
+    phone = serializers.SerializerMethodField(help_text="联系电话（脱敏）")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    intake_window_name = serializers.CharField(source="intake_window.name", read_only=True)
+    intake_unit_name = serializers.CharField(source="intake_unit.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "item", "bundle", "title", "applicant_kind", "applicant_name", "id_type",
+                  "id_number", "phone", "intake_window", "intake_window_name", "intake_unit", "intake_unit_name",
+                  "status", "status_display", "received_on", "accepted_on", "deemed_accepted",
+                  "accepted_with_pending", "pending_due_date", "pending_overdue", "decision", "decided_on",
+                  "closed_on", "budget_workdays", "suspended_workdays", "due_date", "warn_date"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_id_number(self, case) -> str:
+        return privacy.masked_id_number(case)
+
+    @extend_schema_field(serializers.CharField())
+    def get_phone(self, case) -> str:
+        return privacy.masked_phone(case)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    tasks = CaseTaskSerializer(many=True, read_only=True)
+    materials = CaseMaterialSerializer(many=True, read_only=True)
+    events = CaseEventSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField(help_text="调用者当前可执行的办件操作（任务操作见 task_actions）")
+    task_actions = serializers.SerializerMethodField(help_text="各子办件上调用者可执行的操作：{任务 id: [操作]}")
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "refusal_reason", "decision_reason", "withdrawal_reason", "tasks",
+                  "materials", "events", "actions", "task_actions"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, case) -> list[str]:
+        return [t.action for t in transitions.actions_for(case, self.context["request"].user)]
+
+    @extend_schema_field(serializers.DictField(child=serializers.ListField(child=serializers.CharField())))
+    def get_task_actions(self, case) -> dict:
+        user = self.context["request"].user
+        return {str(task.pk): [t.action for t in transitions.task_actions_for(task, user)]
+                for task in case.tasks.all()}
+
+
+class MaterialStateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=60, help_text="材料编码")
+    state = serializers.ChoiceField(choices=[s for s in MaterialState.choices if s[0] != "produced"])
+    received_originals = serializers.IntegerField(min_value=0, max_value=99, required=False)
+    received_copies = serializers.IntegerField(min_value=0, max_value=99, required=False)
+    problem = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+def materials_dict(rows) -> dict:
+    return {row["code"]: {k: v for k, v in row.items() if k != "code"} for row in rows or []}
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """收件登记：在调用者所在窗口收件（item 与 bundle 二选一）。"""
+
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="事项 id")
+    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="一件事 id")
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    id_type = serializers.ChoiceField(choices=IdType.choices, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=40, help_text="身份证号码（GB 11643 校验）或统一社会信用代码（GB 32100 校验）")
+    phone = serializers.CharField(max_length=20)
+    legal_representative = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    agent_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    agent_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    agent_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    materials = MaterialStateSerializer(many=True, required=False)
+    form_data = serializers.DictField(child=serializers.CharField(max_length=500, allow_blank=True), required=False)
+
+
+class CaseTransitionSerializer(serializers.Serializer):
+    """办件操作：action 取值见 transitions 表；task 为子办件操作（准予、不予许可、特别程序）所针对的任务。"""
+
+    action = serializers.ChoiceField(choices=[(t.action, t.label) for t in transitions.TRANSITIONS.values()
+                                              if transitions.SYSTEM not in t.roles])
+    task = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    result_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=SpecialStepKind.choices, required=False)
+    materials = MaterialStateSerializer(many=True, required=False)
+    pending = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=100)
+    promise_signed = serializers.BooleanField(required=False, default=False)
+    pending_due = serializers.DateField(required=False)
+    codes = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=100)
+    method = serializers.ChoiceField(choices=HandoverMethod.choices, required=False)
+    licence_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    electronic_licence_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    tracking_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    recipient = serializers.CharField(max_length=40, required=False, allow_blank=True)

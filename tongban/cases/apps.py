@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "tongban.cases"
+    label = "cases"
+    verbose_name = "办件"
+
+    def ready(self) -> None:
+        from tongban.core.audit import audit
+        from tongban.workdays import clocks as calendar_clocks
+
+        from tongban.cases import clocks
+        from tongban.cases import models as m
+
+        # A calendar change (a year imported, a day overridden …) re-derives the stored due dates.
+        calendar_clocks.register("cases.case", clocks.recompute, model=m.Case)
+
+        audit(m.CaseSettings)
+        audit(m.StageJoinRule)
+
+        from tongban.cases import home
+
+        home.register_sections()

@@ -1,0 +1,110 @@
+"""Demo cases for `tongban demo`: a modest, realistic mix over the last weeks, built through the real services
+(back-dated with `services.common.acting_on`): waiting for 受理, in 补正, in review (some overdue), suspended,
+decided and waiting at the delivery window, delivered, refused, withdrawn, and 我要开饭店 under 容缺."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from django.utils import timezone
+
+from tongban.cases.choices import MaterialState
+from tongban.cases.identity import id_check_character
+from tongban.cases.models import Case
+from tongban.cases.services import delivery, intake, review
+from tongban.cases.services.common import acting_on
+from tongban.catalog.models import Bundle, ServiceItem
+from tongban.workdays.models import Day
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["建国", "秀英", "志强", "丽娟", "海涛", "晓燕", "国华", "桂兰", "明", "静", "伟", "芳", "磊", "洋", "婷"]
+COMPANIES = ["城关美味餐饮有限公司", "豫香源餐饮店", "福满楼酒家", "老街坊面馆", "晨光便利店", "新华书店城关店",
+             "惠民大药房", "安居家政服务有限公司"]
+SCENARIOS = ["received", "correcting", "reviewing", "ready", "closed", "reviewing", "refused", "suspended",
+             "closed", "withdrawn", "reviewing", "closed"]
+
+
+def _id_number(rng: random.Random) -> str:
+    born = date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28))
+    first17 = f"410523{born:%Y%m%d}{rng.randint(1, 999):03d}"
+    return first17 + id_check_character(first17)
+
+
+def _applicant(rng: random.Random) -> dict:
+    return {"applicant_kind": "person", "applicant_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "id_type": "resident_id", "id_number": _id_number(rng), "phone": f"13{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"}
+
+
+def _all_brought(case: Case) -> dict:
+    return {code: "received" for code in case.materials.exclude(
+        state__in=[MaterialState.PRODUCED, MaterialState.ELECTRONIC]).values_list("identity__code", flat=True)}
+
+
+def build_demo(county) -> str:
+    """Returns what the demo command prints: the number of cases."""
+    if Case.objects.exists():
+        return f"已有办件 {Case.objects.count()} 件"
+    users = county.users
+    clerk, leader, reviewer = users.get("chuangkou"), users.get("zhuren"), users.get("buzhang")
+    if not (clerk and leader and reviewer) or clerk.staff.window_id is None:
+        return "演示县缺少窗口人员或审查人员，未建办件"
+    window = clerk.staff.window
+    items = list(ServiceItem.objects.filter(implementing_unit=reviewer.staff.unit).order_by("implementation_code")[:6])
+    restaurant = Bundle.objects.filter(slug="open-restaurant").first()
+    if not items:
+        return "演示目录中没有市场监管局的事项，未建办件"
+    rng = random.Random(20261129)
+    today = timezone.localdate()
+    days = list(Day.objects.filter(is_workday=True, date__lte=today).order_by("-date").values_list("date", flat=True)[:40])
+    days.reverse()
+    made = 0
+    for number in range(48):
+        scenario = SCENARIOS[number % len(SCENARIOS)]
+        start = days[rng.randint(len(days) - 6, len(days) - 1)] if scenario in ("received", "correcting") else \
+            days[rng.randint(0, len(days) - 8)]
+        later = [d for d in days if d > start] or [start]
+        item = items[number % len(items)]
+        with acting_on(start):
+            case = intake.receive_case(by=clerk, window=window, item=item, applicant=_applicant(rng))
+            case = intake.accept(case, by=clerk, materials=_all_brought(case)) if scenario not in (
+                "received", "correcting", "refused") else case
+            if scenario == "correcting":
+                intake.notify_correction(case, by=clerk)
+            elif scenario == "refused":
+                intake.refuse(case, by=clerk, reason="申请事项不属于本机关职权范围，已告知向有关行政机关申请")
+        if scenario in ("ready", "closed", "suspended"):
+            task = case.tasks.get()
+            with acting_on(later[min(len(later) - 1, rng.randint(0, 3))]):
+                if scenario == "suspended":
+                    review.suspend(case, by=reviewer, task=task, kind="site_check", reason="需现场核查经营场所")
+                else:
+                    case = review.approve(case, by=reviewer, task=task, reason="材料齐全，符合法定条件")
+            if scenario == "closed":
+                with acting_on(later[min(len(later) - 1, rng.randint(4, 6))]):
+                    delivery.deliver(case, by=leader, method="paper", licence_number=f"JY1410{number:07d}")
+        if scenario == "withdrawn":
+            with acting_on(later[0]):
+                delivery.withdraw(case, by=clerk, reason="申请人主动撤回申请")
+        made += 1
+    if restaurant is not None:
+        for number in range(4):
+            with acting_on(days[-3 - number * 3]):
+                case = intake.receive_case(by=clerk, window=window, bundle=restaurant,
+                                           applicant={**_applicant(rng), "applicant_kind": "organisation",
+                                                      "applicant_name": COMPANIES[number],
+                                                      "id_number": _credit_code(number)})
+                pendable = list(case.materials.filter(may_be_pending=True).values_list("identity__code", flat=True)[:1])
+                if pendable:
+                    intake.accept_pending(case, by=clerk, pending=pendable, promise_signed=True,
+                                          materials=_all_brought(case))
+                else:
+                    intake.accept(case, by=clerk, materials=_all_brought(case))
+            made += 1
+    return f"办件 {made} 件"
+
+
+def _credit_code(number: int) -> str:
+    from tongban.catalog.credit_code import check_character
+
+    first17 = f"92410523MA{number:07d}"
+    return first17 + check_character(first17)

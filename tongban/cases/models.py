@@ -1,0 +1,337 @@
+"""办件: one application from intake to delivery.
+
+    Case ─┬─ CaseTask      one per item (a department's part: 子办件), with its bundle stage
+          ├─ CaseMaterial  the checklist from the catalogue: received / electronic / missing / pending
+          ├─ Suspension    特别程序 and other time that does not count (§45), as rows
+          ├─ Handover      the delivery record (统一出件)
+          └─ CaseEvent     append-only, stable codes mapped to the national BLZT status codes
+
+A case's clock is data (docs/decisions/0003-stored-clocks.md, `cases/clocks.py`): before acceptance it is
+the §32 five working days from receipt, after it the budget in working days from acceptance plus the
+workdays of every ended suspension; `due_date` and `warn_date` are stored, indexed columns that the services
+and the calendar keep right, so supervision scans them with SQL.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from tongban.cases.choices import (
+    ApplicantKind,
+    CaseStatus,
+    Decision,
+    HandoverMethod,
+    IdType,
+    JoinRule,
+    MaterialState,
+    MissedPendingPolicy,
+    TaskStatus,
+)
+from tongban.catalog.choices import SpecialStepKind
+from tongban.core.models import TimeStampedModel, VersionedModel
+from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
+
+
+class CaseSettings(TimeStampedModel):
+    """Database-editable case policy (one row), each with its source (RULES.md)."""
+
+    region_code = models.CharField("行政区划代码", max_length=12, default="410000",
+                                   help_text="办件编号的前缀（本县的行政区划代码）")
+    intake_workdays = models.PositiveSmallIntegerField(
+        "补正告知期限（工作日）", default=5, help_text="行政许可法第三十二条：逾期不告知的，自收到申请材料之日起即为受理")
+    warn_workdays = models.PositiveSmallIntegerField("临期提醒（到期前工作日）", default=1,
+                                                     help_text="电子监察黄牌：到期前 1 个工作日（各地 1—2 日）")
+    pending_workdays = models.PositiveSmallIntegerField(
+        "容缺材料补齐期限（工作日）", default=10, help_text="自受理之日起；不得晚于承诺办结时限 [local]")
+    pending_reminder_workdays = models.PositiveSmallIntegerField("容缺补齐提前提醒（工作日）", default=2)
+    missed_pending_policy = models.CharField("容缺逾期处理", max_length=20, choices=MissedPendingPolicy.choices,
+                                             default=MissedPendingPolicy.WITHHOLD)
+
+    class Meta:
+        verbose_name = "办件设置"
+        verbose_name_plural = "办件设置"
+
+    def __str__(self) -> str:
+        return "办件设置"
+
+    @classmethod
+    def load(cls) -> CaseSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class StageJoinRule(TimeStampedModel):
+    """When a stage of a bundle's graph counts as done (并联审批): all its items, or any one approved.
+    Stages without a row join on all."""
+
+    bundle = models.ForeignKey("catalog.Bundle", verbose_name="一件事", on_delete=models.CASCADE,
+                               related_name="join_rules")
+    stage = models.PositiveSmallIntegerField("阶段")
+    rule = models.CharField("汇合规则", max_length=10, choices=JoinRule.choices, default=JoinRule.ALL)
+
+    class Meta:
+        ordering = ["bundle", "stage"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "stage"], name="cases_join_rule_once")]
+        verbose_name = "阶段汇合规则"
+        verbose_name_plural = "阶段汇合规则"
+
+    def __str__(self) -> str:
+        return f"{self.bundle} 第{self.stage}阶段：{self.get_rule_display()}"
+
+
+class CaseNumberSequence(models.Model):
+    """One row per number prefix (region code + date): the last number handed out, claimed by an UPDATE
+    that holds the row until the intake commits — never max()+1."""
+
+    prefix = models.CharField(max_length=24, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "办件编号序列"
+        verbose_name_plural = "办件编号序列"
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The cases received in the user's scope (window, unit, subtree), plus those with a task for a
+        department in it (后台审查) or delivered at a window of it (统一出件)."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        q = scope_q(Case, scope) | Q(pk__in=CaseTask.objects.filter(scope_q(CaseTask, scope)).values("case_id"))
+        if scope.window_ids:
+            q |= Q(delivery_window_id__in=scope.window_ids)
+        return self.filter(q)
+
+
+class Case(TimeStampedModel):
+    number = models.CharField("办件编号", max_length=30, unique=True)
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name="事项", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="cases")
+    bundle = models.ForeignKey("catalog.Bundle", verbose_name="一件事", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField("申请事项", max_length=200, help_text="事项或一件事的名称（收件时）")
+    # 申请人
+    applicant_kind = models.CharField("申请人类型", max_length=20, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=200)
+    id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField("证件号码", max_length=40, blank=True, db_index=True,
+                                 help_text="自然人的证件号码；法人的统一社会信用代码")
+    phone = models.CharField("联系电话", max_length=20)
+    legal_representative = models.CharField("法定代表人", max_length=40, blank=True)
+    contact_name = models.CharField("联系人", max_length=40, blank=True)
+    agent_name = models.CharField("代办人", max_length=40, blank=True)
+    agent_id_number = models.CharField("代办人身份证号码", max_length=18, blank=True)
+    agent_phone = models.CharField("代办人电话", max_length=20, blank=True)
+    form_data = models.JSONField("申请表", default=dict, blank=True)
+    # 受理
+    intake_window = models.ForeignKey("org.Window", verbose_name="受理窗口", on_delete=models.PROTECT,
+                                      related_name="received_cases")
+    intake_unit = models.ForeignKey("org.Unit", verbose_name="受理单位", on_delete=models.PROTECT,
+                                    related_name="received_cases")
+    delivery_window = models.ForeignKey("org.Window", verbose_name="出件窗口", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="delivered_cases")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="收件人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
+    received_on = models.DateField("收件日期")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    deemed_accepted = models.BooleanField("视为受理（§32）", default=False)
+    correction_notified_on = models.DateField("一次性告知日期", null=True, blank=True)
+    intake_warned_for = models.DateField("已提醒受理期限（计时起点）", null=True, blank=True, editable=False,
+                                         help_text="§32 提醒针对的计时起点：同一起点只提醒一次")
+    refusal_reason = models.TextField("不予受理理由", blank=True)
+    # 容缺
+    accepted_with_pending = models.BooleanField("容缺受理", default=False)
+    pending_due_date = models.DateField("容缺材料补齐期限", null=True, blank=True, db_index=True)
+    pending_overdue = models.BooleanField("容缺逾期未补", default=False)
+    # 决定与出件
+    decision = models.CharField("审批结果", max_length=20, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    withdrawal_reason = models.TextField("撤回原因", blank=True)
+    # The clock (cases/clocks.py): inputs, then the stored dates.
+    budget_workdays = models.PositiveSmallIntegerField("承诺时限（工作日）", default=0)
+    suspended_workdays = models.PositiveSmallIntegerField("挂起工作日", default=0)
+    clock_start = models.DateField("计时起点", null=True, blank=True)
+    clock_workdays = models.PositiveSmallIntegerField("计时工作日", default=0)
+    warn_workdays = models.PositiveSmallIntegerField("预警工作日", default=0)
+    due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
+    warn_date = models.DateField("预警日", null=True, blank=True, db_index=True)
+
+    objects = CaseQuerySet.as_manager()
+    scope_unit_field = "intake_unit"
+    scope_window_field = "intake_window"
+
+    class Meta:
+        ordering = ["-number"]
+        indexes = [
+            models.Index(fields=["status", "due_date", "id"], name="cases_status_due"),
+            models.Index(fields=["intake_unit", "status", "number"], name="cases_unit_status"),
+            models.Index(fields=["intake_window", "received_on"], name="cases_window_day"),
+            models.Index(fields=["status", "warn_date"], name="cases_status_warn"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(item__isnull=True, bundle__isnull=False) | Q(item__isnull=False, bundle__isnull=True),
+                                   name="cases_item_xor_bundle"),
+        ]
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.number])
+
+    @property
+    def is_open(self) -> bool:
+        from tongban.cases.choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+
+class CaseTask(TimeStampedModel):
+    """子办件: one item of the case, reviewed by one department; tasks of one stage run in parallel."""
+
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="tasks")
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name="事项", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", verbose_name="审查部门", on_delete=models.PROTECT, related_name="case_tasks")
+    stage = models.PositiveSmallIntegerField("阶段", default=1)
+    status = models.CharField("状态", max_length=20, choices=TaskStatus.choices, default=TaskStatus.WAITING)
+    opened_on = models.DateField("开始审查日期", null=True, blank=True)
+    budget_workdays = models.PositiveSmallIntegerField("承诺时限（工作日）", default=0)
+    suspended_workdays = models.PositiveSmallIntegerField("挂起工作日", default=0)
+    clock_workdays = models.PositiveSmallIntegerField("计时工作日", default=0)
+    due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField("审查意见", blank=True)
+    result_number = models.CharField("证照编号", max_length=60, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["case", "stage", "pk"]
+        indexes = [models.Index(fields=["unit", "status", "due_date", "id"], name="cases_task_queue")]
+        verbose_name = "子办件"
+        verbose_name_plural = "子办件"
+
+    def __str__(self) -> str:
+        return f"{self.case.number} · {self.item}"
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="materials")
+    identity = models.ForeignKey("catalog.MaterialIdentity", verbose_name="材料", on_delete=models.PROTECT,
+                                 related_name="+")
+    name = models.CharField("材料名称", max_length=200)
+    is_required = models.BooleanField("必要", default=True)
+    may_be_pending = models.BooleanField("可容缺", default=False)
+    is_electronic_licence = models.BooleanField("可用电子证照", default=False)
+    originals = models.PositiveSmallIntegerField("原件份数", default=0)
+    copies = models.PositiveSmallIntegerField("复印件份数", default=0)
+    state = models.CharField("状态", max_length=20, choices=MaterialState.choices, default=MaterialState.MISSING)
+    received_originals = models.PositiveSmallIntegerField("收取原件", default=0)
+    received_copies = models.PositiveSmallIntegerField("收取复印件", default=0)
+    problem = models.CharField("补正说明", max_length=300, blank=True)
+    supplied_on = models.DateField("补齐日期", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "case__intake_unit"
+
+    class Meta:
+        ordering = ["case", "sort_order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "identity"], name="cases_material_once")]
+        verbose_name = "办件材料"
+        verbose_name_plural = "办件材料"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Suspension(models.Model):
+    """Time that does not count (§45): from `started_on` to `ended_on`; `workdays` are the working days in
+    (started_on, ended_on], set when it ends (and by the calendar, when its days change)."""
+
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="suspensions")
+    task = models.ForeignKey(CaseTask, verbose_name="子办件", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="suspensions")
+    kind = models.CharField("类型", max_length=20, choices=SpecialStepKind.choices)
+    reason = models.TextField("原因")
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    workdays = models.PositiveSmallIntegerField("工作日", default=0)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="结束人", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["case", "started_on", "pk"]
+        indexes = [models.Index(fields=["ended_on"], name="cases_suspension_end")]
+        verbose_name = "特别程序"
+        verbose_name_plural = "特别程序"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.started_on}—{self.ended_on or '进行中'}）"
+
+
+class Handover(models.Model):
+    """统一出件: how the result reached the applicant."""
+
+    case = models.OneToOneField(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="handover")
+    method = models.CharField("出件方式", max_length=20, choices=HandoverMethod.choices)
+    licence_number = models.CharField("纸质证照编号", max_length=60, blank=True)
+    electronic_licence_number = models.CharField("电子证照编号", max_length=80, blank=True)
+    tracking_number = models.CharField("邮寄单号", max_length=60, blank=True)
+    recipient = models.CharField("领取人", max_length=40, blank=True)
+    delivered_on = models.DateField("出件日期")
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "出件记录"
+        verbose_name_plural = "出件记录"
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_method_display()}"
+
+
+class CaseEvent(models.Model):
+    """Append-only: one row per transition (and per notable fact), never edited or deleted. `code` is
+    stable; `blzt` the national case-status code it maps to (RULES.md), empty for events without one."""
+
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(CaseTask, verbose_name="子办件", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="events")
+    code = models.CharField("事件代码", max_length=60)
+    blzt = models.PositiveSmallIntegerField("办理状态代码", null=True, blank=True)
+    message = models.CharField("说明", max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+        indexes = [models.Index(fields=["code", "at"], name="cases_event_code")]
+        verbose_name = "办件事件"
+        verbose_name_plural = "办件事件"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise RuntimeError("办件事件只能追加，不能修改。")
+        super().save(*args, **kwargs)

@@ -1,0 +1,83 @@
+"""The queues and figures of case handling: one definition each, used by the pages, the 工作台 and the API."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from tongban.cases.choices import BEFORE_ACCEPTANCE, OPEN_STATUSES, CaseStatus, TaskStatus
+from tongban.cases.models import Case, CaseTask
+
+# Keyset orderings (core.paging): each ends in a unique field and its columns are never NULL in the queue.
+INTAKE_ORDER = ["-number"]
+REVIEW_ORDER = ["due_date", "pk"]
+DELIVERY_ORDER = ["decided_on", "pk"]
+LIST_ORDER = ["-number"]
+
+
+def list_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("intake_window", "intake_unit")
+
+
+def intake_queue(user, today: date) -> QuerySet[Case]:
+    """The clerk's window: today's cases and every case still waiting for 受理 or for 补正."""
+    staff = getattr(user, "staff", None)
+    window_id = getattr(staff, "window_id", None)
+    if window_id is None:
+        return Case.objects.none()
+    mine = Case.objects.visible_to(user).filter(intake_window_id=window_id)
+    return list_rows(mine.filter(Q(status__in=BEFORE_ACCEPTANCE) | Q(received_on=today)))
+
+
+def review_queue(user) -> QuerySet[CaseTask]:
+    """A department's 待审查: its open tasks, soonest due first (suspended cases stay in the list, marked)."""
+    return (CaseTask.objects.visible_to(user).filter(status=TaskStatus.REVIEWING)
+            .select_related("case", "item", "unit"))
+
+
+def delivery_queue(user) -> QuerySet[Case]:
+    """待出件 at the user's delivery window (a leader sees every one in scope)."""
+    qs = Case.objects.visible_to(user).filter(status=CaseStatus.READY)
+    staff = getattr(user, "staff", None)
+    if getattr(staff, "window_id", None) and staff.window.kind == "delivery":
+        qs = qs.filter(delivery_window_id=staff.window_id)
+    return list_rows(qs)
+
+
+def status_counts(qs: QuerySet[Case]) -> dict[str, int]:
+    """{status: count} over the visible cases (one GROUP BY on the indexed status)."""
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in CaseStatus.values}
+
+
+def overdue_q(today: date) -> Q:
+    """超期: still being worked on and past the stored due date (待出件 has its own 10-day rule, §44)."""
+    return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], due_date__lt=today)
+
+
+def due_soon_q(today: date) -> Q:
+    """临期: past the stored warning date, not yet overdue."""
+    return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], warn_date__lte=today, due_date__gte=today)
+
+
+def task_steps(tasks: list[CaseTask]) -> dict[int, list[dict]]:
+    """The catalogue's steps of each open task with the day each falls due (its day limit added to the
+    previous step's, counted from the day the task opened; suspensions after that move the task's own due
+    date, not these). One query for the steps; a few calendar reads per step, for one case page."""
+    from tongban.catalog.models import Step
+    from tongban.workdays.services import add_workdays
+
+    open_tasks = [t for t in tasks if t.opened_on and t.status == TaskStatus.REVIEWING]
+    steps: dict[int, list] = {}
+    for step in Step.objects.filter(item_id__in={t.item_id for t in open_tasks}).order_by("item_id", "order"):
+        steps.setdefault(step.item_id, []).append(step)
+    shown: dict[int, list[dict]] = {}
+    for task in open_tasks:
+        total = 0
+        rows = []
+        for step in steps.get(task.item_id, []):
+            total += step.days
+            rows.append({"name": step.name, "days": step.days,
+                         "due": add_workdays(task.opened_on, total).date if step.days else None})
+        shown[task.pk] = rows
+    return shown

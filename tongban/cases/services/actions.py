@@ -1,0 +1,45 @@
+"""One door for every transition by name (the case page's buttons and the API's transitions endpoint):
+the action's service with the parameters it takes."""
+from __future__ import annotations
+
+from datetime import date
+
+from tongban.cases.models import Case, CaseTask
+from tongban.cases.services import delivery, intake, review
+
+SERVICES = {
+    "notify_correction": (intake.notify_correction, ("materials",)),
+    "correct": (intake.correct, ("materials",)),
+    "accept": (intake.accept, ("materials",)),
+    "accept_pending": (intake.accept_pending, ("pending", "promise_signed", "pending_due", "materials")),
+    "refuse": (intake.refuse, ("reason",)),
+    "supply_pending": (intake.supply_pending, ("codes",)),
+    "approve": (review.approve, ("task", "reason", "result_number")),
+    "deny": (review.deny, ("task", "reason")),
+    "suspend": (review.suspend, ("task", "kind", "reason")),
+    "resume": (review.resume, ()),
+    "deliver": (delivery.deliver, ("method", "licence_number", "electronic_licence_number", "tracking_number",
+                                   "recipient")),
+    "withdraw": (delivery.withdraw, ("reason",)),
+}
+
+
+def perform(case: Case, action: str, *, by, task: CaseTask | None = None, **params) -> Case:
+    """Run `action` on `case`: the service checks the transition table itself."""
+    service, accepted = SERVICES[action]
+    kwargs = {name: value for name, value in params.items() if name in accepted and value not in (None, "")}
+    if "task" in accepted:
+        kwargs["task"] = task
+    for name in ("reason",):
+        if name in accepted:
+            kwargs.setdefault(name, "")
+    if action == "accept_pending":
+        kwargs.setdefault("pending", [])
+        kwargs.setdefault("promise_signed", False)
+        if isinstance(kwargs.get("pending_due"), str):
+            kwargs["pending_due"] = date.fromisoformat(kwargs["pending_due"])
+    if action == "suspend":
+        kwargs.setdefault("kind", "")
+    if action == "deliver":
+        kwargs.setdefault("method", "paper")
+    return service(case, by=by, **kwargs)

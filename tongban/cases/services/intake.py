@@ -1,0 +1,401 @@
+"""前台综合受理: who may take what, the case number, the checklist, 一次性告知, 受理 / 容缺受理 / 不予受理."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tongban.cases.choices import (
+    MATERIAL_SATISFIED,
+    MATERIAL_TO_CORRECT,
+    ApplicantKind,
+    CaseStatus,
+    IdType,
+    MaterialState,
+    TaskStatus,
+)
+from tongban.cases.error_codes import CaseError, case_error
+from tongban.cases.identity import (
+    normalise_id_number,
+    validate_credit_code,
+    validate_phone,
+    validate_resident_id,
+)
+from tongban.cases.models import Case, CaseMaterial, CaseNumberSequence, CaseSettings, CaseTask
+from tongban.cases.services.common import check, event, lock, save_and_clock, staff_users, tell_users, today
+from tongban.catalog.models import Bundle, Delegation, ServiceItem
+from tongban.org.choices import Role, WindowKind
+from tongban.org.models import Window
+
+# --- Who may take what ----------------------------------------------------------------------------
+
+
+def is_township_window(window: Window) -> bool:
+    return window.unit.kind.code in ("township", "village")
+
+
+def why_window_cannot_take(window: Window, *, item: ServiceItem | None = None, bundle: Bundle | None = None) -> str:
+    """"" when `window` may take the item or bundle (无差别全科受理 at the centre's comprehensive windows, a
+    specialist window its own department's items, a township window the items delegated to it); otherwise
+    the reason, in Chinese."""
+    if not window.is_active:
+        return "窗口已停用"
+    if window.kind in (WindowKind.HELP_DESK, WindowKind.DELIVERY):
+        return f"{window.get_kind_display()}窗口不收件"
+    items = [item] if item is not None else [node.item for node in bundle.nodes.select_related("item")]
+    if window.kind == WindowKind.SPECIALIST:
+        if bundle is not None:
+            return "一件事须在综合受理窗口收件"
+        if not item.implementing_unit.path.startswith(window.unit.path):
+            return "专业窗口只受理本部门的事项"
+        return ""
+    if is_township_window(window):
+        delegated = set(Delegation.objects.filter(township__path__in=_ancestor_paths(window.unit), is_revoked=False)
+                        .values_list("item_id", flat=True))
+        outside = [i.name for i in items if i.pk not in delegated and not i.implementing_unit.path.startswith(window.unit.path)]
+        if outside:
+            return f"“{'、'.join(outside)}”未下放到本乡镇"
+        return ""
+    return ""
+
+
+def _ancestor_paths(unit) -> list[str]:
+    parts = [p for p in unit.path.strip("/").split("/") if p]
+    return [f"/{'/'.join(parts[:i])}/" for i in range(1, len(parts) + 1)]
+
+
+def intake_windows_for(user) -> list[Window]:
+    """The windows where `user` may receive cases: their own (an intake or specialist window)."""
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.window_id is None:
+        return []
+    window = staff.window
+    return [window] if window.is_active and window.kind in (WindowKind.INTAKE, WindowKind.SPECIALIST) else []
+
+
+# --- The case number ------------------------------------------------------------------------------
+
+
+def claim_number(region_code: str, day: date) -> str:
+    """region code + YYYYMMDD + a five-digit sequence: sortable, read aloud at the counter, and unique under
+    concurrency — the UPDATE holds the prefix's row until the intake commits, so no two intakes get the
+    same number (never max()+1)."""
+    prefix = f"{region_code}{day:%Y%m%d}"
+    for _ in range(2):
+        claimed = CaseNumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+        if claimed:
+            last = CaseNumberSequence.objects.filter(prefix=prefix).values_list("last", flat=True).get()
+            return f"{prefix}{last:05d}"
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(prefix=prefix, last=0)
+        except IntegrityError:
+            pass  # another intake created the row first: claim from it
+    raise RuntimeError("无法分配办件编号")
+
+
+# --- Applicant ------------------------------------------------------------------------------------
+
+APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "id_type", "id_number", "phone", "legal_representative",
+                    "contact_name", "agent_name", "agent_id_number", "agent_phone")
+
+
+def clean_applicant(data: dict) -> dict:
+    """Normalised applicant fields; every check raises the Chinese message with its stable code."""
+    applicant = {name: (data.get(name) or "").strip() for name in APPLICANT_FIELDS}
+    kind = applicant["applicant_kind"] or ApplicantKind.PERSON
+    applicant["applicant_kind"] = kind
+    if not applicant["applicant_name"]:
+        raise case_error(CaseError.NAME_REQUIRED, who="申请人")
+    if kind == ApplicantKind.ORGANISATION:
+        from tongban.catalog.credit_code import normalise
+
+        applicant["id_type"] = ""
+        applicant["id_number"] = normalise(applicant["id_number"])
+        if not applicant["id_number"]:
+            raise case_error(CaseError.CREDIT_CODE_REQUIRED)
+        validate_credit_code(applicant["id_number"])
+    else:
+        applicant["id_type"] = applicant["id_type"] or IdType.RESIDENT_ID
+        if applicant["id_type"] not in IdType.values:
+            applicant["id_type"] = IdType.OTHER
+        applicant["id_number"] = normalise_id_number(applicant["id_number"])
+        if not applicant["id_number"]:
+            raise case_error(CaseError.ID_REQUIRED, who="申请人")
+        if applicant["id_type"] == IdType.RESIDENT_ID:
+            validate_resident_id(applicant["id_number"])
+    validate_phone(applicant["phone"])
+    if applicant["agent_name"]:
+        applicant["agent_id_number"] = normalise_id_number(applicant["agent_id_number"])
+        if not applicant["agent_id_number"]:
+            raise case_error(CaseError.ID_REQUIRED, who="代办人")
+        validate_resident_id(applicant["agent_id_number"])
+        if applicant["agent_phone"]:
+            validate_phone(applicant["agent_phone"])
+    else:
+        applicant["agent_id_number"] = applicant["agent_phone"] = ""
+    return applicant
+
+
+# --- Receiving ------------------------------------------------------------------------------------
+
+
+def _checklist(item: ServiceItem | None, bundle: Bundle | None) -> list[dict]:
+    """The materials the case asks for: the item's, or the bundle's merged list (一套材料), where what
+    another item of the bundle produces is not asked of the applicant."""
+    from tongban.catalog.bundles import bundle_guide
+    from tongban.catalog.models import MaterialIdentity
+
+    if item is not None:
+        return [{"identity": m.identity, "name": m.identity.name, "is_required": m.is_required,
+                 "may_be_pending": m.may_be_pending, "is_electronic_licence": m.is_electronic_licence,
+                 "originals": m.originals, "copies": m.copies, "produced": False}
+                for m in item.materials.select_related("identity").order_by("sort_order", "pk")]
+    guide = bundle_guide(bundle)
+    identities = MaterialIdentity.objects.in_bulk([m.code for m in guide.materials], field_name="code")
+    return [{"identity": identities[m.code], "name": m.name, "is_required": m.is_required,
+             "may_be_pending": m.may_be_pending, "is_electronic_licence": m.is_electronic_licence,
+             "originals": m.originals, "copies": m.copies, "produced": m.produced_in_bundle}
+            for m in guide.materials]
+
+
+def _tasks(item, bundle, intake_unit) -> list[dict]:
+    """One task per item with its stage (the bundle graph's level) and reviewing department: the township
+    itself for an item delegated to the township that received the case, else the implementing unit."""
+    from tongban.catalog.bundles import bundle_guide
+
+    if item is not None:
+        nodes = [(item, 1)]
+    else:
+        guide = bundle_guide(bundle)
+        items = ServiceItem.objects.in_bulk([n.item_id for n in guide.nodes])
+        nodes = [(items[n.item_id], n.stage) for n in guide.nodes]
+    delegated = set(Delegation.objects.filter(township=intake_unit, is_revoked=False).values_list("item_id", flat=True))
+    return [{"item": i, "stage": stage, "unit": intake_unit if i.pk in delegated else i.implementing_unit,
+             "budget_workdays": i.promised_days or i.statutory_days} for i, stage in nodes]
+
+
+def _budget(item, bundle) -> int:
+    from tongban.catalog.bundles import bundle_figures
+
+    if item is not None:
+        return item.promised_days or item.statutory_days
+    return bundle_figures(bundle).days_critical_path
+
+
+def apply_materials(case: Case, states: dict | None) -> None:
+    """Set the checklist from the window's form: {material code: state or {state, received_originals,
+    received_copies, problem}}; a code not on the list is refused."""
+    if not states:
+        return
+    rows = {m.identity.code: m for m in case.materials.select_related("identity")}
+    for code, value in states.items():
+        material = rows.get(code)
+        if material is None:
+            raise case_error(CaseError.MATERIAL_UNKNOWN, material=code)
+        value = value if isinstance(value, dict) else {"state": value}
+        state = value.get("state") or material.state
+        if state not in MaterialState.values:
+            raise case_error(CaseError.MATERIAL_STATE, name=material.name, state=state)
+        if state == MaterialState.PENDING and not material.may_be_pending:
+            raise case_error(CaseError.NOT_PENDABLE, name=material.name)
+        material.state = state
+        material.problem = (value.get("problem") or "").strip()[:300]
+        if state == MaterialState.RECEIVED:
+            material.received_originals = _count(value.get("received_originals"), material.originals)
+            material.received_copies = _count(value.get("received_copies"), material.copies)
+        material.save(update_fields=["state", "problem", "received_originals", "received_copies"])
+
+
+def _count(value, default: int) -> int:
+    try:
+        return max(0, min(int(value), 99))
+    except (TypeError, ValueError):
+        return default
+
+
+@transaction.atomic
+def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle: Bundle | None = None,
+                 applicant: dict, materials: dict | None = None, form_data: dict | None = None,
+                 received_on: date | None = None) -> Case:
+    """收件登记 at `window` by its clerk: a numbered case with its checklist and tasks; the §32 clock starts."""
+    if (item is None) == (bundle is None):
+        raise case_error(CaseError.ITEM_OR_BUNDLE)
+    staff = getattr(by, "staff", None) if by is not None else None
+    if not (getattr(by, "is_superuser", False) or (staff is not None and staff.window_id == window.pk)):
+        raise case_error(CaseError.NOT_AT_WINDOW)
+    why = why_window_cannot_take(window, item=item, bundle=bundle)
+    if why:
+        raise case_error(CaseError.WINDOW_CANNOT_TAKE, window=window.name, what=(item or bundle).name, why=why)
+    fields = clean_applicant(applicant)
+    day = received_on or today()
+    policy = CaseSettings.load()
+    delivery = (Window.objects.filter(unit=window.unit, kind=WindowKind.DELIVERY, is_active=True).order_by("code").first()
+                or window)
+    case = Case.objects.create(
+        number=f"_{uuid.uuid4().hex[:29]}", item=item, bundle=bundle, title=(item or bundle).name,
+        intake_window=window, intake_unit=window.unit, delivery_window=delivery, received_by=by,
+        received_on=day, clock_start=day, budget_workdays=_budget(item, bundle),
+        form_data=form_data or {}, **fields,
+    )
+    CaseMaterial.objects.bulk_create([
+        CaseMaterial(case=case, identity=m["identity"], name=m["name"], is_required=m["is_required"],
+                     may_be_pending=m["may_be_pending"], is_electronic_licence=m["is_electronic_licence"],
+                     originals=m["originals"], copies=m["copies"], sort_order=order,
+                     state=(MaterialState.PRODUCED if m["produced"] else
+                            MaterialState.ELECTRONIC if m["is_electronic_licence"] else MaterialState.MISSING))
+        for order, m in enumerate(_checklist(item, bundle))
+    ])
+    CaseTask.objects.bulk_create([CaseTask(case=case, **task) for task in _tasks(item, bundle, window.unit)])
+    apply_materials(case, materials)
+    event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
+    # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
+    # intakes queue for milliseconds, not for the whole intake.
+    case.number = claim_number(policy.region_code, day)
+    return save_and_clock(case, ["number"])
+
+
+# --- 一次性告知, 受理, 容缺受理, 不予受理 --------------------------------------------------------------------
+
+
+def to_correct(case: Case) -> list[CaseMaterial]:
+    return list(case.materials.filter(state__in=MATERIAL_TO_CORRECT))
+
+
+@transaction.atomic
+def notify_correction(case: Case, *, by, materials: dict | None = None) -> Case:
+    """一次性告知: one notice listing every missing or defective material (§32); the §32 clock stops."""
+    case = lock(case)
+    check("notify_correction", case, by)
+    apply_materials(case, materials)
+    listed = to_correct(case)
+    if not listed:
+        raise case_error(CaseError.NOTHING_TO_CORRECT)
+    case.status, case.correction_notified_on, case.clock_start = CaseStatus.CORRECTING, today(), None
+    names = "；".join(f"{m.name}（{m.problem}）" if m.problem else m.name for m in listed)
+    event(case, "case.correction_notified", f"一次性告知补正：{names}", by=by,
+          materials=[m.identity.code for m in listed])
+    return save_and_clock(case, ["status", "correction_notified_on", "clock_start"])
+
+
+@transaction.atomic
+def correct(case: Case, *, by, materials: dict | None = None) -> Case:
+    """The applicant brought what the notice listed: back to 待受理, the five days counting again."""
+    case = lock(case)
+    check("correct", case, by)
+    apply_materials(case, materials)
+    case.status, case.clock_start = CaseStatus.RECEIVED, today()
+    event(case, "case.corrected", "申请人已补正材料", by=by)
+    return save_and_clock(case, ["status", "clock_start"])
+
+
+def _unsatisfied(case: Case) -> list[CaseMaterial]:
+    return [m for m in case.materials.all() if m.is_required and m.state not in MATERIAL_SATISFIED]
+
+
+def _start_review(case: Case, day: date, *, by) -> None:
+    """Acceptance: the clock counts from the day after `day` (§82); stage 1 opens."""
+    case.status, case.accepted_on, case.clock_start = CaseStatus.REVIEWING, day, day
+    from tongban.cases.services.review import open_stage
+
+    open_stage(case, 1, day, by=by)
+
+
+@transaction.atomic
+def accept(case: Case, *, by, materials: dict | None = None) -> Case:
+    case = lock(case)
+    check("accept", case, by)
+    apply_materials(case, materials)
+    missing = _unsatisfied(case)
+    if missing:
+        raise case_error(CaseError.MATERIALS_INCOMPLETE, count=len(missing), names="、".join(m.name for m in missing))
+    _start_review(case, today(), by=by)
+    event(case, "case.accepted", "受理", by=by)
+    return save_and_clock(case, ["status", "accepted_on", "clock_start"])
+
+
+@transaction.atomic
+def accept_pending(case: Case, *, by, pending: list[str], promise_signed: bool, pending_due: date | None = None,
+                   materials: dict | None = None) -> Case:
+    """容缺受理: the materials in `pending` (only those flagged may_be_pending) come later, on the applicant's
+    written promise, by `pending_due` (default: the setting's working days after acceptance, never past the
+    case's due date)."""
+    case = lock(case)
+    check("accept_pending", case, by)
+    if not promise_signed:
+        raise case_error(CaseError.PENDING_PROMISE)
+    apply_materials(case, materials)
+    apply_materials(case, {code: MaterialState.PENDING for code in pending or []})
+    if not case.materials.filter(state=MaterialState.PENDING).exists():
+        raise case_error(CaseError.NOTHING_PENDING)
+    missing = [m for m in _unsatisfied(case) if m.state != MaterialState.PENDING]
+    if missing:
+        raise case_error(CaseError.MATERIALS_INCOMPLETE, count=len(missing), names="、".join(m.name for m in missing))
+    day = today()
+    _start_review(case, day, by=by)
+    case.accepted_with_pending = True
+    save_and_clock(case, ["status", "accepted_on", "clock_start", "accepted_with_pending"])
+    from tongban.workdays.services import add_workdays
+
+    latest = case.due_date or day
+    default = min(add_workdays(day, CaseSettings.load().pending_workdays).date, latest)
+    due = pending_due or default
+    if due <= day or due > latest:
+        raise case_error(CaseError.PENDING_DUE, latest=latest.isoformat())
+    case.pending_due_date = due
+    names = "、".join(case.materials.filter(state=MaterialState.PENDING).values_list("name", flat=True))
+    event(case, "case.accepted_pending", f"容缺受理：{names}，承诺 {due.isoformat()} 前补齐", by=by,
+          pending_due=due.isoformat())
+    case.save(update_fields=["pending_due_date", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def refuse(case: Case, *, by, reason: str) -> Case:
+    case = lock(case)
+    check("refuse", case, by, reason=reason)
+    case.status, case.refusal_reason, case.clock_start, case.closed_on = CaseStatus.REFUSED, reason.strip(), None, today()
+    case.tasks.update(status=TaskStatus.CANCELLED)
+    event(case, "case.refused", f"不予受理：{reason.strip()}", by=by)
+    return save_and_clock(case, ["status", "refusal_reason", "clock_start", "closed_on"])
+
+
+@transaction.atomic
+def supply_pending(case: Case, *, by, codes: list[str] | None = None) -> Case:
+    """容缺材料补齐: the listed (default: all) pending materials were brought."""
+    case = lock(case)
+    check("supply_pending", case, by)
+    pending = case.materials.filter(state=MaterialState.PENDING)
+    if codes:
+        pending = pending.filter(identity__code__in=codes)
+    names = list(pending.values_list("name", flat=True))
+    if not names:
+        raise case_error(CaseError.NOTHING_PENDING)
+    pending.update(state=MaterialState.RECEIVED, supplied_on=today())
+    left = case.materials.filter(state=MaterialState.PENDING).exists()
+    if not left:
+        case.pending_overdue = False
+    event(case, "case.pending_supplied", f"容缺材料已补齐：{'、'.join(names)}", by=by)
+    case.save(update_fields=["pending_overdue", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def deem_accepted(case: Case, *, on: date) -> Case:
+    """§32: no notice within the five working days — accepted from the day of receipt (system)."""
+    case = lock(case)
+    check("deem_accepted", case, None)
+    _start_review(case, case.received_on, by=None)
+    case.deemed_accepted = True
+    event(case, "case.deemed_accepted", f"收件后 5 个工作日内未一次性告知，依法自收件之日（{case.received_on.isoformat()}）起视为受理",
+          recorded_on=on.isoformat())
+    tell_users(staff_users(window=case.intake_window_id), title=f"办件已视为受理：{case.number}",
+               body="收件后 5 个工作日内未受理也未一次性告知，依行政许可法第三十二条视为受理。", case=case,
+               code="cases.deemed_accepted")
+    return save_and_clock(case, ["status", "accepted_on", "clock_start", "deemed_accepted"])
+
+
+def leaders_of(case: Case) -> list[int]:
+    return staff_users(role__in=[Role.CENTER_LEADER])

@@ -1,0 +1,20 @@
+"""`tongban demo` adds a realistic mix of cases through the real services, once."""
+import pytest
+
+from tongban.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_every_kind_of_case_once():
+    from tongban.cases.demo import build_demo
+    from tongban.catalog.demo import build_demo_catalog
+    from tongban.org.demo import build_demo_county
+
+    county = build_demo_county()
+    build_demo_catalog()
+    assert build_demo(county) == "办件 52 件"
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == {"received", "correcting", "reviewing", "suspended", "ready", "closed", "refused", "withdrawn"}
+    assert Case.objects.filter(accepted_with_pending=True).count() == 4
+    assert build_demo(county) == "已有办件 52 件"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from tongban.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.intake_form, name="intake"),
+    path("intake/", views.intake_queue, name="intake_queue"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("delivery/", views.delivery_queue, name="delivery_queue"),
+    path("<str:number>/", views.case_detail, name="case_detail"),
+    path("<str:number>/act/", views.case_action, name="case_action"),
+    path("<str:number>/reveal/", views.reveal, name="reveal"),
+    path("<str:number>/notice/<str:kind>/", views.notice, name="notice"),
+]
