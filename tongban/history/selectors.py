@@ -28,6 +28,8 @@ class TimelineEntry:
 
 
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "path", "depth", "id"}
+# Keys that exist for URLs and the page's look, never a fact a reader checks: users see names (GLOSSARY).
+HIDDEN_FIELDS_OF = {"catalog.bundle": {"slug", "icon"}}
 ACTIONS = {LogEntry.Action.CREATE: "创建", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除"}
 M2M_OPERATIONS = {"add": "增加", "delete": "移除"}
 EMPTY = "（空）"
@@ -79,7 +81,7 @@ def _changes(model: type[models.Model], log: LogEntry, people: dict[str, str], *
     display = log.changes_display_dict  # choice labels, localised dates, related records' names
     rows = []
     for name, value in (log.changes_dict or {}).items():
-        if name in HIDDEN_FIELDS:
+        if name in HIDDEN_FIELDS or name in HIDDEN_FIELDS_OF.get(model._meta.label_lower, ()):
             continue
         label = _field_label(model, name)
         if isinstance(value, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}

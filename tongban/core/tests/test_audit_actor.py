@@ -50,6 +50,7 @@ def test_a_change_made_through_the_api_with_a_token_names_the_token_holder(count
     assert [entry.actor for entry in entries] == [personas.rectification_office] * 2
 
 
+@pytest.mark.django_db(transaction=True)  # the real command line closes every connection when it ends
 def test_the_command_line_records_the_named_user(county, personas, tmp_path, monkeypatch):
     from tongban import cli
     from tongban.org.tests.test_excel import UNIT_HEADER, new_unit, xlsx

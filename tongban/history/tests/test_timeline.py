@@ -50,3 +50,14 @@ def test_people_are_named_by_their_name_never_by_their_login(county, personas):
     entries = timeline_for(county.department)[:2]
     assert {e.actor for e in entries} == {"王股长"}
     assert "chief" not in {e.actor for e in timeline_for(county.department)}
+
+
+def test_a_bundles_timeline_shows_its_name_not_its_url_key_or_icon(county):
+    """Users see names: a bundle's URL key (标识) and its icon's code name stay out of its history."""
+    from tongban.catalog import services as catalog
+
+    bundle = catalog.create_bundle(slug="open-shop", name="我要开店", lead_unit=county.center, icon="bi-shop")
+    bundle = catalog.update_bundle(bundle, expected_version=bundle.version, icon="bi-house", name="我要开小店")
+    shown = [(label, old, new) for entry in timeline_for(bundle) for label, old, new in entry.changes]
+    assert ("名称", None, "我要开店") in shown and ("名称", "我要开店", "我要开小店") in shown
+    assert not [row for row in shown if {"open-shop", "bi-shop", "bi-house"} & set(row)]
