@@ -161,9 +161,8 @@ def intake_form(request):
         else:
             messages.success(request, f"已收件，办件编号 {case.number}。")
             return redirect(case.get_absolute_url())
-    bundles = [b for b in Bundle.objects.order_by("sort_order", "slug") if not intake.why_window_cannot_take(window, bundle=b)]
-    items = [i for i in ServiceItem.objects.select_related("implementing_unit").order_by("implementation_code")
-             if not intake.why_window_cannot_take(window, item=i)]
+    bundles = intake.takeable_bundles(window).order_by("sort_order", "slug")
+    items = intake.takeable_items(window).select_related("implementing_unit").order_by("implementation_code")
     return _render(request, "cases/intake_form.html", {
         "title": "收件登记", "window": window, "kind": kind, "chosen": chosen, "checklist": checklist,
         "fields": fields, "bundles": bundles, "items": items, "error": error, "posted": request.POST,
