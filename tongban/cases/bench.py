@@ -87,3 +87,148 @@ def run_intake_bench(intakes: int = 2000, workers: int = 20, *, log: Callable[[s
     return {"intakes": len(numbers), "seconds": round(seconds, 2),
             "per_second": round(len(numbers) / seconds, 1) if seconds else 0.0, "duplicates": duplicates,
             "database": connection.vendor}
+
+
+# --- `tongban bench cases`: the busiest list pages over many cases ------------------------------------------
+
+PAGE_GOAL_P95_MS = 100
+BATCH = 5000
+
+
+def _cases_corner(units: int):
+    from tongban.catalog import services as catalog
+    from tongban.catalog.models import ServiceItem
+    from tongban.org import services as org
+    from tongban.org.defaults import ensure_unit_kinds
+    from tongban.org.models import Staff, Unit, Window
+
+    kinds = ensure_unit_kinds()
+    center = Unit.objects.filter(code="bench-cases").first() or org.create_unit(
+        code="bench-cases", name="基准测试中心", kind=kinds["center"])
+    depts, windows, items = [], [], []
+    for n in range(units):
+        dept = Unit.objects.filter(code=f"bench-dept-{n}").first() or org.create_unit(
+            code=f"bench-dept-{n}", name=f"基准测试部门{n}", kind=kinds["department"], parent=center)
+        depts.append(dept)
+        windows.append(Window.objects.filter(code=f"BENCHW{n}").first() or org.create_window(
+            code=f"BENCHW{n}", name=f"基准测试窗口{n}", kind="intake", unit=dept))
+        items.append(ServiceItem.objects.filter(implementation_code=f"BENCH-C{n}").first() or catalog.create_item(
+            name=f"基准测试事项{n}", basic_code="BENCHC", implementation_code=f"BENCH-C{n}", implementing_unit=dept,
+            promised_days=5))
+    reviewer = Staff.objects.filter(staff_no="bench-reviewer").first() or org.create_staff(
+        staff_no="bench-reviewer", name="基准审查", unit=depts[0], role="staff", username="bench-reviewer")
+    leader = Staff.objects.filter(staff_no="bench-leader").first() or org.create_staff(
+        staff_no="bench-leader", name="基准领导", unit=center, role="unit_head", username="bench-leader")
+    return center, depts, windows, items, reviewer.user, leader.user
+
+
+def _load(count: int, depts, windows, items, log) -> list[str]:
+    """Synthetic cases and one task each, by bulk insert (no services: a million intakes would take hours);
+    the stored clock columns are filled directly, as the services would."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.cases.models import Case, CaseTask
+
+    rng = random.Random(7)
+    today = timezone.localdate()
+    statuses = ["received", "reviewing", "reviewing", "reviewing", "ready", "closed", "closed", "closed"]
+    numbers = []
+    made = 0
+    while made < count:
+        batch = min(BATCH, count - made)
+        rows = []
+        for i in range(made, made + batch):
+            n = i % len(depts)
+            received = today - timedelta(days=rng.randint(0, 120))
+            status = statuses[rng.randrange(len(statuses))]
+            due = received + timedelta(days=rng.randint(3, 30))
+            number = f"999999{received:%Y%m%d}{i:07d}"  # the real shape: digits, region + date + sequence
+            numbers.append(number)
+            rows.append(Case(number=number, item=items[n], title=items[n].name, applicant_kind="person",
+                             applicant_name=f"申请人{i}", id_type="resident_id", id_number=f"41052319900101{i % 10000:04d}",
+                             phone="13800001234", intake_window=windows[n], intake_unit=depts[n], status=status,
+                             received_on=received, accepted_on=received, clock_start=received, budget_workdays=5,
+                             due_date=due, warn_date=due - timedelta(days=1),
+                             decided_on=received + timedelta(days=3) if status in ("ready", "closed") else None))
+        Case.objects.bulk_create(rows, batch_size=BATCH)
+        ids = Case.objects.filter(number__in=[r.number for r in rows]).values_list("pk", "intake_unit_id", "status",
+                                                                                     "due_date", "received_on")
+        CaseTask.objects.bulk_create([
+            CaseTask(case_id=pk, item=items[depts.index(next(d for d in depts if d.pk == unit))], unit_id=unit,
+                     stage=1, status="reviewing" if status == "reviewing" else "approved", opened_on=received,
+                     budget_workdays=5, clock_workdays=5, due_date=due)
+            for pk, unit, status, due, received in ids], batch_size=BATCH)
+        made += batch
+        if made % 100000 == 0 or made == count:
+            log(f"已生成 {made} 件")
+    return numbers
+
+
+def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 400, *, units: int = 10,
+                    log: Callable[[str], None] = print) -> dict:
+    """Loads `cases` synthetic cases, times the busiest list pages from `clients` concurrent clients, then
+    removes them. Pages: a reviewer's 待审查, a leader's list filtered by unit and status, search by number."""
+    import random
+
+    from django.test import Client
+
+    from tongban.cases.models import Case, CaseTask
+
+    center, depts, windows, items, reviewer, leader = _cases_corner(units)
+    started = time.perf_counter()
+    numbers = _load(cases, depts, windows, items, log)
+    built = time.perf_counter() - started
+    rng = random.Random(11)
+    pages = [("review_queue", reviewer, "/cases/review/"),
+             ("leader_list", leader, f"/cases/?intake_unit={depts[1].pk}&status=reviewing"),
+             ("search_number", leader, "/cases/?q={number}")]
+    timings: list[float] = []
+    by_page: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+    guard = threading.Lock()
+    per_client = max(requests // clients, 1)
+
+    def client_work(seed: int) -> None:
+        own = random.Random(seed)
+        browsers = {user.pk: Client() for user in (reviewer, leader)}
+        for user in (reviewer, leader):
+            browsers[user.pk].force_login(user)
+        mine = []
+        try:
+            for _ in range(per_client):
+                name, user, url = pages[own.randrange(len(pages))]
+                url = url.format(number=numbers[own.randrange(len(numbers))])
+                tick = time.perf_counter()
+                response = browsers[user.pk].get(url)
+                mine.append((name, (time.perf_counter() - tick) * 1000))
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url}: {response.status_code}")
+        finally:
+            with guard:
+                for name, ms in mine:
+                    timings.append(ms)
+                    by_page[name].append(ms)
+            connection.close()
+
+    threads = [threading.Thread(target=client_work, args=(rng.randrange(10**6),)) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    CaseTask.objects.filter(unit__in=depts).delete()
+    Case.objects.filter(intake_window__in=windows).delete()
+    log(f"{cases} 件（生成 {built:.0f} 秒），{len(timings)} 次请求，{clients} 个并发")
+    for name, values in by_page.items():
+        log(f"  {name}: p50 {_percentile(values, 50)} 毫秒，p95 {_percentile(values, 95)} 毫秒（{len(values)} 次）")
+    return {"cases": cases, "p50_ms": _percentile(timings, 50), "p95_ms": _percentile(timings, 95),
+            "requests": len(timings), "database": connection.vendor,
+            "pages": {name: {"p50_ms": _percentile(v, 50), "p95_ms": _percentile(v, 95)} for name, v in by_page.items()}}
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[max(int(round(len(ordered) * percent / 100)) - 1, 0)], 1)

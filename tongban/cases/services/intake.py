@@ -44,21 +44,47 @@ def why_window_cannot_take(window: Window, *, item: ServiceItem | None = None, b
         return "窗口已停用"
     if window.kind in (WindowKind.HELP_DESK, WindowKind.DELIVERY):
         return f"{window.get_kind_display()}窗口不收件"
+    if window.kind == WindowKind.SPECIALIST and bundle is not None:
+        return "一件事须在综合受理窗口收件"
     items = [item] if item is not None else [node.item for node in bundle.nodes.select_related("item")]
+    allowed = set(takeable_items(window).filter(pk__in=[i.pk for i in items]).values_list("pk", flat=True))
+    outside = [i.name for i in items if i.pk not in allowed]
+    if not outside:
+        return ""
     if window.kind == WindowKind.SPECIALIST:
-        if bundle is not None:
-            return "一件事须在综合受理窗口收件"
-        if not item.implementing_unit.path.startswith(window.unit.path):
-            return "专业窗口只受理本部门的事项"
-        return ""
+        return "专业窗口只受理本部门的事项"
+    return f"“{'、'.join(outside)}”未下放到本乡镇"
+
+
+def takeable_items(window: Window):
+    """The items `window` may take, as one queryset: the one definition behind the intake form's list and
+    `why_window_cannot_take`."""
+    from django.db.models import Q
+
+    items = ServiceItem.objects.all()
+    if not window.is_active or window.kind in (WindowKind.HELP_DESK, WindowKind.DELIVERY):
+        return items.none()
+    own = Q(implementing_unit__path__startswith=window.unit.path)
+    if window.kind == WindowKind.SPECIALIST:
+        return items.filter(own)
     if is_township_window(window):
-        delegated = set(Delegation.objects.filter(township__path__in=_ancestor_paths(window.unit), is_revoked=False)
-                        .values_list("item_id", flat=True))
-        outside = [i.name for i in items if i.pk not in delegated and not i.implementing_unit.path.startswith(window.unit.path)]
-        if outside:
-            return f"“{'、'.join(outside)}”未下放到本乡镇"
-        return ""
-    return ""
+        delegated = Delegation.objects.filter(township__path__in=_ancestor_paths(window.unit), is_revoked=False)
+        return items.filter(own | Q(pk__in=delegated.values("item_id")))
+    return items
+
+
+def takeable_bundles(window: Window):
+    """The bundles `window` may take: every one at a comprehensive window, those whose every item it may take
+    at a township window, none at a specialist window."""
+    bundles = Bundle.objects.all()
+    if window.kind != WindowKind.INTAKE or not window.is_active:
+        return bundles.none()
+    if not is_township_window(window):
+        return bundles
+    from tongban.catalog.models import BundleItem
+
+    outside = BundleItem.objects.exclude(item__in=takeable_items(window)).values("bundle_id")
+    return bundles.exclude(pk__in=outside)
 
 
 def _ancestor_paths(unit) -> list[str]:

@@ -13,3 +13,12 @@ def test_forty_intakes_from_eight_workers_get_forty_numbers():
     assert (report["intakes"], report["duplicates"]) == (40, 0)
     assert CaseNumberSequence.objects.get().last == 40
     assert not Case.objects.exists()  # the bench removes what it made
+
+
+def test_the_cases_bench_times_the_list_pages_and_removes_its_cases():
+    from tongban.cases.bench import run_cases_bench
+
+    report = run_cases_bench(300, 3, 12, units=3, log=lambda text: None)
+    assert (report["cases"], report["requests"]) == (300, 12)
+    assert report["p95_ms"] >= report["p50_ms"] > 0
+    assert not Case.objects.exists()

@@ -148,3 +148,28 @@ def test_an_open_task_shows_the_catalogue_steps_with_their_due_days(client_for, 
                              by=case_people.clerk)
     page = client_for(case_people.samr_reviewer).get(f"/cases/{case.number}/").content.decode()
     assert "审查（3 个工作日，至 12月4日） → 决定（2 个工作日，至 12月8日）" in page
+
+
+def test_a_township_clerk_is_offered_only_the_items_delegated_to_the_township(client_for, county, case_people, restaurant):
+    from tongban.catalog import services as catalog
+
+    catalog.delegate_item(restaurant.drain, to=[county.township_a], mode="entrusted")
+    page = client_for(case_people.township_clerk).get("/cases/new/").content.decode()
+    offered = page.split('id="id_item"')[1].split("</select>")[0]
+    assert "城镇污水排入排水管网许可" in offered and "食品经营许可" not in offered
+    assert "我要开饭店" not in page.split('id="id_bundle"')[1].split("</select>")[0]
+
+
+def test_the_comprehensive_window_is_offered_every_item_and_bundle(client_for, case_people, restaurant):
+    page = client_for(case_people.clerk).get("/cases/new/").content.decode()
+    assert "我要开饭店" in page and "城镇污水排入排水管网许可" in page and "公众聚集场所投入使用营业前消防安全检查" in page
+
+
+def test_the_intake_form_lists_items_in_a_fixed_number_of_queries(client_for, case_people, county, django_assert_max_num_queries):
+    from tongban.catalog.tests.helpers import make_item
+
+    for n in range(30):
+        make_item(f"X-{n}", county.department, name=f"测试事项{n}")
+    client = client_for(case_people.township_clerk)
+    with django_assert_max_num_queries(25):
+        client.get("/cases/new/")

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "性能基准：生成大规模数据（结束后回滚），逐页计时并与参照操作比较。"
 
     def add_arguments(self, parser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{ledger,intake}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{ledger,intake,cases}")
         ledger = actions.add_parser("ledger", help="整改台账：页面、导出与日/周/月任务，与参照操作比较（结束后回滚）")
         ledger.add_argument("--measures", type=int, default=20000, help="整改措施数（默认 20000）")
         ledger.add_argument("--items", type=int, default=2000, help="事项目录的事项数（默认 2000；0 为不测目录导出）")
@@ -21,10 +21,17 @@ class Command(BaseCommand):
         intake.add_argument("--intakes", type=int, default=2000, help="收件数（默认 2000）")
         intake.add_argument("--workers", type=int, default=20, help="并发数（默认 20）")
         intake.add_argument("--json", action="store_true", help="以 JSON 输出")
+        cases = actions.add_parser("cases", help="办件列表：大量办件下待审查、领导列表与按编号搜索的 p50 / p95（cases/bench.py）")
+        cases.add_argument("--cases", type=int, default=1_000_000, help="办件数（默认 1000000）")
+        cases.add_argument("--clients", type=int, default=20, help="并发数（默认 20）")
+        cases.add_argument("--requests", type=int, default=400, help="请求总数（默认 400）")
+        cases.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "intake":
             return self.intake(**options)
+        if action == "cases":
+            return self.cases(**options)
         from tongban.rectification.bench import (
             EXPORT_GOAL_RATIO,
             FLOOR_PAGE,
@@ -63,3 +70,15 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"数据库 {report['database']}：{report['per_second']} 件/秒（参照 ≥ {GOAL_PER_SECOND} 件/秒），"
                           f"重复编号 {report['duplicates']}（参照 0）")
+
+    def cases(self, **options) -> None:
+        from tongban.cases.bench import PAGE_GOAL_P95_MS, run_cases_bench
+
+        as_json = options["json"]
+        report = run_cases_bench(max(options["cases"], 1), max(options["clients"], 1), max(options["requests"], 1),
+                                 log=(lambda text: self.stderr.write(text)) if as_json else self.stdout.write)
+        if as_json:
+            self.stdout.write(json.dumps({k: report[k] for k in ("cases", "p50_ms", "p95_ms")}))
+            return
+        self.stdout.write(f"数据库 {report['database']}：p50 {report['p50_ms']} 毫秒，p95 {report['p95_ms']} 毫秒"
+                          f"（参照 p95 ≤ {PAGE_GOAL_P95_MS} 毫秒）")
