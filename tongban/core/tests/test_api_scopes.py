@@ -40,6 +40,9 @@ XIANGZHEN_SEES = {
     "catalog/delegations": ("item_name", ["出生登记（户口登记）", "城乡居民基本医疗保险参保登记", "异地就医备案",
                                           "社会保障卡申领"]),
     "catalog/intermediaries": ("id", []),
+    # 城关镇's own cases (李集镇's two stay out of sight); the two in review are its own tasks (县镇同权)
+    "cases": ("title", ["城乡居民基本医疗保险参保登记", "社会保障卡申领", "城乡居民基本养老保险参保登记"]),
+    "review-queue": ("item_name", ["城乡居民基本医疗保险参保登记", "社会保障卡申领"]),
 }
 
 
