@@ -203,3 +203,27 @@ def test_year_status_reports_an_imported_year_as_imported(schedule_2027):
     services.import_schedule(schedule_2027)
     assert services.year_status([2028, 2027, 2026]) == {2026: YearStatus.OFFICIAL, 2027: YearStatus.IMPORTED,
                                                         2028: YearStatus.PROVISIONAL}
+
+
+def test_a_year_from_the_published_schedule_is_marked_so_day_by_day():
+    services.ensure_years(2025, 2025)
+    assert CalendarYear.objects.get(year=2025).note == "按国务院办公厅公布的节假日安排"
+    assert set(Day.objects.filter(date__year=2025).values_list("source", flat=True)) == {DaySource.OFFICIAL}
+    national_day = Day.objects.get(date=d("2025-10-01"))
+    assert (national_day.is_workday, national_day.kind, national_day.holiday_name) == (False, DayKind.HOLIDAY, "国庆节")
+
+
+def test_a_provisional_year_says_why_and_a_leap_year_has_366_days():
+    services.ensure_years(2028, 2028)
+    assert CalendarYear.objects.get(year=2028).note == "尚未公布或录入节假日安排，按周一至周五临时推算"
+    assert Day.objects.count() == 366
+    assert Day.objects.order_by("date").last().date == d("2028-12-31")
+
+
+def test_an_import_over_five_years_resets_every_day_of_them(write_csv):
+    """More than a thousand days change to the same state at once (written in batches)."""
+    rows = [("日期", "类型", "名称")] + [(f"{year}-10-01", "节假日", "国庆节") for year in range(2027, 2032)]
+    report = services.import_schedule(write_csv(rows, "五年.csv"))
+    assert report.changed_days == 365 * 4 + 366
+    assert not Day.objects.filter(date__year__range=(2027, 2031)).exclude(source=DaySource.IMPORTED).exists()
+    assert Day.objects.get(date=d("2031-10-01")).holiday_name == "国庆节"
