@@ -227,3 +227,9 @@ def test_an_import_over_five_years_resets_every_day_of_them(write_csv):
     assert report.changed_days == 365 * 4 + 366
     assert not Day.objects.filter(date__year__range=(2027, 2031)).exclude(source=DaySource.IMPORTED).exists()
     assert Day.objects.get(date=d("2031-10-01")).holiday_name == "国庆节"
+
+
+def test_a_deadline_in_the_last_year_from_the_year_before_fills_the_last_year():
+    """From Tuesday 2099-12-01, 40 workdays on weekdays (both years provisional) end on 2100-01-26."""
+    assert services.add_workdays(d("2099-12-01"), 40) == WorkdayResult(d("2100-01-26"), True)
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == [2099, 2100]
