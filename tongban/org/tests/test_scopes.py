@@ -272,3 +272,23 @@ def test_can_open_for_the_county_wide_and_for_nobody(personas, county, django_as
     assert can_open(nobody, county.center) is False
     assert can_open(AnonymousUser(), county.center) is False
     assert can_open(None, county.center) is False
+
+
+def test_unit_managers_may_edit_the_units_of_their_own_scope_only(personas, county):
+    chief, township = personas.section_chief, personas.township_admin
+    assert chief.has_perm("org.change_unit", county.section) is True
+    assert chief.has_perm("org.change_unit", county.township_b) is False
+    assert township.has_perm("org.change_unit", county.village_a) is True
+    assert township.has_perm("org.change_window", county.township_window) is True
+    assert township.has_perm("org.change_unit", county.township_b) is False
+    assert personas.window_clerk.has_perm("org.change_window", county.intake_window) is False
+    assert personas.director.has_perm("org.manage_org") is True
+
+
+def test_a_window_clerk_in_charge_of_a_township_sees_it_too(county, api_for):
+    from tongban.org import services
+
+    clerk = services.create_staff(staff_no="clerk3", name="孔窗口", unit=county.center, role="window_clerk",
+                                  window=county.intake_window, username="clerk3",
+                                  units_in_charge=[county.township_b]).user
+    assert names(api_for(clerk), "units") == {"测试县行政审批服务中心", "王村乡便民服务中心"}

@@ -182,3 +182,21 @@ def test_a_clock_with_a_constant_number_of_workdays(ledger):
     # due_start 2023-09-30, inside the break of 09-29 … 10-06; 10-07 and 10-08 were worked: 10-07, 10-08, 10-09,
     # 10-10, 10-11.
     assert Measure.objects.get(pk=ledger.section_measure.pk).due_date == date(2023, 10, 11)
+
+
+def test_rebuilding_every_clock_restores_a_lost_due_date_and_changes_nothing_else(ledger):
+    """`tongban calendar clocks` (clocks.recompute_all) rebuilds the measures' clocks from their inputs."""
+    from tongban.workdays import clocks
+
+    Measure.objects.filter(pk=ledger.township_measure.pk).update(due_start=None, due_date=None)
+    assert clocks.recompute_all()["rectification.measure"] == 1
+    assert Measure.objects.get(pk=ledger.township_measure.pk).due_date == date(2023, 10, 31)
+    assert clocks.recompute_all()["rectification.measure"] == 0
+
+
+def test_a_deadline_in_the_last_supported_year_is_counted_on_its_calendar(ledger, county):
+    """2100-12-25 is a Saturday: due on Monday the 27th, from the calendar of 2100 filled for it."""
+    measure = services.create_measure(finding=ledger.problem, text="世纪末的措施", lead_unit=county.section,
+                                      deadline=date(2100, 12, 25))
+    assert measure.due_date == date(2100, 12, 27)
+    assert CalendarYear.objects.filter(year=2100).exists()

@@ -105,3 +105,30 @@ def test_a_superuser_without_a_staff_record_has_no_measures_of_their_own(ledger,
     root = get_user_model().objects.create_superuser(username="root", password="x")
     assert not my_measures(root).exists()
     assert Measure.objects.visible_to(root).count() == 4
+
+
+@pytest.mark.parametrize(("persona", "overdue"), [
+    ("director", ["常态化开展回访"]),  # county-wide: their own unit's (the centre's), not the county's
+    ("section_chief", ["制定年度工作方案，细化分解为24项具体工作"]),
+    ("window_clerk", ["常态化开展回访"]),
+    ("township_admin", ["制定年度工作方案，细化分解为24项具体工作", "规范乡镇便民服务中心运行"]),  # supports the first
+])
+def test_each_personas_home_lists_their_units_overdue_measures(persona, overdue, ledger, personas):
+    from types import SimpleNamespace
+
+    from tongban.rectification.home import my_overdue
+
+    content = my_overdue(SimpleNamespace(user=getattr(personas, persona)), date(2024, 3, 13))
+    assert content.count == len(overdue)
+    assert [measure.text for measure in content.context["measures"]] == overdue
+
+
+def test_plain_staff_see_their_units_overdue_measures_at_home(ledger, county):
+    from types import SimpleNamespace
+
+    from tongban.org import services as org
+    from tongban.rectification.home import my_overdue
+
+    plain = org.create_staff(staff_no="plain", name="何干事", unit=county.township_b, role="staff", username="plain").user
+    content = my_overdue(SimpleNamespace(user=plain), date(2024, 3, 13))
+    assert [measure.text for measure in content.context["measures"]] == ["开展政企回访"]

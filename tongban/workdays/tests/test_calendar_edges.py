@@ -203,3 +203,56 @@ def test_year_status_reports_an_imported_year_as_imported(schedule_2027):
     services.import_schedule(schedule_2027)
     assert services.year_status([2028, 2027, 2026]) == {2026: YearStatus.OFFICIAL, 2027: YearStatus.IMPORTED,
                                                         2028: YearStatus.PROVISIONAL}
+
+
+def test_a_year_from_the_published_schedule_is_marked_so_day_by_day():
+    services.ensure_years(2025, 2025)
+    assert CalendarYear.objects.get(year=2025).note == "按国务院办公厅公布的节假日安排"
+    assert set(Day.objects.filter(date__year=2025).values_list("source", flat=True)) == {DaySource.OFFICIAL}
+    national_day = Day.objects.get(date=d("2025-10-01"))
+    assert (national_day.is_workday, national_day.kind, national_day.holiday_name) == (False, DayKind.HOLIDAY, "国庆节")
+
+
+def test_a_provisional_year_says_why_and_a_leap_year_has_366_days():
+    services.ensure_years(2028, 2028)
+    assert CalendarYear.objects.get(year=2028).note == "尚未公布或录入节假日安排，按周一至周五临时推算"
+    assert Day.objects.count() == 366
+    assert Day.objects.order_by("date").last().date == d("2028-12-31")
+
+
+def test_an_import_over_five_years_resets_every_day_of_them(write_csv):
+    """More than a thousand days change to the same state at once (written in batches)."""
+    rows = [("日期", "类型", "名称")] + [(f"{year}-10-01", "节假日", "国庆节") for year in range(2027, 2032)]
+    report = services.import_schedule(write_csv(rows, "五年.csv"))
+    assert report.changed_days == 365 * 4 + 366
+    assert not Day.objects.filter(date__year__range=(2027, 2031)).exclude(source=DaySource.IMPORTED).exists()
+    assert Day.objects.get(date=d("2031-10-01")).holiday_name == "国庆节"
+
+
+def test_a_deadline_in_the_last_year_from_the_year_before_fills_the_last_year():
+    """From Tuesday 2099-12-01, 40 workdays on weekdays (both years provisional) end on 2100-01-26."""
+    assert services.add_workdays(d("2099-12-01"), 40) == WorkdayResult(d("2100-01-26"), True)
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == [2099, 2100]
+
+
+def test_every_calendar_change_tells_the_clocks_the_first_day_it_changed(monkeypatch, schedule_2027):
+    """Clocks due before that day cannot move, so only the rows due on or after it are read (workdays/clocks.py)."""
+    from tongban.workdays import clocks
+
+    told = []
+    monkeypatch.setattr(clocks, "_recomputers", {"test.clock": (lambda since: told.append(since) or 0, None)})
+    services.ensure_years(2026, 2026)  # a year filled
+    services.import_schedule(schedule_2027)  # 2027 filled on weekdays, then imported
+    Day.objects.filter(date__year=2026, date__month__gte=3).update(source=DaySource.PROVISIONAL, is_workday=True,
+                                                                   kind=DayKind.WORKDAY, holiday_name="")
+    CalendarYear.objects.filter(year=2026).update(status=YearStatus.PROVISIONAL)
+    services.refresh_official_years()  # 2026 official again: the first day it changes is 2026-03-01
+    assert told == [d("2026-01-01"), d("2027-01-01"), d("2027-01-01"), d("2026-03-01")]
+
+
+def test_an_import_writes_its_days_in_a_few_statements_not_one_per_day(write_csv, django_assert_max_num_queries):
+    rows = [("日期", "类型", "名称")] + [(f"{year}-10-01", "节假日", "国庆节") for year in range(2027, 2032)]
+    path = write_csv(rows, "五年.csv")
+    services.ensure_years(2027, 2031)
+    with django_assert_max_num_queries(100):  # 1,826 days changed: about 50 statements in all, not thousands
+        services.import_schedule(path)

@@ -41,8 +41,9 @@ def test_a_clock_whose_table_does_not_exist_is_skipped(monkeypatch):
         class _meta:
             db_table = "no_such_table"
 
-    monkeypatch.setattr(clocks, "_recomputers", {"missing": (lambda since: 1 / 0, Missing)})
-    assert clocks.calendar_changed(date(2025, 1, 1)) == {}
+    monkeypatch.setattr(clocks, "_recomputers", {"a.missing": (lambda since: 1 / 0, Missing),
+                                                 "b.present": (lambda since: 3, Day)})
+    assert clocks.calendar_changed(date(2025, 1, 1)) == {"b.present": 3}  # the clocks after it still run
 
 
 def test_a_registered_clock_is_listed_and_run_when_the_calendar_changes(monkeypatch):
