@@ -49,7 +49,13 @@ def start_ids_at(model, first: int) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s, false)", [table, model._meta.pk.column, first])
+            # Never below a row already there (a transactional test's own earlier rows): SQLite's AUTOINCREMENT
+            # takes the larger of its counter and the highest id by itself, a PostgreSQL sequence does not.
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, COALESCE((SELECT MAX({pk}) FROM "
+                f"{connection.ops.quote_name(table)}), 0) + 1), false)",
+                [table, model._meta.pk.column, first])
         else:
             cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
             cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first - 1])
