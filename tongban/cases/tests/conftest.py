@@ -116,3 +116,22 @@ def receive(county, case_people, restaurant):
                                    materials={**ALL_BROUGHT, **(materials or {})}, **kw)
 
     return make
+
+
+@pytest.fixture
+def food_case_with_steps(county, case_people, restaurant):
+    """A 食品经营许可 case accepted on Tuesday 2026-12-01 whose item's first steps are 审查 (3 working days) and
+    决定 (2)."""
+    import time_machine
+    from datetime import datetime
+
+    from tongban.catalog.models import Step
+    from tongban.cases.services import intake
+
+    Step.objects.filter(item=restaurant.food, order=1).update(name="审查", days=3)
+    Step.objects.filter(item=restaurant.food, order=2).update(name="决定", days=2)
+    with time_machine.travel(datetime.fromisoformat("2026-12-01T10:00:00+08:00"), tick=False):
+        case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
+                                   applicant=person_applicant(), materials={
+                                       "layout_plan": "received", "health_cert": "received", "business_licence": "received"})
+        return intake.accept(case, by=case_people.clerk)

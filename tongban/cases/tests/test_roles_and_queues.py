@@ -182,3 +182,124 @@ def test_a_case_waiting_for_delivery_is_neither_overdue_nor_due_soon(receive, ca
     assert selectors.status_counts(Case.objects.all()) == {
         "received": 0, "correcting": 0, "refused": 0, "reviewing": 0, "suspended": 0, "ready": 1, "closed": 0,
         "withdrawn": 0}
+
+
+# --- Edges the mutation run found untested -------------------------------------------------------------
+
+def test_a_window_clerk_is_intake_only_at_their_own_window_and_a_reviewer_only_on_cases_with_their_task(
+        receive, case_people):
+    with at("2026-12-01"):
+        reviewing = intake.accept(receive(), by=case_people.clerk)
+        waiting = receive()
+    assert roles_of(case_people.specialist_clerk, waiting) == set()  # a window, but not this case's
+    assert roles_of(case_people.samr_reviewer, reviewing) == {"reviewer"}
+    assert roles_of(case_people.samr_reviewer, waiting) == set()  # the department's task is on the other case
+
+
+def test_a_unit_head_over_the_reviewing_department_reviews_and_plain_staff_above_it_does_not(
+        county, receive, case_people):
+    from tongban.org import services as org
+
+    head = org.create_staff(staff_no="head", name="陶中心", unit=county.center, role="unit_head", username="head",
+                            password="x-Tongban-2026").user
+    plain = org.create_staff(staff_no="plain", name="柳科员", unit=county.center, role="staff", username="plain",
+                             password="x-Tongban-2026").user
+    with at("2026-12-01"):
+        case = intake.accept(receive(), by=case_people.clerk)
+    assert roles_of(head, case) == {"reviewer", "leader"}
+    assert roles_of(plain, case) == set()
+
+
+def test_a_superuser_without_a_staff_record_leads_and_has_no_window_queue(receive, case_people, restaurant):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="x-Tongban-2026")
+    with at("2026-12-01"):
+        case = intake.accept(receive(), by=case_people.clerk)
+        case = review.approve(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company), reason="可")
+        case = review.deny(case, by=case_people.fire_reviewer, task=case.tasks.get(item=restaurant.fire), reason="否")
+    assert roles_of(root, case) == {"leader"}
+    assert list(selectors.intake_queue(root, date(2026, 12, 1))) == []
+    assert list(selectors.delivery_queue(root)) == [case]
+
+
+def test_a_delivery_clerk_of_another_delivery_window_sees_none_of_its_cases(county, receive, case_people, restaurant):
+    from tongban.org import services as org
+
+    org.create_window(code="C02", name="二号出件窗口", kind="delivery", unit=county.center)
+    other = org.create_staff(staff_no="deliver2", name="褚出件", unit=county.center, role="window_clerk",
+                             window=county.center.windows.get(code="C02"), username="deliver2",
+                             password="x-Tongban-2026").user
+    with at("2026-12-01"):
+        case = intake.accept(receive(), by=case_people.clerk)
+        case = review.approve(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company), reason="可")
+        case = review.deny(case, by=case_people.fire_reviewer, task=case.tasks.get(item=restaurant.fire), reason="否")
+    assert case.delivery_window.code == "C01"
+    assert list(selectors.delivery_queue(case_people.delivery_clerk)) == [case]
+    assert list(selectors.delivery_queue(other)) == []
+
+
+def test_the_queues_read_their_rows_in_one_query(receive, case_people, django_assert_num_queries):
+    with at("2026-12-01"):
+        intake.accept(receive(), by=case_people.clerk)
+        receive()
+    with django_assert_num_queries(1):
+        rows = [(c.intake_window.name, c.intake_unit.name) for c in selectors.list_rows(Case.objects.all())]
+    assert rows == [("综合受理一号窗", "测试县行政审批服务中心")] * 2
+    queue = selectors.review_queue(case_people.samr_reviewer)
+    with django_assert_num_queries(1):
+        rows = [(t.case.status, t.item.name, t.unit.name) for t in queue]
+    assert rows == [("reviewing", "营业执照（企业设立登记）", "县市场监管局")]
+
+
+def test_a_suspension_over_a_weekend_counts_no_working_day_and_other_cases_tasks_keep_theirs(receive, case_people, restaurant):
+    with at("2026-12-04"):  # a Friday
+        case = intake.accept(receive(), by=case_people.clerk)
+        other = intake.accept(receive(), by=case_people.clerk)
+        case = review.suspend(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company),
+                              kind="expert_review", reason="专家评审")
+    with at("2026-12-06"):  # Sunday: Dec 5 and 6 are days off
+        case = review.resume(case, by=case_people.samr_reviewer)
+    assert Suspension.objects.get(case=case).workdays == 0
+    with at("2026-12-07"):
+        case = review.suspend(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company),
+                              kind="expert_review", reason="再评审")
+    with at("2026-12-08"):
+        case = review.resume(case, by=case_people.samr_reviewer)
+    assert (case.suspended_workdays, case.tasks.get(item=restaurant.company).suspended_workdays) == (1, 1)
+    assert other.tasks.get(item=restaurant.company).suspended_workdays == 0
+
+
+def test_a_warning_longer_than_the_clock_warns_on_the_first_day(receive):
+    from tongban.cases.models import CaseSettings
+
+    with at("2026-12-04"):
+        case = receive()
+    CaseSettings.objects.update(warn_workdays=9)
+    case = clocks.refresh_case_clock(case)
+    assert (case.clock_workdays, case.warn_workdays, case.warn_date) == (5, 0, date(2026, 12, 4))
+
+
+def test_recompute_since_a_day_counts_the_due_dates_it_moved(receive, case_people, restaurant):
+    with at("2026-12-01"):
+        suspended = intake.accept(receive(), by=case_people.clerk)
+        suspended = review.suspend(suspended, by=case_people.samr_reviewer, reason="专家评审", kind="expert_review",
+                                   task=suspended.tasks.get(item=restaurant.company))
+    with at("2026-12-04"):
+        suspended = review.resume(suspended, by=case_people.samr_reviewer)  # Dec 2, 3, 4
+        stale = receive()
+    assert (suspended.due_date, stale.due_date) == (date(2026, 12, 16), date(2026, 12, 11))
+    Suspension.objects.update(workdays=0)
+    Case.objects.update(due_date=date(2027, 1, 1))  # both wrong: the suspension's case and one after the day
+    assert clocks.recompute(date(2026, 12, 4)) == 2
+    assert set(Case.objects.values_list("due_date", flat=True)) == {date(2026, 12, 16), date(2026, 12, 11)}
+
+
+def test_task_steps_fall_due_one_after_another_from_the_day_the_task_opened(food_case_with_steps):
+    case = food_case_with_steps
+    task = case.tasks.get()
+    steps = selectors.task_steps(list(case.tasks.all()))
+    assert steps[task.pk][:2] == [{"name": "审查", "days": 3, "due": date(2026, 12, 4)},
+                                  {"name": "决定", "days": 2, "due": date(2026, 12, 8)}]
+    task.status = "approved"
+    assert selectors.task_steps([task]) == {}

@@ -134,18 +134,8 @@ def test_search_finds_a_case_by_the_whole_id_number_only(client_for, personas, p
     assert person_case.number in client.get(f"/cases/?q={person_case.number[:14]}").content.decode()
 
 
-def test_an_open_task_shows_the_catalogue_steps_with_their_due_days(client_for, county, case_people, restaurant):
-    from tongban.catalog.models import Step
-    from tongban.cases.tests.test_services import at
-
-    Step.objects.filter(item=restaurant.food, order=1).update(name="审查", days=3)
-    Step.objects.filter(item=restaurant.food, order=2).update(name="决定", days=2)
-    with at("2026-12-01"):
-        case = intake.accept(intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
-                                                 applicant=person_applicant(),
-                                                 materials={"layout_plan": "received", "health_cert": "received",
-                                                            "business_licence": "received"}),
-                             by=case_people.clerk)
+def test_an_open_task_shows_the_catalogue_steps_with_their_due_days(client_for, case_people, food_case_with_steps):
+    case = food_case_with_steps
     page = client_for(case_people.samr_reviewer).get(f"/cases/{case.number}/").content.decode()
     assert "审查（3 个工作日，至 12月4日） → 决定（2 个工作日，至 12月8日）" in page
 
