@@ -303,3 +303,17 @@ def test_task_steps_fall_due_one_after_another_from_the_day_the_task_opened(food
                                   {"name": "决定", "days": 2, "due": date(2026, 12, 8)}]
     task.status = "approved"
     assert selectors.task_steps([task]) == {}
+
+
+def test_a_tasks_suspended_days_come_from_its_own_cases_suspensions_only(receive, case_people, restaurant):
+    with at("2026-12-01"):
+        first = intake.accept(receive(), by=case_people.clerk)
+        second = intake.accept(receive(), by=case_people.clerk)
+    for case, begin, end in ((first, "2026-12-02", "2026-12-04"), (second, "2026-12-07", "2026-12-08")):
+        with at(begin):
+            case = review.suspend(case, by=case_people.samr_reviewer, task=case.tasks.get(item=restaurant.company),
+                                  kind="expert_review", reason="专家评审")
+        with at(end):
+            review.resume(case, by=case_people.samr_reviewer)
+    assert first.tasks.get(item=restaurant.company).suspended_workdays == 2  # Dec 3, 4
+    assert second.tasks.get(item=restaurant.company).suspended_workdays == 1  # Dec 8
