@@ -317,3 +317,14 @@ def test_a_tasks_suspended_days_come_from_its_own_cases_suspensions_only(receive
             review.resume(case, by=case_people.samr_reviewer)
     assert first.tasks.get(item=restaurant.company).suspended_workdays == 2  # Dec 3, 4
     assert second.tasks.get(item=restaurant.company).suspended_workdays == 1  # Dec 8
+
+
+def test_a_step_without_a_day_limit_has_no_due_day_and_an_item_without_steps_shows_none(food_case_with_steps):
+    from tongban.catalog.models import Step
+
+    task = food_case_with_steps.tasks.get()
+    Step.objects.filter(item_id=task.item_id, order=1).update(days=0)
+    assert selectors.task_steps([task])[task.pk][:2] == [{"name": "审查", "days": 0, "due": None},
+                                                          {"name": "决定", "days": 2, "due": date(2026, 12, 3)}]
+    Step.objects.filter(item_id=task.item_id).delete()
+    assert selectors.task_steps([task]) == {task.pk: []}
