@@ -142,7 +142,7 @@ def intake_form(request):
     checklist = []
     fields = []
     if chosen is not None:
-        checklist = intake._checklist(chosen if kind == "item" else None, chosen if kind == "bundle" else None)
+        checklist = intake.checklist_for(chosen if kind == "item" else None, chosen if kind == "bundle" else None)
         fields = _form_fields(kind, chosen)
     error = None
     if request.method == "POST" and chosen is not None:
@@ -201,6 +201,7 @@ def _detail(request, case: Case, *, error: str | None = None, revealed: dict | N
         material.color = MATERIAL_STATE_COLORS.get(material.state, "secondary")
     buttons = transitions.actions_for(case, user)
     names = {t.action for t in buttons}
+    can_reveal = user.has_perm("cases.reveal_personal_data", case)  # handlers and leaders in scope
     _decorate([case])
     return _render(request, "cases/case_detail.html", {
         "title": case.number, "case": case, "tasks": tasks, "materials": materials, "buttons": buttons,
@@ -208,10 +209,10 @@ def _detail(request, case: Case, *, error: str | None = None, revealed: dict | N
         "states": [(s.value, s.label) for s in MaterialState if s != MaterialState.PRODUCED],
         "events": case.events.select_related("actor", "task__item").order_by("pk"),
         "suspensions": case.suspensions.all(), "handover": getattr(case, "handover", None),
-        "can_reveal": user.has_perm("cases.reveal_personal_data", case), "revealed": revealed,
+        "can_reveal": can_reveal, "revealed": revealed,
         "error": error, "posted": request.POST if error else {}, "kinds": SpecialStepKind.choices,
         "methods": HandoverMethod.choices, "today": timezone.localdate(),
-        "notices": notices.available(case) if user.has_perm("cases.reveal_personal_data", case) else [],
+        "notices": notices.available(case) if can_reveal else [],
     }, status=status)
 
 

@@ -168,7 +168,7 @@ def clean_applicant(data: dict) -> dict:
 # --- Receiving ------------------------------------------------------------------------------------
 
 
-def _checklist(item: ServiceItem | None, bundle: Bundle | None) -> list[dict]:
+def checklist_for(item: ServiceItem | None, bundle: Bundle | None) -> list[dict]:
     """The materials the case asks for: the item's, or the bundle's merged list (一套材料), where what
     another item of the bundle produces is not asked of the applicant."""
     from tongban.catalog.bundles import bundle_guide
@@ -272,7 +272,7 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
                      originals=m["originals"], copies=m["copies"], sort_order=order,
                      state=(MaterialState.PRODUCED if m["produced"] else
                             MaterialState.ELECTRONIC if m["is_electronic_licence"] else MaterialState.MISSING))
-        for order, m in enumerate(_checklist(item, bundle))
+        for order, m in enumerate(checklist_for(item, bundle))
     ])
     CaseTask.objects.bulk_create([CaseTask(case=case, **task) for task in _tasks(item, bundle, window.unit)])
     apply_materials(case, materials)
