@@ -28,6 +28,7 @@ urlpatterns = [
     path("rectification/", include("tongban.rectification.urls")),
     path("catalog/", include("tongban.catalog.urls")),
     path("cases/", include("tongban.cases.urls")),
+    path("supervision/", include("tongban.supervision.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("exports/", include("tongban.documents.urls")),
     path("api/v1/", include(api_v1)),

@@ -232,3 +232,48 @@ def _percentile(values: list[float], percent: int) -> float:
         return 0.0
     ordered = sorted(values)
     return round(ordered[max(int(round(len(ordered) * percent / 100)) - 1, 0)], 1)
+
+
+# --- `tongban bench intake` and `tongban bench cases` (core/bench.py finds them) ------------------------------
+
+def _intake_arguments(parser) -> None:
+    parser.add_argument("--intakes", type=int, default=2000, help="收件数（默认 2000）")
+    parser.add_argument("--workers", type=int, default=20, help="并发数（默认 20）")
+
+
+def _intake_run(*, log: Callable[[str], None], intakes: int, workers: int) -> dict:
+    return run_intake_bench(max(intakes, 1), max(workers, 1), log=log)
+
+
+def _intake_summary(report: dict) -> str:
+    return (f"数据库 {report['database']}：{report['per_second']} 件/秒（参照 ≥ {GOAL_PER_SECOND} 件/秒），"
+            f"重复编号 {report['duplicates']}（参照 0）")
+
+
+def _cases_arguments(parser) -> None:
+    parser.add_argument("--cases", type=int, default=1_000_000, help="办件数（默认 1000000）")
+    parser.add_argument("--clients", type=int, default=20, help="并发数（默认 20）")
+    parser.add_argument("--requests", type=int, default=400, help="请求总数（默认 400）")
+
+
+def _cases_run(*, log: Callable[[str], None], cases: int, clients: int, requests: int) -> dict:
+    return run_cases_bench(max(cases, 1), max(clients, 1), max(requests, 1), log=log)
+
+
+def _cases_summary(report: dict) -> str:
+    return (f"数据库 {report['database']}：p50 {report['p50_ms']} 毫秒，p95 {report['p95_ms']} 毫秒"
+            f"（参照 p95 ≤ {PAGE_GOAL_P95_MS} 毫秒）")
+
+
+def _benches():
+    from tongban.core.bench import Bench
+
+    return [
+        Bench(name="intake", help="收件登记：并发收件的速度与重复办件编号", add_arguments=_intake_arguments,
+              run=_intake_run, summary=_intake_summary, json_keys=("intakes", "seconds", "per_second", "duplicates")),
+        Bench(name="cases", help="办件列表：大量办件下待审查、领导列表与按编号搜索的 p50 / p95", add_arguments=_cases_arguments,
+              run=_cases_run, summary=_cases_summary, json_keys=("cases", "p50_ms", "p95_ms")),
+    ]
+
+
+BENCHES = _benches()

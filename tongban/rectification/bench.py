@@ -405,3 +405,40 @@ def _jobs(runs: int) -> dict:
             _best_ms(daily_rows, runs))
         transaction.set_rollback(True)
     return results
+
+
+# --- `tongban bench ledger` (core/bench.py finds it) ---------------------------------------------------------
+
+def _ledger_arguments(parser) -> None:
+    parser.add_argument("--measures", type=int, default=20000, help="整改措施数（默认 20000）")
+    parser.add_argument("--items", type=int, default=2000, help="事项目录的事项数（默认 2000；0 为不测目录导出）")
+    parser.add_argument("--runs", type=int, default=3, help="每项计时次数，取最好成绩（默认 3）")
+
+
+def _ledger_run(*, log: Callable[[str], None], measures: int, items: int, runs: int) -> dict:
+    return run_bench(measures, items=items, runs=runs, log=log)
+
+
+def _ledger_summary(report: dict) -> str:
+    lines = [f"\n数据库 {report['database']}，整改措施 {report['measures']} 项（生成 {report['build_seconds']} 秒，已回滚）"]
+    floors = "、".join(f"{role} {ms} 毫秒" for role, ms in report["floor_ms"].items())
+    lines.append(f"最轻的登录后页面（{FLOOR_PAGE}）：{floors}")
+    for section, title in (("pages", "页面"), ("exports", "导出"), ("jobs", "任务")):
+        lines.append(f"\n{title}（毫秒 / 参照毫秒 = 倍数）")
+        for name, row in report[section].items():
+            lines.append(f"  {row['ms']:>9.1f} / {row['reference_ms']:>8.1f} = {row['ratio']:>6}  {name}")
+    lines.append(
+        f"\n目标：页面 ≤ {PAGE_GOAL_MS} 毫秒且 ≤ 参照的 {PAGE_GOAL_RATIO} 倍："
+        f"{'达标' if report['goals']['pages'] else '未达标'}；导出 ≤ 参照的 {EXPORT_GOAL_RATIO} 倍："
+        f"{'达标' if report['goals']['exports'] else '未达标'}。")
+    return "\n".join(lines)
+
+
+def _benches():
+    from tongban.core.bench import Bench
+
+    return [Bench(name="ledger", help="整改台账：页面、导出与日/周/月任务，与参照操作比较（结束后回滚）",
+                  add_arguments=_ledger_arguments, run=_ledger_run, summary=_ledger_summary)]
+
+
+BENCHES = _benches()
