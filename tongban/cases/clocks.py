@@ -13,11 +13,12 @@
   after it opened.
 
 The services set `clock_start` and call `refresh_case_clocks(cases)` for the rows they touched (two UPDATEs
-for the inputs and three for the dates, whatever their number); the calendar calls `recompute(since)`.
+for the inputs and three for the dates, whatever their number); a new case is inserted with its clock
+(`intake_clock`: one SELECT over the calendar); the calendar calls `recompute(since)`.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Case as When_, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
@@ -65,6 +66,25 @@ def refresh_case_clock(case: Case) -> Case:
     case.refresh_from_db(fields=["suspended_workdays", "clock_start", "clock_workdays", "warn_workdays",
                                  "due_date", "warn_date"])
     return case
+
+
+def intake_clock(day: date, policy: CaseSettings) -> dict:
+    """The clock columns of a case received on `day` (待受理, no suspension yet), to be written with its
+    INSERT: the values `refresh_case_clocks` would store, the two dates from one SELECT over the calendar
+    (`workdays.clocks.due_dates`) instead of the set-based UPDATEs afterwards."""
+    workdays = policy.intake_workdays
+    warn = max(workdays - policy.warn_workdays, 0)
+    due, warn_date = clocks.due_dates(day, [workdays, warn])
+    if due is None or warn_date is None:  # the calendar lacks the year of the start or of the due date
+        from tongban.workdays.services import ensure_years
+
+        if FIRST_YEAR <= day.year <= LAST_YEAR:
+            ensure_years(day.year, min(LAST_YEAR, day.year + 1))
+        due, warn_date = clocks.due_dates(day, [workdays, warn])
+        due = due or day + timedelta(days=workdays)  # outside 1990–2100, as update_due_dates falls back
+        warn_date = warn_date or day + timedelta(days=warn)
+    return {"clock_start": day, "suspended_workdays": 0, "clock_workdays": workdays, "warn_workdays": warn,
+            "due_date": due, "warn_date": warn_date}
 
 
 def count_suspension_workdays(suspensions: QuerySet[Suspension]) -> int:

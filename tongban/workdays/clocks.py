@@ -37,7 +37,7 @@ See docs/workdays.md and docs/decisions/0003-stored-clocks.md.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -143,25 +143,51 @@ def _update_sql(clock: Clock, where_sql: str) -> str:
     pk = qn(model._meta.pk.column)
     start, due = _column(model, clock.start), _column(model, clock.due)
     n = f"c.{_column(model, clock.workdays)}" if isinstance(clock.workdays, str) else str(int(clock.workdays))
-    days, day, index = qn(Day._meta.db_table), qn("date"), qn("workday_index")
     if connection.vendor == "postgresql":
         fallback = f"(c.{start} + {n})"  # date + integer is a date
         differs = "IS DISTINCT FROM"
     else:
         fallback = f"date(c.{start}, '+' || {n} || ' days')"
         differs = "IS NOT"
-    # The target index: n workdays on from the start's index; for n = 0, the start itself when it is a
-    # workday, else the next workday (a non-workday shares the index of the workday before it).
     return f"""
         UPDATE {table} SET {due} = computed.due
         FROM (
-            SELECT c.{pk} AS pk, COALESCE(target.{day}, {fallback}) AS due
+            SELECT c.{pk} AS pk, COALESCE(target.{qn("date")}, {fallback}) AS due
             FROM {table} c
-            LEFT JOIN {days} s ON s.{day} = c.{start}
-            LEFT JOIN {days} target
-                   ON target.{index} = s.{index} + CASE WHEN {n} > 0 THEN {n} WHEN s.is_workday THEN 0 ELSE 1 END
-                  AND target.is_workday
+            LEFT JOIN {qn(Day._meta.db_table)} s ON s.{qn("date")} = c.{start}
+            {_target_join("target", "s", n)}
             WHERE c.{pk} IN ({where_sql})
         ) AS computed
         WHERE {table}.{pk} = computed.pk AND {table}.{due} {differs} computed.due
     """
+
+
+def _target_join(target: str, start: str, n: str) -> str:
+    """The workday a clock of `n` workdays from the calendar row `start` is due on: n workdays on from the
+    start's index; for n = 0, the start itself when it is a workday, else the next workday (a non-workday
+    shares the index of the workday before it). The one rule behind both `update_due_dates` and `due_dates`."""
+    qn = connection.ops.quote_name
+    index = qn("workday_index")
+    return f"""LEFT JOIN {qn(Day._meta.db_table)} {target}
+                   ON {target}.{index} = {start}.{index} + CASE WHEN {n} > 0 THEN {n} WHEN {start}.is_workday THEN 0 ELSE 1 END
+                  AND {target}.is_workday"""
+
+
+def due_dates(start: date, workdays: Sequence[int]) -> list[date | None]:
+    """The due dates of clocks that all start on `start`, one for each number of workdays, in one SELECT
+    over the calendar — what `update_due_dates` would store for a row with this start (a new record's
+    clocks written with its INSERT instead of an UPDATE afterwards). None where the calendar has no row
+    for the start or the target (the caller fills the years, `services.ensure_years`, and asks again, or
+    falls back as `update_due_dates` does)."""
+    if not workdays:
+        return []
+    qn = connection.ops.quote_name
+    joins = "\n".join(_target_join(f"t{i}", "s", str(int(n))) for i, n in enumerate(workdays))
+    columns = ", ".join(f"t{i}.{qn('date')}" for i in range(len(workdays)))
+    sql = f"SELECT {columns} FROM {qn(Day._meta.db_table)} s {joins} WHERE s.{qn('date')} = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start])
+        row = cursor.fetchone()
+    if row is None:
+        return [None] * len(workdays)
+    return [value if value is None or isinstance(value, date) else date.fromisoformat(value) for value in row]

@@ -4,8 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from tongban.cases.choices import (
     MATERIAL_SATISFIED,
@@ -16,6 +15,7 @@ from tongban.cases.choices import (
     MaterialState,
     TaskStatus,
 )
+from tongban.cases.clocks import intake_clock
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.identity import (
     normalise_id_number,
@@ -32,8 +32,17 @@ from tongban.org.models import Window
 # --- Who may take what ----------------------------------------------------------------------------
 
 
+TOWNSHIP_KINDS = ("township", "village")
+
+
 def is_township_window(window: Window) -> bool:
-    return window.unit.kind.code in ("township", "village")
+    return window.unit.kind.code in TOWNSHIP_KINDS
+
+
+def takes_every_item(window: Window) -> bool:
+    """A comprehensive window of the centre (无差别全科受理): `takeable_items` is the whole catalogue and
+    `takeable_bundles` every bundle, so there is nothing to look up."""
+    return window.is_active and window.kind == WindowKind.INTAKE and not is_township_window(window)
 
 
 def why_window_cannot_take(window: Window, *, item: ServiceItem | None = None, bundle: Bundle | None = None) -> str:
@@ -46,6 +55,8 @@ def why_window_cannot_take(window: Window, *, item: ServiceItem | None = None, b
         return f"{window.get_kind_display()}窗口不收件"
     if window.kind == WindowKind.SPECIALIST and bundle is not None:
         return "一件事须在综合受理窗口收件"
+    if takes_every_item(window):
+        return ""
     items = [item] if item is not None else [node.item for node in bundle.nodes.select_related("item")]
     allowed = set(takeable_items(window).filter(pk__in=[i.pk for i in items]).values_list("pk", flat=True))
     outside = [i.name for i in items if i.pk not in allowed]
@@ -67,7 +78,7 @@ def takeable_items(window: Window):
     own = Q(implementing_unit__path__startswith=window.unit.path)
     if window.kind == WindowKind.SPECIALIST:
         return items.filter(own)
-    if is_township_window(window):
+    if not takes_every_item(window):  # a township (or village) window
         delegated = Delegation.objects.filter(township__path__in=_ancestor_paths(window.unit), is_revoked=False)
         return items.filter(own | Q(pk__in=delegated.values("item_id")))
     return items
@@ -106,20 +117,66 @@ def intake_windows_for(user) -> list[Window]:
 
 def claim_number(region_code: str, day: date) -> str:
     """region code + YYYYMMDD + a five-digit sequence: sortable, read aloud at the counter, and unique under
-    concurrency — the UPDATE holds the prefix's row until the intake commits, so no two intakes get the
-    same number (never max()+1)."""
+    concurrency — one UPDATE … RETURNING takes the prefix's row and holds it until the intake commits, so no
+    two intakes get the same number (never max()+1)."""
     prefix = f"{region_code}{day:%Y%m%d}"
+    table, last, key = _sequence_columns()
     for _ in range(2):
-        claimed = CaseNumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}", [prefix])
+            claimed = cursor.fetchone()
         if claimed:
-            last = CaseNumberSequence.objects.filter(prefix=prefix).values_list("last", flat=True).get()
-            return f"{prefix}{last:05d}"
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(prefix=prefix, last=0)
-        except IntegrityError:
-            pass  # another intake created the row first: claim from it
+            return f"{prefix}{claimed[0]:05d}"
+        _create_sequence(prefix)
     raise RuntimeError("无法分配办件编号")
+
+
+def number_case(case: Case, region_code: str, day: date) -> Case:
+    """Give `case` its number as the last statement before the commit. On PostgreSQL the claim and the case's
+    UPDATE are one statement, so the sequence row is held for that statement and the commit only — no round
+    trip to Python in between (with twenty clerks at once, the holder waiting for a CPU is what queues them)."""
+    if connection.vendor != "postgresql":
+        case.number = claim_number(region_code, day)
+        case.save(update_fields=["number", "updated_at"])
+        return case
+    from django.utils import timezone
+
+    prefix = f"{region_code}{day:%Y%m%d}"
+    table, last, key = _sequence_columns()
+    qn = connection.ops.quote_name
+    cases, pk = qn(Case._meta.db_table), qn(Case._meta.pk.column)
+    number, updated = qn(Case._meta.get_field("number").column), qn(Case._meta.get_field("updated_at").column)
+    now = timezone.now()
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH claimed AS (UPDATE {table} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last})
+                    UPDATE {cases} SET {number} = %s || CASE WHEN claimed.{last} < 100000
+                                                        THEN lpad(claimed.{last}::text, 5, '0')
+                                                        ELSE claimed.{last}::text END,
+                                       {updated} = %s
+                    FROM claimed WHERE {cases}.{pk} = %s RETURNING {cases}.{number}""",
+                [prefix, prefix, now, case.pk])
+            claimed = cursor.fetchone()
+        if claimed:
+            case.number, case.updated_at = claimed[0], now
+            return case
+        _create_sequence(prefix)
+    raise RuntimeError("无法分配办件编号")
+
+
+def _sequence_columns() -> tuple[str, str, str]:
+    qn = connection.ops.quote_name
+    return qn(CaseNumberSequence._meta.db_table), qn("last"), qn("prefix")
+
+
+def _create_sequence(prefix: str) -> None:
+    """The first number of a day: the prefix's row, or nothing when another intake created it first."""
+    try:
+        with transaction.atomic():
+            CaseNumberSequence.objects.create(prefix=prefix, last=0)
+    except IntegrityError:
+        pass  # another intake created the row first: claim from it
 
 
 # --- Applicant ------------------------------------------------------------------------------------
@@ -198,8 +255,10 @@ def _tasks(item, bundle, intake_unit) -> list[dict]:
         guide = bundle_guide(bundle)
         items = ServiceItem.objects.in_bulk([n.item_id for n in guide.nodes])
         nodes = [(items[n.item_id], n.stage) for n in guide.nodes]
-    delegated = set(Delegation.objects.filter(township=intake_unit, is_revoked=False).values_list("item_id", flat=True))
-    return [{"item": i, "stage": stage, "unit": intake_unit if i.pk in delegated else i.implementing_unit,
+    # Items are delegated to township centres only (catalog.services.delegate_item): elsewhere, nothing to read.
+    delegated = (set(Delegation.objects.filter(township=intake_unit, is_revoked=False).values_list("item_id", flat=True))
+                 if intake_unit.kind.code in TOWNSHIP_KINDS else set())
+    return [{"item": i, "stage": stage, "unit_id": intake_unit.pk if i.pk in delegated else i.implementing_unit_id,
              "budget_workdays": i.promised_days or i.statutory_days} for i, stage in nodes]
 
 
@@ -217,6 +276,13 @@ def apply_materials(case: Case, states: dict | None) -> None:
     if not states:
         return
     rows = {m.identity.code: m for m in case.materials.select_related("identity")}
+    for material in _set_states(rows, states):
+        material.save(update_fields=["state", "problem", "received_originals", "received_copies"])
+
+
+def _set_states(rows: dict[str, CaseMaterial], states: dict) -> list[CaseMaterial]:
+    """`apply_materials` on the rows in hand ({code: material}, saved or not yet): the materials changed."""
+    changed = []
     for code, value in states.items():
         material = rows.get(code)
         if material is None:
@@ -232,7 +298,8 @@ def apply_materials(case: Case, states: dict | None) -> None:
         if state == MaterialState.RECEIVED:
             material.received_originals = _count(value.get("received_originals"), material.originals)
             material.received_copies = _count(value.get("received_copies"), material.copies)
-        material.save(update_fields=["state", "problem", "received_originals", "received_copies"])
+        changed.append(material)
+    return changed
 
 
 def _count(value, default: int) -> int:
@@ -260,27 +327,33 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     policy = CaseSettings.load()
     delivery = (Window.objects.filter(unit=window.unit, kind=WindowKind.DELIVERY, is_active=True).order_by("code").first()
                 or window)
-    case = Case.objects.create(
-        number=f"_{uuid.uuid4().hex[:29]}", item=item, bundle=bundle, title=(item or bundle).name,
-        intake_window=window, intake_unit=window.unit, delivery_window=delivery, received_by=by,
-        received_on=day, clock_start=day, budget_workdays=_budget(item, bundle),
-        form_data=form_data or {}, **fields,
-    )
-    CaseMaterial.objects.bulk_create([
-        CaseMaterial(case=case, identity=m["identity"], name=m["name"], is_required=m["is_required"],
+    checklist = [
+        CaseMaterial(identity=m["identity"], name=m["name"], is_required=m["is_required"],
                      may_be_pending=m["may_be_pending"], is_electronic_licence=m["is_electronic_licence"],
                      originals=m["originals"], copies=m["copies"], sort_order=order,
                      state=(MaterialState.PRODUCED if m["produced"] else
                             MaterialState.ELECTRONIC if m["is_electronic_licence"] else MaterialState.MISSING))
         for order, m in enumerate(checklist_for(item, bundle))
-    ])
-    CaseTask.objects.bulk_create([CaseTask(case=case, **task) for task in _tasks(item, bundle, window.unit)])
-    apply_materials(case, materials)
+    ]
+    if materials:  # the window's form, applied before the rows are written: one INSERT, no UPDATE per material
+        _set_states({m.identity.code: m for m in checklist}, materials)
+    # Every row is written with its final values (the clock with the case's INSERT, a task's clock inputs with
+    # its own): no UPDATE and no re-read afterwards.
+    case = Case.objects.create(
+        number=f"_{uuid.uuid4().hex[:29]}", item=item, bundle=bundle, title=(item or bundle).name,
+        intake_window=window, intake_unit=window.unit, delivery_window=delivery, received_by=by,
+        received_on=day, budget_workdays=_budget(item, bundle), form_data=form_data or {}, **fields,
+        **intake_clock(day, policy),
+    )
+    for material in checklist:
+        material.case = case
+    CaseMaterial.objects.bulk_create(checklist)
+    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task)
+                                  for task in _tasks(item, bundle, window.unit)])
     event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
     # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
-    # intakes queue for milliseconds, not for the whole intake.
-    case.number = claim_number(policy.region_code, day)
-    return save_and_clock(case, ["number"])
+    # intakes queue for that, not for the whole intake.
+    return number_case(case, policy.region_code, day)
 
 
 # --- 一次性告知, 受理, 容缺受理, 不予受理 --------------------------------------------------------------------
