@@ -28,3 +28,32 @@ def test_the_cases_bench_times_the_list_pages_and_removes_its_cases():
     assert (report["cases"], report["requests"]) == (300, 12)
     assert report["p95_ms"] >= report["p50_ms"] > 0
     assert not Case.objects.exists()
+
+
+def test_on_a_sqlite_file_the_workers_are_processes_that_take_turns(tmp_path):
+    """SQLite in a file (as `var/` holds it): `tongban bench intake` in its own process, on a copy of the test
+    database, with eight worker processes writing at once — every intake gets through, each its own number."""
+    import json
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL: the test above already runs its workers as processes")
+    connection.ensure_connection()
+    copy = sqlite3.connect(tmp_path / "tongban.sqlite3")
+    connection.connection.backup(copy)
+    copy.close()
+    env = {**os.environ, "TONGBAN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tongban.settings"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "django", "bench", "intake", "--intakes", "40", "--workers", "8",
+                           "--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "8 个并发进程" in done.stderr and "失败 0" in done.stderr
+    assert json.loads(done.stdout) == {**json.loads(done.stdout), "intakes": 40, "duplicates": 0}
+    with sqlite3.connect(tmp_path / "tongban.sqlite3") as db:
+        assert db.execute("SELECT SUM(last) FROM cases_casenumbersequence").fetchone() == (40,)
+        assert db.execute("SELECT COUNT(*) FROM cases_case").fetchone() == (0,)  # the bench removed its cases
