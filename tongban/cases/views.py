@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tongban.cases import exports as case_exports
 from tongban.cases import intake_forms, notices, privacy, selectors, transitions
 from tongban.cases.choices import (
     BEFORE_ACCEPTANCE,
@@ -66,8 +67,10 @@ def _decorate(cases) -> list[Case]:
 
 @login_required
 def case_list(request):
-    """办件查询 (leaders: everything in scope, with counts by status)."""
+    """办件查询 (leaders: everything in scope, with counts by status); `?export=xlsx` downloads it (办件台账)."""
     _require(request, "cases.view_cases")
+    if request.GET.get("export") == "xlsx":
+        return case_exports.export_list(request)
     visible = Case.objects.visible_to(request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=visible, user=request.user)
     page = keyset_page(selectors.list_rows(filterset.qs), selectors.LIST_ORDER, request.GET.get("cursor"))
