@@ -214,4 +214,6 @@ def track(request):
             if context["found"] is None:
                 tracking.record_failure(address)
                 context["error"] = TRACK_NOT_FOUND
-    return render(request, "portal/track.html", context, status=status)
+    response = render(request, "portal/track.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # a shared phone's back button does not replay someone's case
+    return response
