@@ -25,6 +25,7 @@ from tongban.core.error_codes import message_for
 from tongban.core.forms import style_fields
 
 FORM_VALUE_LIMIT = 500
+COUNT_ERROR = "份数须为 0—99 的整数。"
 
 
 class _Styled(forms.Form):
@@ -37,6 +38,9 @@ class _Styled(forms.Form):
 
     def add_fields(self) -> None:
         pass
+
+    def error_count(self) -> int:
+        return sum(len(errors) for errors in self.errors.values())
 
     def mark_invalid(self) -> None:
         for name in self.errors:
@@ -198,7 +202,7 @@ class ChecklistForm(_Styled):
             for prefix, label, default in (("o", "原件份数", m["originals"]), ("c", "复印件份数", m["copies"])):
                 self.fields[f"{prefix}_{code}"] = forms.IntegerField(
                     label=label, min_value=0, max_value=99, required=False, initial=default,
-                    widget=forms.NumberInput(attrs=small), error_messages={"invalid": "份数须为 0—99 的整数。"})
+                    widget=forms.NumberInput(attrs=small), error_messages={key: COUNT_ERROR for key in ("invalid", "min_value", "max_value")})
             self.fields[f"p_{code}"] = forms.CharField(label="补正说明", max_length=300, required=False,
                                                        widget=forms.TextInput(attrs=small))
 

@@ -164,7 +164,8 @@ def intake_form(request):
                 messages.success(request, f"已收件，办件编号 {case.number}。")
                 return redirect(case.get_absolute_url())
         else:
-            error = "请按提示修改标红的内容后再提交（已填写的内容都保留着）。"
+            count = sum(form.error_count() for form in (applicant, application, checklist))
+            error = f"有 {count} 处需要修改，已在各项旁标红；改好后再提交（已填写的内容都保留着）。"
     for form in (applicant, application, checklist):
         form.mark_invalid()
     context.update(applicant=applicant, application=application, checklist=checklist, error=error)

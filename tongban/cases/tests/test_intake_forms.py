@@ -71,6 +71,7 @@ def test_the_page_shows_every_error_next_to_its_field_and_keeps_what_was_typed(c
     assert response.status_code == 400
     errors = field_errors(page)
     assert set(errors) == {"applicant_name", "id_number", "phone", "agent_id_number", "o_layout_plan"}
+    assert "有 5 处需要修改" in page
     assert "请填写申请人名称" in errors["applicant_name"][0]
     assert "校验位不正确" in errors["id_number"][0] and "X" in errors["id_number"][0]
     assert "联系电话" in errors["phone"][0] and "代办人" in errors["agent_id_number"][0]
@@ -101,9 +102,11 @@ def test_the_merged_form_checks_each_field_by_its_type(client_for, case_people, 
         ItemFormField.objects.create(item=restaurant.food, element=catalog.ensure_element(code, label, data_type),
                                      sort_order=order, is_required=code != "opened")
     response, page = post_intake(client_for, case_people, restaurant, **person_applicant(),
-                                 f_area="一百", f_opened="2026-02-30", f_shop_phone="999", f_shop_name="")
+                                 f_area="一百", f_opened="2026-02-30", f_shop_phone="999", f_shop_name="",
+                                 o_layout_plan="150")
     errors = field_errors(page)
-    assert set(errors) == {"f_area", "f_opened", "f_shop_phone", "f_shop_name"}
+    assert set(errors) == {"f_area", "f_opened", "f_shop_phone", "f_shop_name", "o_layout_plan"}
+    assert errors["o_layout_plan"] == ["份数须为 0—99 的整数。"]
     assert "数字" in errors["f_area"][0] and "有效日期" in errors["f_opened"][0] and "请填写“店名”" in errors["f_shop_name"][0]
     assert 'value="一百"' in page
     response, _ = post_intake(client_for, case_people, restaurant, **person_applicant(), f_area="120.5",
