@@ -166,6 +166,8 @@ AXES_VERBOSE = False
 # address in the last LOGIN_REGULAR_DAYS days (the hall's own staff) are not held back by it.
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 LOGIN_REGULAR_DAYS = envint("LOGIN_REGULAR_DAYS", 30)
+# The public 办件进度查询 (cases/tracking.py): failed lookups from one address within AXES_COOLOFF_TIME.
+TRACKING_FAILURE_LIMIT = envint("TRACKING_FAILURE_LIMIT", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -22,3 +22,8 @@ class CasesConfig(AppConfig):
         from tongban.cases import home
 
         home.register_sections()
+
+        from tongban.cases import exports as case_exports
+        from tongban.documents import exports
+
+        exports.register(case_exports.KIND, case_exports.write_ledger)

@@ -335,3 +335,18 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("办件事件只能追加，不能修改。")
         super().save(*args, **kwargs)
+
+
+class TrackingAttempt(models.Model):
+    """A failed lookup on the public tracking page (办件进度查询), by address: like the login limit
+    (core.lockout), the failures of one address within the cool-off are counted, so nobody walks through case
+    numbers or guesses the four characters that open one. Rows older than the cool-off are deleted as new ones
+    come in."""
+
+    ip_address = models.GenericIPAddressField("地址")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="cases_tracking_ip_at")]
+        verbose_name = "办件查询失败记录"
+        verbose_name_plural = "办件查询失败记录"

@@ -3,7 +3,7 @@
 Each notice has a default template in `cases/notice_templates/<kind>.docx`, laid out as a 公文 (GB/T 9704,
 built by `build_default_templates()` with `documents.gongwen`); a centre replaces one by putting its own
 `<kind>.docx` into `MEDIA_ROOT/cases/notice_templates/` (edited in Word or WPS, the same `{{ … }}` fields).
-Every notice carries the case number and the tracking link.
+Every notice carries the case number and the tracking link (the public 办件进度查询 page, `tracking.py`).
 
 Fields: number, title, applicant, received_on, accepted_on, due_date, budget, centre, issued_on, tracking_link,
 materials (name, problem), pending (name), pending_due, reason, suspension (kind, reason, started_on),
@@ -56,6 +56,8 @@ def template_path(kind: str) -> Path:
 def context(case) -> dict:
     from django.utils import timezone
 
+    from tongban.cases.tracking import tracking_link
+
     suspension = case.suspensions.order_by("-started_on", "-pk").first()
     materials = case.materials.filter(state__in=MATERIAL_TO_CORRECT) if case.status == CaseStatus.CORRECTING else \
         case.materials.filter(problem__gt="") | case.materials.filter(state__in=MATERIAL_TO_CORRECT)
@@ -64,7 +66,7 @@ def context(case) -> dict:
         "received_on": cn_date(case.received_on), "accepted_on": cn_date(case.accepted_on),
         "due_date": cn_date(case.due_date), "budget": case.budget_workdays,
         "centre": settings.CENTRE_NAME or case.intake_unit.name, "issued_on": cn_date(timezone.localdate()),
-        "tracking_link": f"{settings.SITE_URL.rstrip('/')}{case.get_absolute_url()}",
+        "tracking_link": tracking_link(case),
         "materials": [{"name": m.name, "problem": f"（{m.problem}）" if m.problem else ""} for m in materials.distinct()],
         "pending": [{"name": m.name} for m in case.materials.filter(state=MaterialState.PENDING)]
         or [{"name": m.name} for m in case.materials.filter(supplied_on__isnull=False)],

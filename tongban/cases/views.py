@@ -12,16 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tongban.cases import notices, privacy, selectors, transitions
+from tongban.cases import exports as case_exports
+from tongban.cases import intake_forms, notices, privacy, selectors, transitions
 from tongban.cases.choices import (
     BEFORE_ACCEPTANCE,
     CASE_STATUS_COLORS,
     MATERIAL_STATE_COLORS,
     TASK_STATUS_COLORS,
-    ApplicantKind,
     CaseStatus,
     HandoverMethod,
-    IdType,
     MaterialState,
 )
 from tongban.cases.filtersets import CaseFilterSet, TaskFilterSet
@@ -68,8 +67,10 @@ def _decorate(cases) -> list[Case]:
 
 @login_required
 def case_list(request):
-    """办件查询 (leaders: everything in scope, with counts by status)."""
+    """办件查询 (leaders: everything in scope, with counts by status); `?export=xlsx` downloads it (办件台账)."""
     _require(request, "cases.view_cases")
+    if request.GET.get("export") == "xlsx":
+        return case_exports.export_list(request)
     visible = Case.objects.visible_to(request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=visible, user=request.user)
     page = keyset_page(selectors.list_rows(filterset.qs), selectors.LIST_ORDER, request.GET.get("cursor"))
@@ -133,52 +134,51 @@ def _choice(request):
 
 @login_required
 def intake_form(request):
-    """收件登记 at the clerk's window: pick what is applied for, then the applicant and the checklist."""
+    """收件登记 at the clerk's window: pick what is applied for, then the applicant, the merged form and the
+    checklist (`intake_forms`). Every problem is shown at once next to its field, with what was typed."""
     window = _intake_window(request)
     kind, chosen = _choice(request)
     if chosen is not None and intake.why_window_cannot_take(window, **{kind: chosen}):
         messages.error(request, f"本窗口不能受理“{chosen.name}”：{intake.why_window_cannot_take(window, **{kind: chosen})}。")
         chosen = None
-    checklist = []
-    fields = []
-    if chosen is not None:
-        checklist = intake.checklist_for(chosen if kind == "item" else None, chosen if kind == "bundle" else None)
-        fields = _form_fields(kind, chosen)
+    context = {"title": "收件登记", "window": window, "kind": kind, "chosen": chosen}
+    if chosen is None:
+        context["bundles"] = intake.takeable_bundles(window).order_by("sort_order", "slug")
+        context["items"] = intake.takeable_items(window).select_related("implementing_unit").order_by("implementation_code")
+        return _render(request, "cases/intake_form.html", context)
+    what = {"item": chosen if kind == "item" else None, "bundle": chosen if kind == "bundle" else None}
+    data = request.POST if request.method == "POST" else None
+    applicant = intake_forms.ApplicantForm(data)
+    application = intake_forms.ApplicationForm(data, form_fields=intake_forms.form_fields_for(**what))
+    checklist = intake_forms.ChecklistForm(data, checklist=intake.checklist_for(**what))
     error = None
-    if request.method == "POST" and chosen is not None:
-        applicant = {name: request.POST.get(name, "") for name in intake.APPLICANT_FIELDS}
-        states = {m["identity"].code: {"state": request.POST.get(f"m_{m['identity'].code}", ""),
-                                       "received_originals": request.POST.get(f"o_{m['identity'].code}"),
-                                       "received_copies": request.POST.get(f"c_{m['identity'].code}"),
-                                       "problem": request.POST.get(f"p_{m['identity'].code}", "")}
-                  for m in checklist if not m["produced"]}
-        states = {code: value for code, value in states.items() if value["state"]}
-        form_data = {f["code"]: request.POST.get(f"f_{f['code']}", "")[:500] for f in fields}
-        try:
-            case = intake.receive_case(by=request.user, window=window, applicant=applicant, materials=states,
-                                       form_data=form_data, **{kind: chosen})
-        except ValidationError as exc:
-            error = exc.messages[0]
+    if data is not None:
+        valid = [form.is_valid() for form in (applicant, application, checklist)]  # all three, for every error
+        if all(valid):
+            try:
+                case = intake.receive_case(by=request.user, window=window, applicant=applicant.applicant,
+                                           materials=checklist.materials(), form_data=application.form_data, **what)
+            except ValidationError as exc:
+                error = _show_service_error(exc, applicant)
+            else:
+                messages.success(request, f"已收件，办件编号 {case.number}。")
+                return redirect(case.get_absolute_url())
         else:
-            messages.success(request, f"已收件，办件编号 {case.number}。")
-            return redirect(case.get_absolute_url())
-    bundles = intake.takeable_bundles(window).order_by("sort_order", "slug")
-    items = intake.takeable_items(window).select_related("implementing_unit").order_by("implementation_code")
-    return _render(request, "cases/intake_form.html", {
-        "title": "收件登记", "window": window, "kind": kind, "chosen": chosen, "checklist": checklist,
-        "fields": fields, "bundles": bundles, "items": items, "error": error, "posted": request.POST,
-        "applicant_kinds": ApplicantKind.choices, "id_types": IdType.choices,
-        "states": [(s.value, s.label) for s in MaterialState if s != MaterialState.PRODUCED],
-    })
+            count = sum(form.error_count() for form in (applicant, application, checklist))
+            error = f"有 {count} 处需要修改，已在各项旁标红；改好后再提交（已填写的内容都保留着）。"
+    for form in (applicant, application, checklist):
+        form.mark_invalid()
+    context.update(applicant=applicant, application=application, checklist=checklist, error=error)
+    return _render(request, "cases/intake_form.html", context, status=400 if error else 200)
 
 
-def _form_fields(kind: str, chosen) -> list[dict]:
-    if kind == "bundle":
-        from tongban.catalog.bundles import bundle_guide
-
-        return [{"code": f.code, "label": f.label, "required": f.is_required} for f in bundle_guide(chosen).fields]
-    return [{"code": f.element.code, "label": f.element.label, "required": f.is_required}
-            for f in chosen.form_fields.select_related("element")]
+def _show_service_error(exc: ValidationError, applicant_form) -> str | None:
+    """What the service refused after the forms passed: field errors go next to their fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            applicant_form.add_error(field if field in applicant_form.fields else None, errors)
+        return "请按提示修改标红的内容后再提交（已填写的内容都保留着）。"
+    return exc.messages[0]
 
 
 # --- The case page --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """API plumbing shared by every app: the exception handler that speaks Chinese with stable codes."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
@@ -31,6 +31,24 @@ def _flatten(detail, field: str = ""):
         yield error
 
 
+def _django_errors(exc: ValidationError):
+    """A Django ValidationError as flat errors: a service that checks many fields at once raises one with a
+    dict {field: [errors]} (cases' clean_applicant), and every error keeps its field."""
+    fields = exc.error_dict.items() if hasattr(exc, "error_dict") else [("", exc.error_list)]
+    for field, error_list in fields:
+        for error in error_list:
+            message = error.message
+            if error.params:
+                try:
+                    message = message % error.params
+                except (TypeError, KeyError, ValueError):
+                    pass
+            found = {"code": error.code or "invalid", "detail": str(message)}
+            if field and field != NON_FIELD_ERRORS:
+                found["field"] = field
+            yield found
+
+
 def error_body(errors: list[dict]) -> dict:
     """The one shape of every refused request: `{code, detail, errors}` (the first error on top)."""
     first = errors[0]
@@ -43,16 +61,7 @@ def exception_handler(exc, context):
     unreadable body — is `{"code", "detail", "errors"}` in Chinese with stable codes; 404s look the same
     whether the record is missing or outside the caller's scope."""
     if isinstance(exc, ValidationError):
-        errors = []
-        for error in exc.error_list if hasattr(exc, "error_list") else [exc]:
-            message = error.message
-            if error.params:
-                try:
-                    message = message % error.params
-                except (TypeError, KeyError, ValueError):
-                    pass
-            errors.append({"code": error.code or "invalid", "detail": str(message)})
-        return Response(error_body(errors), status=status.HTTP_400_BAD_REQUEST)
+        return Response(error_body(list(_django_errors(exc))), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ParseError):
         message = "请求内容格式不正确（不是有效的 JSON 或表单数据）。"
         return Response(error_body([{"code": "parse_error", "detail": message}]), status=status.HTTP_400_BAD_REQUEST)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("points/<slug:code>/", views.point_detail, name="point"),
     path("intermediaries/", views.intermediaries, name="intermediaries"),
     path("delegated/", views.delegated, name="delegated"),
+    path("track/", views.track, name="track"),
 ]

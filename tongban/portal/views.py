@@ -186,3 +186,34 @@ def delegated(request):
     for d in delegations:
         by_item.setdefault(d.item_id, []).append(d)
     return render(request, "portal/delegated.html", {"rows": [(i, by_item.get(i.pk, [])) for i in rows]})
+
+
+TRACK_NOT_FOUND = "查无此件：请核对办件编号和后四位（证件号码、统一社会信用代码或联系电话的最后四位）。"
+
+
+def track(request):
+    """办件进度查询 (no login): the case number (prefilled from the notice's link) and the last four characters
+    of the applicant's ID number, credit code or phone; a wrong number and a wrong factor read alike, and an
+    address that keeps failing waits for the cool-off (cases.tracking)."""
+    from axes.helpers import get_client_ip_address
+
+    from tongban.cases import tracking
+
+    source = request.POST if request.method == "POST" else request.GET
+    number = source.get("number", "")
+    number = number[:40] if isinstance(number, str) else ""
+    context = {"number": number, "found": None, "error": "", "factor_length": tracking.FACTOR_LENGTH}
+    status = 200
+    if request.method == "POST":
+        address = get_client_ip_address(request)
+        if tracking.is_limited(address):
+            context["error"] = f"查询失败次数过多，请 {tracking.cooloff_minutes()} 分钟后再试，或拨打 12345 咨询。"
+            status = 429
+        else:
+            context["found"] = tracking.find(number, request.POST.get("factor", ""))
+            if context["found"] is None:
+                tracking.record_failure(address)
+                context["error"] = TRACK_NOT_FOUND
+    response = render(request, "portal/track.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # a shared phone's back button does not replay someone's case
+    return response

@@ -1,11 +1,14 @@
 """Case API: the same scope, filters, transition table and services as the pages."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
 from tongban.cases.api.serializers import (
@@ -17,7 +20,7 @@ from tongban.cases.api.serializers import (
     materials_dict,
 )
 from tongban.cases.error_codes import CaseError, case_error
-from tongban.cases import selectors
+from tongban.cases import intake_forms, selectors
 from tongban.cases.filtersets import CaseFilterSet, TaskFilterSet
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.services import actions, intake
@@ -69,14 +72,20 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if not windows:
             raise PermissionDenied
         body = CaseCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            raise exceptions.ValidationError(_with_applicant_errors(body.errors, request.data))
         data = dict(body.validated_data)
         item = ServiceItem.objects.filter(pk=data.pop("item", None) or 0).first()
         bundle = Bundle.objects.filter(pk=data.pop("bundle", None) or 0).first()
         if (item is None) == (bundle is None):
             raise case_error(CaseError.ITEM_OR_BUNDLE)
         materials = materials_dict(data.pop("materials", []))
-        form_data = data.pop("form_data", {})
+        form_data, form_errors = intake_forms.check_form_data(intake_forms.form_fields_for(item, bundle),
+                                                              data.get("form_data", {}))
+        if form_errors:
+            raise exceptions.ValidationError({"form_data": {
+                code: [ErrorDetail(e.message, code=e.code) for e in errors] for code, errors in form_errors.items()}})
+        form_data = {**data.pop("form_data", {}), **form_data}
         case = intake.receive_case(by=request.user, window=windows[0], item=item, bundle=bundle, applicant=data,
                                    materials=materials, form_data=form_data)
         return self._detail(case, status.HTTP_201_CREATED)
@@ -101,6 +110,21 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             data["materials"] = materials_dict(data["materials"])
         case = actions.perform(case, name, by=request.user, task=task, **data)
         return self._detail(case)
+
+
+def _with_applicant_errors(errors, data) -> dict:
+    """The body's format errors plus the service's applicant checks on the other fields, so one answer
+    names every field to correct (a wrong kind of value and a wrong check digit alike)."""
+    errors = dict(errors)
+    if not isinstance(data, Mapping):
+        return errors
+    try:
+        intake.clean_applicant(data)
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            if field not in errors:
+                errors[field] = [ErrorDetail(e.message, code=e.code) for e in field_errors]
+    return errors
 
 
 class ReviewQueuePagination(KeysetPagination):

@@ -4,7 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from tongban.cases.choices import (
     MATERIAL_SATISFIED,
@@ -183,43 +185,75 @@ def _create_sequence(prefix: str) -> None:
 
 APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "id_type", "id_number", "phone", "legal_representative",
                     "contact_name", "agent_name", "agent_id_number", "agent_phone")
+# The columns' lengths (models.Case): a longer value is refused with a message, never cut or a database error.
+APPLICANT_LIMITS = {"applicant_name": 200, "id_number": 40, "phone": 20, "legal_representative": 40,
+                    "contact_name": 40, "agent_name": 40, "agent_id_number": 18, "agent_phone": 20}
 
 
 def clean_applicant(data: dict) -> dict:
-    """Normalised applicant fields; every check raises the Chinese message with its stable code."""
-    applicant = {name: (data.get(name) or "").strip() for name in APPLICANT_FIELDS}
+    """Normalised applicant fields. Every problem is found, not just the first: a clerk with the applicant at
+    the counter corrects them all in one go. Raises one ValidationError {field: [errors]} whose errors carry
+    the stable codes and Chinese messages of `error_codes` (the page shows each next to its field, the API
+    lists them all)."""
+    applicant = {name: _text(data.get(name)) for name in APPLICANT_FIELDS}
+    errors: dict[str, list[ValidationError]] = {}
+
+    def check(field: str, validate, *args, **kwargs) -> None:
+        try:
+            validate(*args, **kwargs)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.error_list)
+
+    def require(field: str, code: CaseError, **params) -> bool:
+        if applicant[field] or field in errors:
+            return bool(applicant[field])
+        errors.setdefault(field, []).append(case_error(code, **params))
+        return False
+
+    for field, limit in APPLICANT_LIMITS.items():
+        if len(applicant[field]) > limit:  # refused whole, not checked further (nor echoed in a message)
+            errors[field] = [case_error(CaseError.TOO_LONG, limit=limit)]
+            applicant[field] = ""
+
     kind = applicant["applicant_kind"] or ApplicantKind.PERSON
+    if kind not in ApplicantKind.values:
+        errors["applicant_kind"] = [case_error(CaseError.APPLICANT_KIND)]
+        kind = ApplicantKind.PERSON
     applicant["applicant_kind"] = kind
-    if not applicant["applicant_name"]:
-        raise case_error(CaseError.NAME_REQUIRED, who="申请人")
+    require("applicant_name", CaseError.NAME_REQUIRED, who="申请人")
     if kind == ApplicantKind.ORGANISATION:
         from tongban.catalog.credit_code import normalise
 
         applicant["id_type"] = ""
         applicant["id_number"] = normalise(applicant["id_number"])
-        if not applicant["id_number"]:
-            raise case_error(CaseError.CREDIT_CODE_REQUIRED)
-        validate_credit_code(applicant["id_number"])
+        if require("id_number", CaseError.CREDIT_CODE_REQUIRED):
+            check("id_number", validate_credit_code, applicant["id_number"])
     else:
         applicant["id_type"] = applicant["id_type"] or IdType.RESIDENT_ID
         if applicant["id_type"] not in IdType.values:
             applicant["id_type"] = IdType.OTHER
         applicant["id_number"] = normalise_id_number(applicant["id_number"])
-        if not applicant["id_number"]:
-            raise case_error(CaseError.ID_REQUIRED, who="申请人")
-        if applicant["id_type"] == IdType.RESIDENT_ID:
-            validate_resident_id(applicant["id_number"])
-    validate_phone(applicant["phone"])
+        if require("id_number", CaseError.ID_REQUIRED, who="申请人") and applicant["id_type"] == IdType.RESIDENT_ID:
+            check("id_number", validate_resident_id, applicant["id_number"])
+    if require("phone", CaseError.PHONE_REQUIRED, who="申请人"):
+        check("phone", validate_phone, applicant["phone"])
     if applicant["agent_name"]:
         applicant["agent_id_number"] = normalise_id_number(applicant["agent_id_number"])
-        if not applicant["agent_id_number"]:
-            raise case_error(CaseError.ID_REQUIRED, who="代办人")
-        validate_resident_id(applicant["agent_id_number"])
+        if require("agent_id_number", CaseError.ID_REQUIRED, who="代办人"):
+            check("agent_id_number", validate_resident_id, applicant["agent_id_number"])
         if applicant["agent_phone"]:
-            validate_phone(applicant["agent_phone"])
+            check("agent_phone", validate_phone, applicant["agent_phone"])
     else:
         applicant["agent_id_number"] = applicant["agent_phone"] = ""
+    if errors:
+        raise ValidationError({field: errors[field] for field in APPLICANT_FIELDS if field in errors})
     return applicant
+
+
+def _text(value) -> str:
+    """A field as typed; anything that is not text (a number, a list from a hostile body) counts as empty, and
+    NUL characters (which PostgreSQL cannot store) are dropped."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 # --- Receiving ------------------------------------------------------------------------------------

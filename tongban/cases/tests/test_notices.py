@@ -27,7 +27,7 @@ def test_the_correction_notice_lists_every_material_to_correct_once(client_for, 
     text = text_of(response.content)
     assert "一次性告知书" in text and f"编号：{case.number}" in text and "李四：" in text
     assert "1．从业人员健康证明（已过期）" in text and "2．消防安全制度" in text
-    assert "2026年12月1日" in text and f"/cases/{case.number}/" in text
+    assert "2026年12月1日" in text and f"/portal/track/?number={case.number}" in text  # the public tracking page
 
 
 def test_the_acceptance_notice_states_the_promised_limit_and_due_date(client_for, case_people, receive):

@@ -151,3 +151,25 @@ def test_the_revisit_list_is_described_as_a_list(personas, api_for):
     assert "requestBody" not in path["get"]
     created = path["post"]["responses"]["201"]["content"]["application/json"]["schema"]
     assert created.get("$ref", "").endswith("/Revisit")
+
+
+def test_a_service_error_keyed_by_field_answers_400_with_every_field():
+    """A service that checks many fields at once raises one ValidationError {field: [errors]}; each error keeps
+    its code and its field (it used to end in an AttributeError: a 500)."""
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from tongban.core.api import exception_handler
+
+    exc = ValidationError({"phone": [ValidationError("电话不对。", code="bad_phone")],
+                           "id_number": [ValidationError("号码不对。", code="bad_id"),
+                                         ValidationError("还有一处。", code="bad_id_2")],
+                           NON_FIELD_ERRORS: [ValidationError("整体不对。", code="bad_all")]})
+    response = exception_handler(exc, {})
+    assert response.status_code == 400
+    assert response.data["errors"] == [
+        {"code": "bad_phone", "detail": "电话不对。", "field": "phone"},
+        {"code": "bad_id", "detail": "号码不对。", "field": "id_number"},
+        {"code": "bad_id_2", "detail": "还有一处。", "field": "id_number"},
+        {"code": "bad_all", "detail": "整体不对。"},
+    ]
+    assert response.data["code"] == "bad_phone" and response.data["detail"] == "phone：电话不对。"

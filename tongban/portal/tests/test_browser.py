@@ -1,6 +1,8 @@
 """A citizen on a phone finds 我要开饭店 and sees, on one page, what to bring and how much the bundle saves."""
 import pytest
 
+from tongban.cases.tests.conftest import case_people, restaurant  # noqa: F401  (fixtures)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -33,3 +35,37 @@ def test_a_phone_user_opens_the_restaurant_bundle(live_server, county, browser, 
     page.screenshot(path=str(screenshot), full_page=True)
     context.close()
     assert screenshot.stat().st_size > 10_000
+
+
+def test_an_applicant_on_a_phone_looks_up_their_case(live_server, county, case_people, restaurant, browser,
+                                                      monkeypatch, screenshot_dir, settings):
+    """The link printed on the 受理通知书 opens 办件进度查询 with the number filled in; the last four of the ID
+    number show the progress, and the materials still owed under 容缺."""
+    from tongban.cases import notices
+    from tongban.cases.services import intake
+    from tongban.cases.tests.conftest import person_applicant
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
+                               applicant=person_applicant(), materials={"health_cert": "received",
+                                                                        "business_licence": "received"})
+    case = intake.accept_pending(case, by=case_people.clerk, pending=["layout_plan"], promise_signed=True)
+    link = notices.context(case)["tracking_link"].replace(settings.SITE_URL.rstrip("/"), live_server.url)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(link)
+    assert page.locator("#track-number").input_value() == case.number
+    page.locator("#track-factor").fill("002x")
+    page.locator("#track-submit").click()
+    page.wait_for_selector("#track-result")
+    assert page.locator("#track-status").inner_text().strip() == "已受理，正在审查"
+    assert "经营场所平面图" in page.locator("#track-pending").inner_text()
+    assert "13900005678" not in page.content() and "李四" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(screenshot_dir / "portal-tracking.png"), full_page=True)
+    page.locator("#track-factor").fill("1111")
+    page.locator("#track-submit").click()
+    page.wait_for_selector("#track-error")
+    assert "查无此件" in page.locator("#track-error").inner_text() and page.locator("#track-result").count() == 0
+    context.close()
