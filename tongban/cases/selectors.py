@@ -55,29 +55,16 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], due_date__lt=today)
 
 
+def delivery_overdue_q(today: date) -> Q:
+    """出件超期 (§44): decided, not yet handed out, past the stored delivery due date."""
+    return Q(status=CaseStatus.READY, delivery_due_date__lt=today)
+
+
+def step_overdue_q(today: date) -> Q:
+    """环节超时 over `TaskStep`: the current step of an open task past its own stored due date."""
+    return Q(status="current", due_date__lt=today, task__status=TaskStatus.REVIEWING)
+
+
 def due_soon_q(today: date) -> Q:
     """临期: past the stored warning date, not yet overdue."""
     return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], warn_date__lte=today, due_date__gte=today)
-
-
-def task_steps(tasks: list[CaseTask]) -> dict[int, list[dict]]:
-    """The catalogue's steps of each open task with the day each falls due (its day limit added to the
-    previous step's, counted from the day the task opened; suspensions after that move the task's own due
-    date, not these). One query for the steps; a few calendar reads per step, for one case page."""
-    from tongban.catalog.models import Step
-    from tongban.workdays.services import add_workdays
-
-    open_tasks = [t for t in tasks if t.opened_on and t.status == TaskStatus.REVIEWING]
-    steps: dict[int, list] = {}
-    for step in Step.objects.filter(item_id__in={t.item_id for t in open_tasks}).order_by("item_id", "order"):
-        steps.setdefault(step.item_id, []).append(step)
-    shown: dict[int, list[dict]] = {}
-    for task in open_tasks:
-        total = 0
-        rows = []
-        for step in steps.get(task.item_id, []):
-            total += step.days
-            rows.append({"name": step.name, "days": step.days,
-                         "due": add_workdays(task.opened_on, total).date if step.days else None})
-        shown[task.pk] = rows
-    return shown
