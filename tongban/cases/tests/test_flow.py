@@ -407,3 +407,57 @@ def test_the_case_page_asks_the_same_number_of_queries_at_one_and_at_five_tasks(
         counts.append(len(queries))
         assert page.count(">完成本环节</button>") == case.tasks.count()
     assert counts[0] == counts[1], counts
+
+
+def test_the_api_completes_steps_and_refuses_the_decision_before_them(api_for, food_case, case_people):
+    task = food_case.tasks.get()
+    url = f"/api/v1/cases/{food_case.number}/transitions/"
+    api = api_for(case_people.samr_reviewer)
+    with at("2026-12-01"):
+        early = api.post(url, {"action": "approve", "task": task.pk, "reason": "可"}, format="json")
+        assert early.status_code == 400 and early.json()["code"] == "case_steps_open"
+        body = api.post(url, {"action": "complete_step", "task": task.pk, "reason": "齐全"}, format="json").json()
+    steps = body["tasks"][0]["steps"]
+    assert [(s["name"], s["status"]) for s in steps] == [("受理审查", "done"), ("审核", "current"), ("决定", "waiting")]
+    assert steps[0]["opinion"] == "齐全" and steps[1]["due_date"] == "2026-12-03"
+    assert body["task_actions"][str(task.pk)] == ["complete_step", "suspend", "request_extension"]
+
+
+def test_only_those_handling_the_case_get_the_new_buttons_and_others_are_refused(
+        client_for, personas, plain_food_case, case_people, head):
+    task = plain_food_case.tasks.get()
+    with at("2026-12-04"):
+        extensions.request_extension(plain_food_case, by=case_people.samr_reviewer, task=task, workdays=2, reason="复杂")
+        inspector = client_for(personas.inspector)
+        page = inspector.get(f"/cases/{plain_food_case.number}/").content.decode()
+        assert "</button>" not in page.split('id="tasks"')[1].split('id="materials"')[0]
+        refused = post(inspector, plain_food_case, {"action": "approve_extension", "task": task.pk})
+        assert refused.status_code == 400 and "您不是该办件的审查部门负责人或中心领导" in refused.content.decode()
+        fire = post(client_for(case_people.fire_reviewer), plain_food_case, {"action": "approve_extension", "task": task.pk})
+        assert fire.status_code == 404  # another department without a task on the case: not theirs
+        other = post(client_for(personas.other_township_admin), plain_food_case,
+                     {"action": "approve_extension", "task": task.pk})
+        assert other.status_code == 404
+        director = client_for(personas.director)
+        assert ">批准延长</button>" in director.get(f"/cases/{plain_food_case.number}/").content.decode()
+    assert Extension.objects.get().status == "pending"
+
+
+JUNK = ["", "0", "-1", "99999999999999999999", "abc", "x" * 5000, "\x00", "2026-02-30", "<script>", "🙂"]
+
+
+def test_no_post_of_any_action_with_garbage_is_a_500(client_for, food_case, case_people, head, receive):
+    from tongban.cases.transitions import TRANSITIONS
+
+    waiting = receive()
+    fields = ["task", "reason", "result_number", "kind", "workdays", "pending_due", "promise_signed", "codes",
+              "method", "licence_number", "electronic_licence_number", "tracking_number", "recipient",
+              "m_fire_plan", "p_fire_plan"]
+    with at("2026-12-02"):
+        for user in (case_people.clerk, case_people.samr_reviewer, head, case_people.delivery_clerk):
+            client = client_for(user)
+            for n, action in enumerate([*TRANSITIONS, "nonsense"]):
+                for case in (food_case, waiting):
+                    data = {"action": action, **{f: JUNK[(n + i) % len(JUNK)] for i, f in enumerate(fields)}}
+                    response = client.post(f"/cases/{case.number}/act/", data)
+                    assert response.status_code in (302, 400, 404), (user, action, response.status_code)
