@@ -177,10 +177,11 @@ class TaskActionForm(_ActionForm):
                          auto_id=f"id_t{task.pk}_%s" if task else "id_%s")
         self.case, self.task = case, task
         self.fields["action"].choices = TASK_ACTIONS
-        if task is not None and "request_extension" in actions:
+        self.caps = None
+        if task is not None and "request_extension" in [*actions, self.data.get("action") if self.is_bound else None]:
             from tongban.cases.services.extensions import caps
 
-            most, cap = caps(case, task, policy)
+            most, cap = self.caps = caps(case, task, policy)
             self.fields["workdays"].help_text = f"最多 {most} 个工作日（行政许可法第四十二条，上限 {cap}）"
             self.fields["workdays"].widget.attrs.update(min=1, max=max(most, 1))
         self._keep_fields(list(actions))
@@ -201,8 +202,13 @@ class TaskActionForm(_ActionForm):
             self.add_error("reason", f"{transition.label}须填写意见或理由。")
         if action == "suspend" and not data.get("kind"):
             self.add_error("kind", "请选择特别程序的类型。")
-        if action == "request_extension" and data.get("workdays") is None and "workdays" not in self.errors:
-            self.add_error("workdays", "请填写延长的工作日数。")
+        if action == "request_extension" and "workdays" not in self.errors:
+            workdays = data.get("workdays")
+            if workdays is None:
+                self.add_error("workdays", "请填写延长的工作日数。")
+            elif self.caps and workdays > self.caps[0]:
+                most, cap = self.caps
+                self.add_error("workdays", f"最多还能延长 {most} 个工作日（行政许可法第四十二条，上限 {cap}）。")
         return data
 
     def params(self) -> dict:

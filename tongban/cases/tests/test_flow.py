@@ -286,12 +286,14 @@ def post(client, case, data):
 def test_every_error_of_a_task_form_shows_at_once_next_to_its_field_and_the_text_stays(
         client_for, plain_food_case, case_people):
     task = plain_food_case.tasks.get()
-    response = post(client_for(case_people.samr_reviewer), plain_food_case,
-                    {"action": "request_extension", "task": task.pk, "workdays": "三天", "reason": ""})
+    reviewer = client_for(case_people.samr_reviewer)
+    response = post(reviewer, plain_food_case, {"action": "request_extension", "task": task.pk, "workdays": "三天", "reason": ""})
     page = response.content.decode()
     assert response.status_code == 400
     assert "请填写整数个工作日。" in page and "申请延长审批期限须填写意见或理由。" in page
     assert 'value="三天"' in page
+    page = post(reviewer, plain_food_case, {"action": "request_extension", "task": task.pk, "workdays": "30"}).content.decode()
+    assert "最多还能延长 10 个工作日（行政许可法第四十二条，上限 10）。" in page and "须填写意见或理由" in page
     response = post(client_for(case_people.samr_reviewer), plain_food_case,
                     {"action": "suspend", "task": task.pk, "kind": "magic", "reason": "专家评审要做"})
     page = response.content.decode()
@@ -326,7 +328,7 @@ def test_a_service_refusal_is_shown_on_the_form_and_no_post_is_a_500(client_for,
         ({"action": "complete_step", "task": task.pk, "reason": "x"}, "没有需要先完成的环节"),
         ({"action": "approve_extension", "task": task.pk}, "您不是该办件的审查部门负责人或中心领导"),
         ({"action": "request_extension", "task": task.pk, "workdays": "0", "reason": "x"}, "至少为 1"),
-        ({"action": "request_extension", "task": task.pk, "workdays": "12", "reason": "x"}, "1 至 10"),
+        ({"action": "request_extension", "task": task.pk, "workdays": "12", "reason": "x"}, "最多还能延长 10 个工作日"),
     ]
     for data, message in cases:
         response = post(reviewer, plain_food_case, data)
