@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from tongban.cases.choices import BEFORE_ACCEPTANCE, OPEN_STATUSES, CaseStatus, TaskStatus
-from tongban.cases.models import Case, CaseTask
+from tongban.cases.models import Case, CaseTask, Extension, TaskStep
 
 # Keyset orderings (core.paging): each ends in a unique field and its columns are never NULL in the queue.
 INTAKE_ORDER = ["-number"]
@@ -68,3 +68,24 @@ def step_overdue_q(today: date) -> Q:
 def due_soon_q(today: date) -> Q:
     """临期: past the stored warning date, not yet overdue."""
     return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], warn_date__lte=today, due_date__gte=today)
+
+
+def extension_requests(user) -> QuerySet[Extension]:
+    """延长审批期限 waiting for `user` as 负责人 (§42): a centre leader's or administrator's every one; a unit head's
+    those on tasks of the departments under them (the `head` role of the transition table)."""
+    from tongban.org.choices import Role
+    from tongban.org.scopes import scope_for
+
+    pending = Extension.objects.filter(status="pending").select_related("case", "task__item", "task__unit", "requested_by")
+    scope = scope_for(user)
+    if user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):
+        return pending
+    staff = getattr(user, "staff", None)
+    if scope.role != Role.UNIT_HEAD or staff is None:
+        return pending.none()
+    return pending.filter(task__unit__path__startswith=staff.unit.path)
+
+
+def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
+    """环节超时 among the cases of `qs`."""
+    return TaskStep.objects.filter(step_overdue_q(today), task__case__in=qs.order_by().values("pk"))

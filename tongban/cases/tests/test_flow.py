@@ -463,3 +463,16 @@ def test_no_post_of_any_action_with_garbage_is_a_500(client_for, food_case, case
                     data = {"action": action, **{f: JUNK[(n + i) % len(JUNK)] for i, f in enumerate(fields)}}
                     response = client.post(f"/cases/{case.number}/act/", data)
                     assert response.status_code in (302, 400, 404), (user, action, response.status_code)
+
+
+def test_the_heads_workbench_lists_the_requests_waiting_and_the_leaders_picture_counts_late_steps(
+        client_for, personas, food_case, case_people, head):
+    task = food_case.tasks.get()
+    with at("2026-12-03"):  # 受理审查 was due 12-02
+        extensions.request_extension(food_case, by=case_people.samr_reviewer, task=task, workdays=2, reason="需现场核查")
+        boss = client_for(head).get("/workbench/").content.decode()
+        assert "延长审批期限待审批" in boss and food_case.number in boss.split('id="extension-requests"')[1]
+        assert "延长审批期限待审批" not in client_for(case_people.samr_reviewer).get("/workbench/").content.decode()
+        director = client_for(personas.director).get("/workbench/").content.decode()
+        assert 'id="extension-requests"' in director and "环节超时 1" in director
+        assert 'id="extension-requests"' not in client_for(personas.section_chief).get("/workbench/").content.decode()
