@@ -217,16 +217,16 @@ def _detail(request, case: Case, *, form=None, revealed: dict | None = None, sta
             step.late = step.due_date is not None and (
                 step.completed_on > step.due_date if step.completed_on else step.status == "current" and step.due_date < today)
         task.form = None
-        if isinstance(form, TaskActionForm) and form.task is not None and form.task.pk == task.pk:
-            task.form, placed = form, bool(task.buttons)
+        if isinstance(form, TaskActionForm) and form.task is not None and form.task.pk == task.pk and task.buttons:
+            task.form, placed = form, True
         elif task.buttons:
             task.form = _task_form(case, state, task)
     for material in materials:
         material.color = MATERIAL_STATE_COLORS.get(material.state, "secondary")
     names = {t.action for t in buttons}
     case_form = None
-    if isinstance(form, CaseActionForm):
-        case_form, placed = form, bool(buttons)
+    if isinstance(form, CaseActionForm) and buttons:
+        case_form, placed = form, True
     elif buttons:
         case_form = _case_form(case, state)
     error = None

@@ -81,6 +81,7 @@ def approve_extension(case: Case, *, by, task: CaseTask | None, reason: str = ""
     case, task, extension = _for_decision("approve_extension", case, by, task, reason)
     _check_days(case, task, extension.workdays)  # the caps again: a setting may have changed meanwhile
     day = today()
+    extension.due_before = task.due_date  # as it stands now (a suspension may have moved it since the request)
     CaseTask.objects.filter(pk=task.pk).update(extended_workdays=task.extended_workdays + extension.workdays,
                                                extension_pending=False)
     case.extended_workdays += extension.workdays
