@@ -104,7 +104,17 @@ def test_a_suspension_while_a_step_runs_moves_that_steps_due_date(food_case, cas
     assert TaskStep.objects.get(task=task, order=1).due_date == date(2026, 12, 4)  # 1 + 2 suspended working days
 
 
-def test_withdrawal_and_another_departments_refusal_stop_the_open_steps(food_case, case_people):
+def test_a_day_off_declared_later_moves_the_current_steps_stored_due_date(food_case, case_people):
+    from tongban.workdays import services as workdays
+
+    with at("2026-12-02"):
+        review.complete_step(food_case, by=case_people.samr_reviewer, task=food_case.tasks.get(), reason="齐全")
+    assert TaskStep.objects.get(name="审核").due_date == date(2026, 12, 4)
+    workdays.override_day(date(2026, 12, 3), is_workday=False, holiday_name="临时停工", by=case_people.clerk)
+    assert TaskStep.objects.get(name="审核").due_date == date(2026, 12, 7)
+
+
+def test_a_withdrawal_stops_the_open_steps(food_case, case_people):
     from tongban.cases.services import delivery
 
     with at("2026-12-02"):
