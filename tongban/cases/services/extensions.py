@@ -13,7 +13,7 @@ from tongban.cases.choices import ExtensionStatus
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseSettings, CaseTask, Extension
 from tongban.cases.services.common import actor, check, event, lock, save_and_clock, tell_users, today
-from tongban.cases.services.review import _task
+from tongban.cases.services.review import locked_task
 
 
 def caps(case: Case, task: CaseTask, policy: CaseSettings | None = None) -> tuple[int, int]:
@@ -49,7 +49,7 @@ def heads_of(task: CaseTask) -> list[int]:
 @transaction.atomic
 def request_extension(case: Case, *, by, task: CaseTask | None, workdays, reason: str) -> Case:
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("request_extension", case, by, task, reason=reason)
     workdays = _check_days(case, task, workdays)
     Extension.objects.create(case=case, task=task, workdays=workdays, reason=reason.strip(), requested_on=today(),
@@ -67,7 +67,7 @@ def request_extension(case: Case, *, by, task: CaseTask | None, workdays, reason
 def _for_decision(action: str, case: Case, by, task: CaseTask | None, reason: str):
     """The locked case and task and the pending request a head decides on — never their own."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check(action, case, by, task, reason=reason)
     extension = Extension.objects.select_for_update().get(task=task, status=ExtensionStatus.PENDING)
     if extension.requested_by_id and extension.requested_by_id == getattr(by, "pk", None):

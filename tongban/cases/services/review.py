@@ -55,7 +55,8 @@ def _finish_steps(task: CaseTask, day: date, *, by, opinion: str) -> None:
                                                         opinion=opinion)
 
 
-def _task(case: Case, task: CaseTask | None) -> CaseTask:
+def locked_task(case: Case, task: CaseTask | None) -> CaseTask:
+    """The task named for an action on `case`, re-read under a row lock (it must belong to the case)."""
     if task is None:
         raise case_error(CaseError.TASK_REQUIRED)
     if task.case_id != case.pk:
@@ -99,7 +100,7 @@ def _decide(case: Case, decision: str, reason: str, day: date, *, by) -> None:
 @transaction.atomic
 def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number: str = "") -> Case:
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("approve", case, by, task, reason=reason)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.APPROVED, day, by, reason.strip()
@@ -115,7 +116,7 @@ def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number
 def deny(case: Case, *, by, task: CaseTask | None, reason: str) -> Case:
     """不予许可 of one department ends the case: the other tasks stop, the decision is 不予许可."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("deny", case, by, task, reason=reason)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.DENIED, day, by, reason.strip()
@@ -140,7 +141,7 @@ def complete_step(case: Case, *, by, task: CaseTask | None, reason: str) -> Case
     """环节: the reviewer completes the task's current step with an opinion; the next one starts today with
     its own clock. The last step is not completed here: it is the decision (准予 / 不予许可)."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("complete_step", case, by, task, reason=reason)
     day = today()
     steps = list(task.steps.filter(status__in=[StepStatus.CURRENT, StepStatus.WAITING]).order_by("order")[:2])
@@ -159,7 +160,7 @@ def complete_step(case: Case, *, by, task: CaseTask | None, reason: str) -> Case
 def suspend(case: Case, *, by, task: CaseTask | None, kind: str, reason: str) -> Case:
     """特别程序 (§45): the clock stops from today until it is resumed; the applicant is told in writing."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("suspend", case, by, task, reason=reason)
     if kind not in SpecialStepKind.values:
         raise case_error(CaseError.SUSPENSION_KIND)
