@@ -52,6 +52,22 @@ TASK_STATUS_COLORS = {
     TaskStatus.DENIED: "danger",
     TaskStatus.CANCELLED: "dark",
 }
+
+
+class StepStatus(models.TextChoices):
+    WAITING = "waiting", "未开始"
+    CURRENT = "current", "办理中"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已终止"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "不予批准"
+    CANCELLED = "cancelled", "已终止"
+
+
 TASK_DONE = (TaskStatus.APPROVED, TaskStatus.DENIED, TaskStatus.CANCELLED)
 
 

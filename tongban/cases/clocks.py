@@ -10,7 +10,11 @@
 - from acceptance: `budget_workdays` plus the workdays of every ended suspension, counted from the day after
   acceptance (§82); `warn_date` is `warn_workdays` (a setting, 1) working days before.
 - a task (子办件): from the day its stage opened, the item's promised days plus the suspensions that began
-  after it opened.
+  after it opened, plus the working days of approved extensions (§42, `extended_workdays`, which the case's
+  clock carries too);
+- a step of a task (环节, `TaskStep`): from the day it became current, its catalogue day limit plus the
+  suspensions that began while it ran; a step without a day limit has no due date;
+- 出件 (§44): from the decision, `delivery_workdays` (set from the policy at the decision) → `delivery_due_date`.
 
 The services set `clock_start` and call `refresh_case_clocks(cases)` for the rows they touched (two UPDATEs
 for the inputs and three for the dates, whatever their number); a new case is inserted with its clock
@@ -20,11 +24,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Case as When_, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case as When_, DateField, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from tongban.cases.choices import BEFORE_ACCEPTANCE
-from tongban.cases.models import Case, CaseSettings, CaseTask, Suspension
+from tongban.cases.models import Case, CaseSettings, CaseTask, Suspension, TaskStep
 from tongban.workdays import clocks
 from tongban.workdays.expressions import workday_index_of
 from tongban.workdays.models import FIRST_YEAR, LAST_YEAR
@@ -32,6 +36,9 @@ from tongban.workdays.models import FIRST_YEAR, LAST_YEAR
 DUE_CLOCK = clocks.Clock(Case, start="clock_start", workdays="clock_workdays", due="due_date")
 WARN_CLOCK = clocks.Clock(Case, start="clock_start", workdays="warn_workdays", due="warn_date")
 TASK_CLOCK = clocks.Clock(CaseTask, start="opened_on", workdays="clock_workdays", due="due_date")
+STEP_CLOCK = clocks.Clock(TaskStep, start="started_on", workdays="clock_workdays", due="due_date")
+DELIVERY_CLOCK = clocks.Clock(Case, start="decided_on", workdays="delivery_workdays", due="delivery_due_date")
+NEVER = date(9999, 12, 31)
 
 
 def _sum(queryset: QuerySet) -> Coalesce:
@@ -49,22 +56,30 @@ def refresh_case_clocks(cases: QuerySet[Case]) -> int:
     ended = Suspension.objects.filter(ended_on__isnull=False)
     cases.update(suspended_workdays=_sum(ended.filter(case_id=OuterRef("pk"))))
     cases.update(clock_workdays=When_(When(status__in=BEFORE_ACCEPTANCE, then=Value(policy.intake_workdays)),
-                                      default=F("budget_workdays") + F("suspended_workdays")))
+                                      default=F("budget_workdays") + F("suspended_workdays") + F("extended_workdays")))
     cases.update(warn_workdays=Greatest(F("clock_workdays") - Value(policy.warn_workdays), Value(0)))
     tasks = CaseTask.objects.filter(case__in=cases)
     tasks.update(suspended_workdays=_sum(ended.filter(case_id=OuterRef("case_id"), started_on__gte=OuterRef("opened_on"))))
-    tasks.update(clock_workdays=F("budget_workdays") + F("suspended_workdays"))
+    tasks.update(clock_workdays=F("budget_workdays") + F("suspended_workdays") + F("extended_workdays"))
+    steps = TaskStep.objects.filter(task__case__in=cases)
+    during = ended.filter(case__tasks=OuterRef("task_id"), started_on__gte=OuterRef("started_on"),
+                          started_on__lte=Coalesce(OuterRef("completed_on"), Value(NEVER, output_field=DateField())))
+    steps.filter(started_on__isnull=False).update(suspended_workdays=_sum(during))
+    steps.update(clock_workdays=F("days") + F("suspended_workdays"))
+    steps.filter(days=0).exclude(due_date=None).update(due_date=None)
     _ensure_calendar(cases)
     changed = clocks.update_due_dates(DUE_CLOCK, cases)
     clocks.update_due_dates(WARN_CLOCK, cases)
     clocks.update_due_dates(TASK_CLOCK, tasks)
+    clocks.update_due_dates(STEP_CLOCK, steps.filter(days__gt=0))
+    clocks.update_due_dates(DELIVERY_CLOCK, cases)
     return changed
 
 
 def refresh_case_clock(case: Case) -> Case:
     refresh_case_clocks(Case.objects.filter(pk=case.pk))
     case.refresh_from_db(fields=["suspended_workdays", "clock_start", "clock_workdays", "warn_workdays",
-                                 "due_date", "warn_date"])
+                                 "due_date", "warn_date", "extended_workdays", "delivery_due_date"])
     return case
 
 
@@ -114,15 +129,19 @@ def recompute(since: date | None) -> int:
     changed += clocks.update_due_dates(DUE_CLOCK, since=since)
     clocks.update_due_dates(WARN_CLOCK, since=since)
     clocks.update_due_dates(TASK_CLOCK, since=since)
+    clocks.update_due_dates(STEP_CLOCK, TaskStep.objects.filter(days__gt=0), since=since)
+    clocks.update_due_dates(DELIVERY_CLOCK, since=since)
     return changed
 
 
 def _ensure_calendar(cases: QuerySet[Case]) -> None:
     from tongban.workdays.services import ensure_years
 
-    span = cases.aggregate(low=Min("clock_start"), high=Max("clock_start"))
-    if span["low"] is None:
+    span = cases.aggregate(low=Min("clock_start"), high=Max("clock_start"), decided=Max("decided_on"))
+    if span["low"] is None and span["decided"] is None:
         return
+    span["low"] = span["low"] or span["decided"]
+    span["high"] = max(d for d in (span["high"], span["decided"]) if d)
     low, high = max(FIRST_YEAR, span["low"].year), min(LAST_YEAR, span["high"].year + 1)
     if low <= high:
         ensure_years(low, high)

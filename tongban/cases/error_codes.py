@@ -38,6 +38,13 @@ class CaseError(models.TextChoices):
     PENDING_WITHHELD = "case_pending_withheld", "容缺材料尚未补齐（期限 {due}），按规定暂不出件。"
     HANDOVER_NUMBER = "case_handover_number", "{method}须填写{field}。"
     SUSPENSION_KIND = "case_suspension_kind", "请选择特别程序的类型。"
+    STEP_NONE_OPEN = "case_step_none_open", "没有需要先完成的环节：当前环节即审批决定，请准予或不予许可。"
+    STEPS_OPEN = "case_steps_open", "还有 {count} 个环节未完成，请按顺序完成后再作准予或不予许可的决定。"
+    EXTENSION_PENDING = "case_extension_pending", "该子办件已有待审批的延长审批期限申请，请等待负责人审批。"
+    NO_EXTENSION_PENDING = "case_no_extension_pending", "该子办件没有待审批的延长审批期限申请。"
+    EXTENSION_DAYS = "case_extension_days", "延长的工作日须为 1 至 {most} 之间的整数（行政许可法第四十二条：最多延长 {cap} 个工作日，已延长 {used} 个）。"
+    EXTENSION_USED_UP = "case_extension_used_up", "已延长 {used} 个工作日，达到上限 {cap} 个工作日（行政许可法第四十二条），不能再延长。"
+    EXTENSION_OWN = "case_extension_own", "不能审批自己提出的延长申请，须由其他负责人审批。"
 
 
 def case_error(code: CaseError, **params) -> ValidationError:

@@ -56,9 +56,20 @@ def leader_section(request, today: date) -> HomeContent | None:
     counts = selectors.status_counts(visible)
     overdue = visible.filter(selectors.overdue_q(today)).count()
     due_soon = visible.filter(selectors.due_soon_q(today)).count()
+    late_delivery = visible.filter(selectors.delivery_overdue_q(today)).count()
+    late_steps = selectors.late_steps(visible, today).count()
     rows = [(CaseStatus(s).label, n) for s, n in counts.items() if n]
-    return HomeContent(sum(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon},
+    return HomeContent(sum(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon,
+                                              "late_delivery": late_delivery, "late_steps": late_steps},
                        more_link=reverse("cases:case_list"))
+
+
+def extension_section(request, today: date) -> HomeContent | None:
+    requests = selectors.extension_requests(request.user).order_by("requested_on", "pk")
+    count = requests.count()
+    if not count:
+        return None
+    return HomeContent(count, {"extensions": list(requests[:SHOWN])})
 
 
 def register_sections() -> None:
@@ -70,6 +81,8 @@ def register_sections() -> None:
                     empty="受理后分派给本部门的审查任务会出现在这里，到期早的排在前面。", order=61, icon="bi-clipboard-check"),
         HomeSection("cases.delivery", "待出件", "cases/home/_cases.html", delivery_section,
                     empty="审批决定后的办件会出现在这里，由本窗口通知申请人领取。", order=62, icon="bi-box-arrow-up"),
+        HomeSection("cases.extensions", "延长审批期限待审批", "cases/home/_extensions.html", extension_section,
+                    empty="审查部门申请延长审批期限（行政许可法第四十二条）时会出现在这里。", order=62, icon="bi-hourglass-split"),
         HomeSection("cases.leader", "办件情况", "cases/home/_picture.html", leader_section,
                     empty="窗口收件后，这里会显示可见范围内各状态的办件数、临期和超期件数。", order=63, icon="bi-speedometer2"),
     ):

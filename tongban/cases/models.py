@@ -22,11 +22,13 @@ from tongban.cases.choices import (
     ApplicantKind,
     CaseStatus,
     Decision,
+    ExtensionStatus,
     HandoverMethod,
     IdType,
     JoinRule,
     MaterialState,
     MissedPendingPolicy,
+    StepStatus,
     TaskStatus,
 )
 from tongban.catalog.choices import SpecialStepKind
@@ -48,6 +50,15 @@ class CaseSettings(TimeStampedModel):
     pending_reminder_workdays = models.PositiveSmallIntegerField("容缺补齐提前提醒（工作日）", default=2)
     missed_pending_policy = models.CharField("容缺逾期处理", max_length=20, choices=MissedPendingPolicy.choices,
                                              default=MissedPendingPolicy.WITHHOLD)
+    extension_max_workdays = models.PositiveSmallIntegerField(
+        "延长审批期限上限（工作日）", default=10,
+        help_text="行政许可法第四十二条第一款：二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人")
+    joint_extension_max_workdays = models.PositiveSmallIntegerField(
+        "一件事（联合办理）延长上限（工作日）", default=15,
+        help_text="行政许可法第四十二条第二款：统一办理、联合办理、集中办理的，四十五日内不能办结的，经本级人民政府负责人批准，可以延长十五日")
+    delivery_workdays = models.PositiveSmallIntegerField(
+        "出件期限（工作日）", default=10,
+        help_text="行政许可法第四十四条：作出准予行政许可的决定，应当自作出决定之日起十日内向申请人颁发、送达行政许可证件")
 
     class Meta:
         verbose_name = "办件设置"
@@ -154,10 +165,14 @@ class Case(TimeStampedModel):
     decision_reason = models.TextField("决定理由", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # §44: the result is issued / served within `delivery_workdays` of the decision (set at the decision).
+    delivery_workdays = models.PositiveSmallIntegerField("出件期限（工作日）", default=0)
+    delivery_due_date = models.DateField("出件期限", null=True, blank=True)
     withdrawal_reason = models.TextField("撤回原因", blank=True)
     # The clock (cases/clocks.py): inputs, then the stored dates.
     budget_workdays = models.PositiveSmallIntegerField("承诺时限（工作日）", default=0)
     suspended_workdays = models.PositiveSmallIntegerField("挂起工作日", default=0)
+    extended_workdays = models.PositiveSmallIntegerField("延长工作日（§42）", default=0)
     clock_start = models.DateField("计时起点", null=True, blank=True)
     clock_workdays = models.PositiveSmallIntegerField("计时工作日", default=0)
     warn_workdays = models.PositiveSmallIntegerField("预警工作日", default=0)
@@ -175,6 +190,7 @@ class Case(TimeStampedModel):
             models.Index(fields=["intake_unit", "status", "number"], name="cases_unit_status"),
             models.Index(fields=["intake_window", "received_on"], name="cases_window_day"),
             models.Index(fields=["status", "warn_date"], name="cases_status_warn"),
+            models.Index(fields=["status", "delivery_due_date"], name="cases_status_delivery"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(item__isnull=True, bundle__isnull=False) | Q(item__isnull=False, bundle__isnull=True),
@@ -207,8 +223,13 @@ class CaseTask(TimeStampedModel):
     opened_on = models.DateField("开始审查日期", null=True, blank=True)
     budget_workdays = models.PositiveSmallIntegerField("承诺时限（工作日）", default=0)
     suspended_workdays = models.PositiveSmallIntegerField("挂起工作日", default=0)
+    extended_workdays = models.PositiveSmallIntegerField("延长工作日（§42）", default=0)
     clock_workdays = models.PositiveSmallIntegerField("计时工作日", default=0)
     due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
+    # What the transition table's guards read without a query: the catalogue steps still to complete before
+    # the decision (the last step is the decision itself), and whether an extension request waits.
+    steps_before_decision = models.PositiveSmallIntegerField("决定前待办环节数", default=0)
+    extension_pending = models.BooleanField("延期申请待审批", default=False)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -226,6 +247,69 @@ class CaseTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.item}"
+
+
+class TaskStep(models.Model):
+    """One catalogue step of a task (环节), copied when the task opens: completed in order, each with its own
+    stored clock from the day it became current (its day limit in working days, plus the §45 suspensions that
+    began while it ran), so a step can be late (环节超时) while the case is on time. The last step is completed
+    by the task's decision (准予 / 不予许可)."""
+
+    task = models.ForeignKey(CaseTask, verbose_name="子办件", on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("环节名称", max_length=60)
+    actor_label = models.CharField("办理岗位", max_length=60, blank=True)
+    days = models.PositiveSmallIntegerField("时限（工作日）", default=0)
+    status = models.CharField("状态", max_length=20, choices=StepStatus.choices, default=StepStatus.WAITING)
+    started_on = models.DateField("开始日期", null=True, blank=True)
+    suspended_workdays = models.PositiveSmallIntegerField("挂起工作日", default=0)
+    clock_workdays = models.PositiveSmallIntegerField("计时工作日", default=0)
+    due_date = models.DateField("环节到期日", null=True, blank=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    opinion = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        ordering = ["task", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "order"], name="cases_step_order_once")]
+        # 环节超时: current steps past their due date, scanned in SQL by supervision.
+        indexes = [models.Index(fields=["status", "due_date"], name="cases_step_due")]
+        verbose_name = "办理环节"
+        verbose_name_plural = "办理环节"
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Extension(models.Model):
+    """§42 延长审批期限: the reviewer asks on their task with a reason and a number of working days; the head
+    (本行政机关负责人) approves or refuses; on approval the task's and the case's clocks grow by those days."""
+
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="extensions")
+    task = models.ForeignKey(CaseTask, verbose_name="子办件", on_delete=models.CASCADE, related_name="extensions")
+    workdays = models.PositiveSmallIntegerField("延长工作日")
+    reason = models.TextField("延长理由")
+    status = models.CharField("状态", max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_on = models.DateField("申请日期")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decision_note = models.TextField("审批意见", blank=True)
+    due_before = models.DateField("原到期日", null=True, blank=True)
+    due_after = models.DateField("延长后到期日", null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "pk"]
+        constraints = [models.UniqueConstraint(fields=["task"], condition=Q(status="pending"),
+                                               name="cases_extension_one_pending")]
+        verbose_name = "延长审批期限"
+        verbose_name_plural = "延长审批期限"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 延长 {self.workdays} 个工作日（{self.get_status_display()}）"
 
 
 class CaseMaterial(models.Model):

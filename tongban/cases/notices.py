@@ -7,7 +7,8 @@ Every notice carries the case number and the tracking link (the public 办件进
 
 Fields: number, title, applicant, received_on, accepted_on, due_date, budget, centre, issued_on, tracking_link,
 materials (name, problem), pending (name), pending_due, reason, suspension (kind, reason, started_on),
-tasks (item, unit, decision, reason, result_number), decision.
+tasks (item, unit, decision, reason, result_number), decision, extension (item, unit, workdays, reason,
+approved_on, due_before, due_after: the latest approved §42 extension).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ NOTICES = {n.kind: n for n in [
     Notice("pending_promise", "容缺受理承诺书", lambda c: c.accepted_with_pending),
     Notice("special_procedure", "特别程序告知书", lambda c: c.suspensions.exists()),
     Notice("decision", "行政许可决定书", lambda c: bool(c.decision)),
+    Notice("extension", "延长审批期限告知书", lambda c: c.extended_workdays > 0),
 ]}
 
 
@@ -59,6 +61,7 @@ def context(case) -> dict:
     from tongban.cases.tracking import tracking_link
 
     suspension = case.suspensions.order_by("-started_on", "-pk").first()
+    extension = case.extensions.filter(status="approved").select_related("task__item", "task__unit").order_by("-pk").first()
     materials = case.materials.filter(state__in=MATERIAL_TO_CORRECT) if case.status == CaseStatus.CORRECTING else \
         case.materials.filter(problem__gt="") | case.materials.filter(state__in=MATERIAL_TO_CORRECT)
     return {
@@ -78,6 +81,10 @@ def context(case) -> dict:
                    "result_number": t.result_number} for t in case.tasks.select_related("item", "unit")],
         "decision": case.get_decision_display(),
         "approved": case.decision == "approved",
+        "extension": {"item": extension.task.item.name, "unit": extension.task.unit.name,
+                      "workdays": extension.workdays, "reason": extension.reason,
+                      "approved_on": cn_date(extension.decided_on), "due_before": cn_date(extension.due_before),
+                      "due_after": cn_date(extension.due_after)} if extension else {},
     }
 
 
@@ -139,10 +146,18 @@ BODIES = {
         "理由：{{ reason }}。如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内依法提起行政诉讼。",
         "{%p endif %}",
     ],
+    "extension": [
+        "{{ applicant }}：",
+        "你（单位）于{{ received_on }}提出的{{ title }}申请，本机关已于{{ accepted_on }}受理。因{{ extension.reason }}，"
+        "{{ extension.item }}（{{ extension.unit }}）在法定期限内不能作出决定。根据《中华人民共和国行政许可法》第四十二条的规定，"
+        "经本行政机关负责人于{{ extension.approved_on }}批准，审批期限延长{{ extension.workdays }}个工作日，"
+        "由{{ extension.due_before }}延长至{{ extension.due_after }}（依法不计算在内的时间除外）。",
+        "特此告知。",
+    ],
 }
 
 
-def build_default_templates(folder: Path = DEFAULTS) -> list[Path]:
+def build_default_templates(folder: Path = DEFAULTS, kinds=None) -> list[Path]:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     from tongban.documents.gongwen import GongwenDocument
@@ -150,6 +165,8 @@ def build_default_templates(folder: Path = DEFAULTS) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind, lines in BODIES.items():
+        if kinds is not None and kind not in kinds:
+            continue
         doc = GongwenDocument(NOTICES[kind].title)
         doc.paragraph(HEAD, first_line_indent=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for index, line in enumerate(lines):

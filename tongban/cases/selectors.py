@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from tongban.cases.choices import BEFORE_ACCEPTANCE, OPEN_STATUSES, CaseStatus, TaskStatus
-from tongban.cases.models import Case, CaseTask
+from tongban.cases.models import Case, CaseTask, Extension, TaskStep
 
 # Keyset orderings (core.paging): each ends in a unique field and its columns are never NULL in the queue.
 INTAKE_ORDER = ["-number"]
@@ -63,29 +63,37 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], due_date__lt=today)
 
 
+def delivery_overdue_q(today: date) -> Q:
+    """出件超期 (§44): decided, not yet handed out, past the stored delivery due date."""
+    return Q(status=CaseStatus.READY, delivery_due_date__lt=today)
+
+
+def step_overdue_q(today: date) -> Q:
+    """环节超时 over `TaskStep`: the current step of an open task past its own stored due date."""
+    return Q(status="current", due_date__lt=today, task__status=TaskStatus.REVIEWING)
+
+
 def due_soon_q(today: date) -> Q:
     """临期: past the stored warning date, not yet overdue."""
     return Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.READY], warn_date__lte=today, due_date__gte=today)
 
 
-def task_steps(tasks: list[CaseTask]) -> dict[int, list[dict]]:
-    """The catalogue's steps of each open task with the day each falls due (its day limit added to the
-    previous step's, counted from the day the task opened; suspensions after that move the task's own due
-    date, not these). One query for the steps; a few calendar reads per step, for one case page."""
-    from tongban.catalog.models import Step
-    from tongban.workdays.services import add_workdays
+def extension_requests(user) -> QuerySet[Extension]:
+    """延长审批期限 waiting for `user` as 负责人 (§42): a centre leader's or administrator's every one; a unit head's
+    those on tasks of the departments under them (the `head` role of the transition table)."""
+    from tongban.org.choices import Role
+    from tongban.org.scopes import scope_for
 
-    open_tasks = [t for t in tasks if t.opened_on and t.status == TaskStatus.REVIEWING]
-    steps: dict[int, list] = {}
-    for step in Step.objects.filter(item_id__in={t.item_id for t in open_tasks}).order_by("item_id", "order"):
-        steps.setdefault(step.item_id, []).append(step)
-    shown: dict[int, list[dict]] = {}
-    for task in open_tasks:
-        total = 0
-        rows = []
-        for step in steps.get(task.item_id, []):
-            total += step.days
-            rows.append({"name": step.name, "days": step.days,
-                         "due": add_workdays(task.opened_on, total).date if step.days else None})
-        shown[task.pk] = rows
-    return shown
+    pending = Extension.objects.filter(status="pending").select_related("case", "task__item", "task__unit", "requested_by")
+    scope = scope_for(user)
+    if user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):
+        return pending
+    staff = getattr(user, "staff", None)
+    if scope.role != Role.UNIT_HEAD or staff is None:
+        return pending.none()
+    return pending.filter(task__unit__path__startswith=staff.unit.path)
+
+
+def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
+    """环节超时 among the cases of `qs`."""
+    return TaskStep.objects.filter(step_overdue_q(today), task__case__in=qs.order_by().values("pk"))

@@ -12,6 +12,8 @@ Roles are relations between a person and a case, not system roles (`roles_of`):
 - ``delivery``  the clerk at the case's delivery window (统一出件);
 - ``leader``    the centre's leaders and administrators, and a unit or township head over the intake unit:
                 they may act for an absent clerk, on what they can see;
+- ``head``      本行政机关负责人 for a task (§42): the unit head over the reviewing department, or a centre
+                leader / administrator — approves or refuses an extension of the time limit;
 - ``system``    scheduled jobs (the §32 deemed acceptance).
 """
 from __future__ import annotations
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 
 from tongban.cases.choices import CaseStatus as S
 
-INTAKE, REVIEWER, DELIVERY, LEADER, SYSTEM = "intake", "reviewer", "delivery", "leader", "system"
-ROLE_LABELS = {INTAKE: "受理窗口", REVIEWER: "审查部门", DELIVERY: "出件窗口", LEADER: "领导", SYSTEM: "系统"}
+INTAKE, REVIEWER, DELIVERY, LEADER, HEAD, SYSTEM = "intake", "reviewer", "delivery", "leader", "head", "system"
+ROLE_LABELS = {INTAKE: "受理窗口", REVIEWER: "审查部门", DELIVERY: "出件窗口", LEADER: "领导",
+               HEAD: "审查部门负责人或中心领导", SYSTEM: "系统"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Transition:
     reason_required: bool = False
     style: str = "primary"
     confirm: str = ""
+    guard: str = ""  # a condition on the task (GUARDS) besides status and role
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
@@ -50,18 +54,35 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
                reason_required=True, style="danger", confirm="确定不予受理？"),
     Transition("supply_pending", "容缺材料已补齐", (S.REVIEWING, S.SUSPENDED, S.READY), (INTAKE, DELIVERY, LEADER),
                "case.pending_supplied", None, style="secondary"),
+    Transition("complete_step", "完成本环节", (S.REVIEWING,), (REVIEWER,), "case.step_completed", None,
+               on_task=True, reason_required=True, guard="step_open"),
     Transition("approve", "准予", (S.REVIEWING,), (REVIEWER,), "case.task_approved", 8, on_task=True,
-               reason_required=True, style="success"),
+               reason_required=True, style="success", guard="steps_done"),
     Transition("deny", "不予许可", (S.REVIEWING,), (REVIEWER,), "case.task_denied", 8, on_task=True,
-               reason_required=True, style="danger", confirm="确定不予许可？"),
+               reason_required=True, style="danger", confirm="确定不予许可？", guard="steps_done"),
     Transition("suspend", "特别程序", (S.REVIEWING,), (REVIEWER,), "case.suspended", 9, on_task=True,
                reason_required=True, style="secondary"),
+    Transition("request_extension", "申请延长审批期限", (S.REVIEWING,), (REVIEWER,), "case.extension_requested", None,
+               on_task=True, reason_required=True, style="outline-secondary", guard="no_extension"),
+    Transition("approve_extension", "批准延长", (S.REVIEWING, S.SUSPENDED), (HEAD,), "case.extension_approved", None,
+               on_task=True, style="success", guard="extension_pending"),
+    Transition("refuse_extension", "不予批准延长", (S.REVIEWING, S.SUSPENDED), (HEAD,), "case.extension_refused",
+               None, on_task=True, reason_required=True, style="outline-danger", guard="extension_pending"),
     Transition("resume", "特别程序结束", (S.SUSPENDED,), (REVIEWER, LEADER), "case.resumed", 10, style="secondary"),
     Transition("deliver", "出件办结", (S.READY,), (DELIVERY, LEADER), "case.delivered", 11, style="success"),
     Transition("withdraw", "申请人撤回", (S.RECEIVED, S.CORRECTING, S.REVIEWING, S.SUSPENDED),
                (INTAKE, LEADER), "case.withdrawn", 2, reason_required=True, style="outline-danger",
                confirm="确定登记申请人撤回？"),
 ]}
+
+# Conditions on a task that the table names (`Transition.guard`): read from stored columns of the task, so
+# the buttons need no query; the services check them under the task's row lock.
+GUARDS = {
+    "step_open": lambda task: task.steps_before_decision > 0,  # a step before the decision is still open
+    "steps_done": lambda task: task.steps_before_decision == 0,  # only the decision (the last step) is left
+    "no_extension": lambda task: not task.extension_pending,
+    "extension_pending": lambda task: task.extension_pending,
+}
 
 # Events that are not transitions, with their BLZT code where one exists.
 OTHER_EVENTS = {
@@ -82,17 +103,35 @@ EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
 }
 
 
-def roles_of(user, case, task=None) -> set[str]:
-    """The roles `user` holds on `case` (and on `task`, for the reviewer's role)."""
+def _task_roles(user, scope, staff, task) -> set[str]:
+    """REVIEWER and HEAD on one open task, from the task's unit (loaded with it): no query."""
+    from tongban.org.choices import Role
+
+    if task.status != "reviewing":
+        return set()
+    roles: set[str] = set()
+    head_here = staff is not None and scope.role == Role.UNIT_HEAD and task.unit.path.startswith(staff.unit.path)
+    if staff is not None and (task.unit_id == staff.unit_id or head_here):
+        roles.add(REVIEWER)
+    if head_here or user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):
+        roles.add(HEAD)
+    return roles
+
+
+def roles_on_case(user, case, tasks=None) -> tuple[set[str], dict[int, set[str]]]:
+    """The roles `user` holds on `case` itself, and on each of its open tasks ({task id: roles}).
+
+    `tasks` are the case's tasks loaded with their unit (the case page has them): then no query is made
+    for them, whatever their number; without them the open tasks are read in one query."""
     from tongban.cases.models import CaseTask
     from tongban.org.choices import Role
     from tongban.org.scopes import scope_for
 
     if user is None:
-        return {SYSTEM}
+        return {SYSTEM}, {}
     scope = scope_for(user)
     if scope.is_empty:
-        return set()
+        return set(), {}
     roles: set[str] = set()
     staff = getattr(user, "staff", None)
     window_id = getattr(staff, "window_id", None) if staff is not None else None
@@ -100,19 +139,24 @@ def roles_of(user, case, task=None) -> set[str]:
         roles.add(INTAKE)
     if window_id and window_id == case.delivery_window_id:
         roles.add(DELIVERY)
-    tasks = CaseTask.objects.filter(case_id=case.pk, status="reviewing")
-    if task is not None:
-        tasks = tasks.filter(pk=task.pk)
-    if staff is not None and tasks.filter(unit_id=staff.unit_id).exists():
-        roles.add(REVIEWER)
-    elif staff is not None and scope.role == Role.UNIT_HEAD and tasks.filter(
-            unit__path__startswith=staff.unit.path).exists():
-        roles.add(REVIEWER)
     if user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):
         roles.add(LEADER)
     elif scope.role in (Role.UNIT_HEAD, Role.TOWNSHIP_ADMIN) and any(
             case.intake_unit.path.startswith(path) for path in scope.subtree_paths):
         roles.add(LEADER)
+    if tasks is None:
+        tasks = CaseTask.objects.filter(case_id=case.pk, status="reviewing").select_related("unit")
+    by_task = {task.pk: _task_roles(user, scope, staff, task) for task in tasks}
+    return roles, by_task
+
+
+def roles_of(user, case, task=None) -> set[str]:
+    """The roles `user` holds on `case` (and on `task`, for the task's roles: reviewer, head), with the open
+    tasks read from the database (one query), so a stale task object gives no role."""
+    roles, by_task = roles_on_case(user, case)
+    for pk, task_roles in by_task.items():
+        if task is None or pk == task.pk:
+            roles |= task_roles
     return roles
 
 
@@ -120,19 +164,45 @@ def allowed(action: str, case, user, task=None) -> bool:
     transition = TRANSITIONS.get(action)
     if transition is None or case.status not in transition.sources:
         return False
+    if transition.guard and (task is None or not GUARDS[transition.guard](task)):
+        return False
     return bool(roles_of(user, case, task) & set(transition.roles))
+
+
+def _case_buttons(case, roles: set[str]) -> list[Transition]:
+    return [t for t in TRANSITIONS.values()
+            if not t.on_task and case.status in t.sources and roles & set(t.roles) and SYSTEM not in t.roles]
+
+
+def _task_buttons(case, task, roles: set[str]) -> list[Transition]:
+    if task.status != "reviewing":
+        return []
+    return [t for t in TRANSITIONS.values()
+            if t.on_task and case.status in t.sources and roles & set(t.roles)
+            and (not t.guard or GUARDS[t.guard](task))]
 
 
 def actions_for(case, user) -> list[Transition]:
     """The case-level buttons `user` gets on `case` (task actions are drawn per task: `task_actions_for`)."""
-    roles = roles_of(user, case)
-    return [t for t in TRANSITIONS.values()
-            if not t.on_task and case.status in t.sources and roles & set(t.roles) and SYSTEM not in t.roles]
+    roles, by_task = roles_on_case(user, case)
+    for task_roles in by_task.values():
+        roles |= task_roles
+    return _case_buttons(case, roles)
 
 
 def task_actions_for(task, user) -> list[Transition]:
     if task.status != "reviewing":
         return []
-    roles = roles_of(user, task.case, task)
-    return [t for t in TRANSITIONS.values()
-            if t.on_task and task.case.status in t.sources and roles & set(t.roles)]
+    roles, by_task = roles_on_case(user, task.case)
+    return _task_buttons(task.case, task, roles | by_task.get(task.pk, set()))
+
+
+def page_actions(case, user, tasks) -> tuple[list[Transition], dict[int, list[Transition]]]:
+    """Every button of a case page at once: the case's, and each task's ({task id: buttons}). `tasks` are all
+    the case's tasks, loaded with their unit: the roles are worked out once, with no query per task."""
+    roles, by_task = roles_on_case(user, case, tasks)
+    case_roles = set(roles)
+    for task_roles in by_task.values():
+        case_roles |= task_roles
+    return _case_buttons(case, case_roles), {
+        task.pk: _task_buttons(case, task, roles | by_task.get(task.pk, set())) for task in tasks}

@@ -2,8 +2,6 @@
 every lookup through `get_visible_or_404`; the buttons come from the transition table."""
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,18 +13,16 @@ from django.views.decorators.http import require_POST
 from tongban.cases import exports as case_exports
 from tongban.cases import intake_forms, notices, privacy, selectors, transitions
 from tongban.cases.choices import (
-    BEFORE_ACCEPTANCE,
     CASE_STATUS_COLORS,
     MATERIAL_STATE_COLORS,
     TASK_STATUS_COLORS,
     CaseStatus,
-    HandoverMethod,
     MaterialState,
 )
 from tongban.cases.filtersets import CaseFilterSet, TaskFilterSet
-from tongban.cases.models import Case, CaseTask
+from tongban.cases.forms import CaseActionForm, TaskActionForm
+from tongban.cases.models import Case, CaseSettings, CaseTask, TaskStep
 from tongban.cases.services import actions, intake
-from tongban.catalog.choices import SpecialStepKind
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core.paging import keyset_page
 from tongban.org.scopes import get_visible_or_404
@@ -116,7 +112,7 @@ def delivery_queue(request):
     _decorate(page.object_list)
     return _render(request, "cases/queue.html", {
         "title": "待出件", "page": page, "params": _params(request), "show": "delivery",
-        "empty": "审批决定后的办件会出现在这里，由统一出件窗口通知申请人领取。",
+        "empty": "审批决定后的办件会出现在这里，由统一出件窗口通知申请人领取。", "today": timezone.localdate(),
     })
 
 
@@ -188,30 +184,68 @@ def _visible_case(request, number: str) -> Case:
                                                           "bundle", "received_by"), request.user, number=number)
 
 
-def _detail(request, case: Case, *, error: str | None = None, revealed: dict | None = None, status: int = 200):
+def _page_state(request, case: Case) -> dict:
+    """What the case page and its forms need: the tasks (with units and stored steps), the buttons of the
+    transition table worked out once for all tasks (`transitions.page_actions`), the materials."""
+    steps = Prefetch("steps", queryset=TaskStep.objects.select_related("completed_by").order_by("order"))
+    tasks = list(case.tasks.select_related("item", "unit", "decided_by").prefetch_related(steps).order_by("stage", "pk"))
+    buttons, task_buttons = transitions.page_actions(case, request.user, tasks)
+    return {"tasks": tasks, "buttons": buttons, "task_buttons": task_buttons, "policy": CaseSettings.load(),
+            "materials": list(case.materials.select_related("identity"))}
+
+
+def _case_form(case: Case, state: dict, data=None) -> CaseActionForm:
+    return CaseActionForm(data, case=case, materials=state["materials"], actions=[b.action for b in state["buttons"]])
+
+
+def _task_form(case: Case, state: dict, task: CaseTask | None, data=None) -> TaskActionForm:
+    actions = [b.action for b in state["task_buttons"].get(task.pk, [])] if task else []
+    return TaskActionForm(data, case=case, task=task, actions=actions, policy=state["policy"])
+
+
+def _detail(request, case: Case, *, form=None, revealed: dict | None = None, status: int = 200, state=None):
     user = request.user
-    tasks = list(case.tasks.select_related("item", "unit", "decided_by").order_by("stage", "pk"))
-    steps = selectors.task_steps(tasks)
+    state = state or _page_state(request, case)
+    tasks, buttons, materials = state["tasks"], state["buttons"], state["materials"]
+    today = timezone.localdate()
+    placed = False
     for task in tasks:
         task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
-        task.buttons = transitions.task_actions_for(task, user)
-        task.steps = steps.get(task.pk, [])
-    materials = list(case.materials.select_related("identity"))
+        task.buttons = state["task_buttons"].get(task.pk, [])
+        task.step_rows = list(task.steps.all())
+        for step in task.step_rows:
+            step.late = step.due_date is not None and (
+                step.completed_on > step.due_date if step.completed_on else step.status == "current" and step.due_date < today)
+        task.form = None
+        if isinstance(form, TaskActionForm) and form.task is not None and form.task.pk == task.pk and task.buttons:
+            task.form, placed = form, True
+        elif task.buttons:
+            task.form = _task_form(case, state, task)
     for material in materials:
         material.color = MATERIAL_STATE_COLORS.get(material.state, "secondary")
-    buttons = transitions.actions_for(case, user)
     names = {t.action for t in buttons}
+    case_form = None
+    if isinstance(form, CaseActionForm) and buttons:
+        case_form, placed = form, True
+    elif buttons:
+        case_form = _case_form(case, state)
+    error = None
+    if form is not None and form.errors:
+        # Field errors sit next to their fields; the summary (and every error of a form whose panel is gone: a
+        # stale page) heads the page.
+        shown = form.non_field_errors() if placed else [m for errors in form.errors.values() for m in errors]
+        error = "；".join(shown) or "操作未完成，请按提示修改标出的内容。"
     can_reveal = user.has_perm("cases.reveal_personal_data", case)  # handlers and leaders in scope
     _decorate([case])
     return _render(request, "cases/case_detail.html", {
         "title": case.number, "case": case, "tasks": tasks, "materials": materials, "buttons": buttons,
-        "names": names, "edit_materials": case.status in BEFORE_ACCEPTANCE and bool(names & {"accept", "notify_correction", "correct", "accept_pending"}),
-        "states": [(s.value, s.label) for s in MaterialState if s != MaterialState.PRODUCED],
+        "names": names, "form": case_form, "edit_materials": bool(case_form and case_form.material_rows),
         "events": case.events.select_related("actor", "task__item").order_by("pk"),
         "suspensions": case.suspensions.all(), "handover": getattr(case, "handover", None),
-        "can_reveal": can_reveal, "revealed": revealed,
-        "error": error, "posted": request.POST if error else {}, "kinds": SpecialStepKind.choices,
-        "methods": HandoverMethod.choices, "today": timezone.localdate(),
+        "extensions": case.extensions.select_related("task__item", "requested_by", "decided_by").order_by("pk"),
+        "delivery_late": case.status == CaseStatus.READY and case.delivery_due_date is not None
+        and case.delivery_due_date < today,
+        "can_reveal": can_reveal, "revealed": revealed, "error": error, "today": today,
         "notices": notices.available(case) if can_reveal else [],
     }, status=status)
 
@@ -224,33 +258,26 @@ def case_detail(request, number: str):
 @login_required
 @require_POST
 def case_action(request, number: str):
-    """Every button of the case page: the action named in the form, through `services.actions.perform`. A
-    refused action shows the page again with what was typed still in place."""
+    """Every button of the case page, as a form (`cases/forms.py`): all fields validated at once, then the
+    action's service through `services.actions.perform`. A refused action shows the page again with each
+    error next to its field and what was typed still in place."""
     case = _visible_case(request, number)
-    action = request.POST.get("action", "")
-    if action not in actions.SERVICES:
-        return _detail(request, case, error="未知的操作。", status=400)
-    task = None
-    task_id = request.POST.get("task", "")
-    if task_id.isdigit() and len(task_id) < 12:
-        task = CaseTask.objects.filter(pk=int(task_id), case=case).first()
-    params = {name: request.POST.get(name, "") for name in
-              ("reason", "result_number", "kind", "method", "licence_number", "electronic_licence_number",
-               "tracking_number", "recipient")}
-    params["materials"] = {key[2:]: {"state": value, "problem": request.POST.get(f"p_{key[2:]}", "")}
-                           for key, value in request.POST.items() if key.startswith("m_") and value}
-    params["pending"] = [key[2:] for key, value in request.POST.items() if key.startswith("m_") and value == "pending"]
-    params["promise_signed"] = request.POST.get("promise_signed") == "on"
-    params["codes"] = request.POST.getlist("codes")
-    due = request.POST.get("pending_due", "")
+    state = _page_state(request, case)
+    transition = transitions.TRANSITIONS.get(request.POST.get("action", ""))
+    if transition is not None and transition.on_task:
+        task_id = request.POST.get("task", "")
+        task = next((t for t in state["tasks"] if str(t.pk) == task_id), None)
+        form = _task_form(case, state, task, request.POST)
+    else:
+        form = _case_form(case, state, request.POST)
+    if not form.is_valid():
+        return _detail(request, case, form=form, status=400, state=state)
+    action = form.cleaned_data["action"]
     try:
-        params["pending_due"] = date.fromisoformat(due) if due else None
-    except ValueError:
-        return _detail(request, case, error="容缺材料补齐期限不是有效日期。", status=400)
-    try:
-        case = actions.perform(case, action, by=request.user, task=task, **params)
+        case = actions.perform(case, action, by=request.user, task=form.cleaned_data.get("task"), **form.params())
     except ValidationError as exc:
-        return _detail(request, case, error=exc.messages[0], status=400)
+        form.add_service_error(exc)
+        return _detail(request, case, form=form, status=400, state=_page_state(request, case))
     messages.success(request, f"已{transitions.TRANSITIONS[action].label}。")
     return redirect(case.get_absolute_url())
 

@@ -6,10 +6,28 @@ from rest_framework import serializers
 
 from tongban.cases import privacy, transitions
 from tongban.cases.choices import ApplicantKind, HandoverMethod, IdType, MaterialState
-from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseTask
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseTask, Extension, TaskStep
 from tongban.catalog.choices import SpecialStepKind
 
 MAX_ID = 2**31 - 1
+
+
+class TaskStepSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = TaskStep
+        fields = ["order", "name", "days", "status", "status_display", "started_on", "due_date", "completed_on",
+                  "opinion"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Extension
+        fields = ["id", "task", "workdays", "reason", "status", "status_display", "requested_on", "decided_on",
+                  "decision_note", "due_before", "due_after"]
 
 
 class CaseTaskSerializer(serializers.ModelSerializer):
@@ -20,7 +38,15 @@ class CaseTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseTask
         fields = ["id", "item", "item_name", "unit", "unit_name", "stage", "status", "status_display", "opened_on",
-                  "budget_workdays", "due_date", "decided_on", "reason", "result_number"]
+                  "budget_workdays", "extended_workdays", "due_date", "steps_before_decision", "extension_pending",
+                  "decided_on", "reason", "result_number"]
+
+
+class CaseTaskDetailSerializer(CaseTaskSerializer):
+    steps = TaskStepSerializer(many=True, read_only=True)
+
+    class Meta(CaseTaskSerializer.Meta):
+        fields = [*CaseTaskSerializer.Meta.fields, "steps"]
 
 
 class CaseTaskQueueSerializer(CaseTaskSerializer):
@@ -72,7 +98,8 @@ class CaseSerializer(serializers.ModelSerializer):
                   "id_number", "phone", "intake_window", "intake_window_name", "intake_unit", "intake_unit_name",
                   "status", "status_display", "received_on", "accepted_on", "deemed_accepted",
                   "accepted_with_pending", "pending_due_date", "pending_overdue", "decision", "decided_on",
-                  "closed_on", "budget_workdays", "suspended_workdays", "due_date", "warn_date"]
+                  "closed_on", "budget_workdays", "suspended_workdays", "extended_workdays", "due_date", "warn_date",
+                  "delivery_due_date"]
 
     @extend_schema_field(serializers.CharField())
     def get_id_number(self, case) -> str:
@@ -84,7 +111,8 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    tasks = CaseTaskSerializer(many=True, read_only=True)
+    tasks = CaseTaskDetailSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
     materials = CaseMaterialSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text="调用者当前可执行的办件操作（任务操作见 task_actions）")
@@ -92,17 +120,21 @@ class CaseDetailSerializer(CaseSerializer):
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "refusal_reason", "decision_reason", "withdrawal_reason", "tasks",
-                  "materials", "events", "actions", "task_actions"]
+                  "extensions", "materials", "events", "actions", "task_actions"]
+
+    def _actions(self, case):
+        """The transition table's buttons for the caller, worked out once for the case and all its tasks."""
+        if getattr(case, "_page_actions", None) is None:
+            case._page_actions = transitions.page_actions(case, self.context["request"].user, list(case.tasks.all()))
+        return case._page_actions
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, case) -> list[str]:
-        return [t.action for t in transitions.actions_for(case, self.context["request"].user)]
+        return [t.action for t in self._actions(case)[0]]
 
     @extend_schema_field(serializers.DictField(child=serializers.ListField(child=serializers.CharField())))
     def get_task_actions(self, case) -> dict:
-        user = self.context["request"].user
-        return {str(task.pk): [t.action for t in transitions.task_actions_for(task, user)]
-                for task in case.tasks.all()}
+        return {str(pk): [t.action for t in buttons] for pk, buttons in self._actions(case)[1].items()}
 
 
 class MaterialStateSerializer(serializers.Serializer):
@@ -145,6 +177,8 @@ class CaseTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     result_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=SpecialStepKind.choices, required=False)
+    workdays = serializers.IntegerField(min_value=1, max_value=99, required=False,
+                                        help_text="request_extension：延长的工作日（行政许可法第四十二条，上限见设置）")
     materials = MaterialStateSerializer(many=True, required=False)
     pending = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=100)
     promise_signed = serializers.BooleanField(required=False, default=False)

@@ -56,8 +56,9 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         qs = super().get_queryset()
         if self.action in ("retrieve", "transitions"):
             qs = qs.prefetch_related(
-                Prefetch("tasks", queryset=CaseTask.objects.select_related("item", "unit").order_by("stage", "pk")),
-                "materials__identity", "events__actor")
+                Prefetch("tasks", queryset=CaseTask.objects.select_related("item", "unit").prefetch_related("steps")
+                         .order_by("stage", "pk")),
+                "materials__identity", "events__actor", "extensions")
         return qs
 
     def _detail(self, case: Case, code=status.HTTP_200_OK) -> Response:
@@ -95,7 +96,8 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     def transitions(self, request, number=None):
         """办件操作（与办件页面的按钮同一张状态转换表）：notify_correction 一次性告知、correct 补正收齐、accept
         受理、accept_pending 容缺受理（pending、promise_signed、pending_due）、refuse 不予受理（reason）、
-        supply_pending 容缺材料补齐、approve / deny / suspend 子办件的准予、不予许可、特别程序（task、reason、kind）、
+        supply_pending 容缺材料补齐、complete_step 完成本环节（task、reason）、approve / deny / suspend 子办件的准予、不予许可、特别程序（task、reason、kind）、
+        request_extension 申请延长审批期限（task、workdays、reason）、approve_extension / refuse_extension 负责人批准或不予批准（task、reason）、
         resume 特别程序结束、deliver 出件（method 与证照编号 / 邮寄单号）、withdraw 撤回（reason）。"""
         case = self.get_object()
         body = CaseTransitionSerializer(data=request.data)

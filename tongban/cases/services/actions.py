@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tongban.cases.models import Case, CaseTask
-from tongban.cases.services import delivery, intake, review
+from tongban.cases.services import delivery, extensions, intake, review
 
 SERVICES = {
     "notify_correction": (intake.notify_correction, ("materials",)),
@@ -14,9 +14,13 @@ SERVICES = {
     "accept_pending": (intake.accept_pending, ("pending", "promise_signed", "pending_due", "materials")),
     "refuse": (intake.refuse, ("reason",)),
     "supply_pending": (intake.supply_pending, ("codes",)),
+    "complete_step": (review.complete_step, ("task", "reason")),
     "approve": (review.approve, ("task", "reason", "result_number")),
     "deny": (review.deny, ("task", "reason")),
     "suspend": (review.suspend, ("task", "kind", "reason")),
+    "request_extension": (extensions.request_extension, ("task", "workdays", "reason")),
+    "approve_extension": (extensions.approve_extension, ("task", "reason")),
+    "refuse_extension": (extensions.refuse_extension, ("task", "reason")),
     "resume": (review.resume, ()),
     "deliver": (delivery.deliver, ("method", "licence_number", "electronic_licence_number", "tracking_number",
                                    "recipient")),
@@ -40,6 +44,8 @@ def perform(case: Case, action: str, *, by, task: CaseTask | None = None, **para
             kwargs["pending_due"] = date.fromisoformat(kwargs["pending_due"])
     if action == "suspend":
         kwargs.setdefault("kind", "")
+    if action == "request_extension":
+        kwargs.setdefault("workdays", None)
     if action == "deliver":
         kwargs.setdefault("method", "paper")
     return service(case, by=by, **kwargs)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.cases import transitions
-from tongban.cases.choices import CaseStatus
+from tongban.cases.choices import CaseStatus, TaskStatus
 from tongban.cases.clocks import refresh_case_clock
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseEvent, CaseTask
@@ -47,13 +47,26 @@ def check(action: str, case: Case, by, task: CaseTask | None = None, *, reason: 
     transition = transitions.TRANSITIONS[action]
     if case.status not in transition.sources:
         raise case_error(CaseError.BAD_TRANSITION, status=CaseStatus(case.status).label, action=transition.label)
+    if transition.on_task and task is not None and task.status != TaskStatus.REVIEWING:
+        raise case_error(CaseError.TASK_NOT_OPEN, status=TaskStatus(task.status).label, action=transition.label)
     roles = transitions.roles_of(by, case, task)
     if not roles & set(transition.roles):
         names = "或".join(transitions.ROLE_LABELS[r] for r in transition.roles)
         raise case_error(CaseError.NOT_YOUR_ROLE, roles=names, action=transition.label)
+    if transition.guard and task is not None and not transitions.GUARDS[transition.guard](task):
+        raise guard_error(transition.guard, task)
     if transition.reason_required and not (reason or "").strip():
         raise case_error(CaseError.REASON_REQUIRED, action=transition.label)
     return transition
+
+
+def guard_error(guard: str, task: CaseTask):
+    return {
+        "step_open": lambda: case_error(CaseError.STEP_NONE_OPEN),
+        "steps_done": lambda: case_error(CaseError.STEPS_OPEN, count=task.steps_before_decision),
+        "no_extension": lambda: case_error(CaseError.EXTENSION_PENDING),
+        "extension_pending": lambda: case_error(CaseError.NO_EXTENSION_PENDING),
+    }[guard]()
 
 
 def event(case: Case, code: str, message: str, *, by=None, task: CaseTask | None = None,

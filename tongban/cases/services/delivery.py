@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from tongban.cases.choices import TASK_DONE, CaseStatus, Decision, HandoverMethod, MaterialState, MissedPendingPolicy, TaskStatus
+from tongban.cases.choices import CaseStatus, Decision, HandoverMethod, MaterialState, MissedPendingPolicy
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseSettings, Handover, Suspension
 from tongban.cases.services.common import check, event, lock, save_and_clock, today
+from tongban.cases.services.review import cancel_open_tasks
 from tongban.cases.transitions import BLZT_CLOSED_APPROVED, BLZT_CLOSED_DENIED, BLZT_CLOSED_PENDING, BLZT_RECALLED
 
 HANDOVER_NUMBERS = {
@@ -62,7 +63,7 @@ def withdraw(case: Case, *, by, reason: str) -> Case:
     blzt = 2 if case.accepted_on is None else BLZT_RECALLED
     day = today()
     Suspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-    case.tasks.exclude(status__in=TASK_DONE).update(status=TaskStatus.CANCELLED)
+    cancel_open_tasks(case)
     case.status, case.withdrawal_reason, case.closed_on = CaseStatus.WITHDRAWN, reason.strip(), day
     event(case, "case.withdrawn", f"申请人撤回：{reason.strip()}", by=by, blzt=blzt)
     return save_and_clock(case, ["status", "withdrawal_reason", "closed_on"])

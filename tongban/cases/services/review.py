@@ -6,10 +6,10 @@ from datetime import date
 
 from django.db import transaction
 
-from tongban.cases.choices import TASK_DONE, CaseStatus, Decision, JoinRule, TaskStatus
+from tongban.cases.choices import TASK_DONE, CaseStatus, Decision, ExtensionStatus, JoinRule, StepStatus, TaskStatus
 from tongban.cases.clocks import count_suspension_workdays
 from tongban.cases.error_codes import CaseError, case_error
-from tongban.cases.models import Case, CaseTask, StageJoinRule, Suspension
+from tongban.cases.models import Case, CaseSettings, CaseTask, Extension, StageJoinRule, Suspension, TaskStep
 from tongban.cases.services.common import check, event, lock, save_and_clock, staff_users, tell_users, today
 from tongban.catalog.choices import SpecialStepKind
 
@@ -18,6 +18,7 @@ def open_stage(case: Case, stage: int, day: date, *, by) -> list[CaseTask]:
     """Open the waiting tasks of `stage`; each department hears of its new 待审查 (实时流转)."""
     tasks = list(case.tasks.filter(stage=stage, status=TaskStatus.WAITING).select_related("unit", "item"))
     CaseTask.objects.filter(pk__in=[t.pk for t in tasks]).update(status=TaskStatus.REVIEWING, opened_on=day)
+    _copy_steps(tasks, day)
     if stage > 1 and tasks:
         event(case, "case.stage_opened", f"进入第 {stage} 阶段：{'、'.join(t.item.name for t in tasks)}", by=by, stage=stage)
     for task in tasks:
@@ -27,7 +28,35 @@ def open_stage(case: Case, stage: int, day: date, *, by) -> list[CaseTask]:
     return tasks
 
 
-def _task(case: Case, task: CaseTask | None) -> CaseTask:
+def _copy_steps(tasks: list[CaseTask], day: date) -> None:
+    """The catalogue's steps of each opened task become its own steps (one read, one insert, one update per
+    distinct count): the first is current from `day`; the last is completed by the decision."""
+    from tongban.catalog.models import Step
+
+    by_item: dict[int, list] = {}
+    for step in Step.objects.filter(item_id__in={t.item_id for t in tasks}).order_by("item_id", "order"):
+        by_item.setdefault(step.item_id, []).append(step)
+    rows, before_decision = [], {}
+    for task in tasks:
+        steps = by_item.get(task.item_id, [])
+        rows += [TaskStep(task=task, order=n, name=step.name, actor_label=step.actor, days=step.days,
+                          status=StepStatus.CURRENT if n == 1 else StepStatus.WAITING,
+                          started_on=day if n == 1 else None) for n, step in enumerate(steps, start=1)]
+        before_decision.setdefault(max(len(steps) - 1, 0), []).append(task.pk)
+    TaskStep.objects.bulk_create(rows)
+    for count, pks in before_decision.items():
+        if count:
+            CaseTask.objects.filter(pk__in=pks).update(steps_before_decision=count)
+
+
+def _finish_steps(task: CaseTask, day: date, *, by, opinion: str) -> None:
+    """The decision completes the task's last step (every earlier one is done: the table's guard)."""
+    task.steps.filter(status=StepStatus.CURRENT).update(status=StepStatus.DONE, completed_on=day, completed_by=by,
+                                                        opinion=opinion)
+
+
+def locked_task(case: Case, task: CaseTask | None) -> CaseTask:
+    """The task named for an action on `case`, re-read under a row lock (it must belong to the case)."""
     if task is None:
         raise case_error(CaseError.TASK_REQUIRED)
     if task.case_id != case.pk:
@@ -60,7 +89,8 @@ def _advance(case: Case, day: date, *, by) -> None:
 
 def _decide(case: Case, decision: str, reason: str, day: date, *, by) -> None:
     case.status, case.decision, case.decision_reason, case.decided_on = CaseStatus.READY, decision, reason, day
-    case.save(update_fields=["status", "decision", "decision_reason", "decided_on", "updated_at"])
+    case.delivery_workdays = CaseSettings.load().delivery_workdays  # §44: the result goes out within these days
+    case.save(update_fields=["status", "decision", "decision_reason", "decided_on", "delivery_workdays", "updated_at"])
     event(case, "case.decided", f"审批决定：{Decision(decision).label}（{reason}）", by=by, decision=decision)
     tell_users(staff_users(window=case.delivery_window_id), title=f"待出件：{case.number} {case.title}",
                body=f"审批结果：{Decision(decision).label}，请通知申请人领取。", case=case, code="cases.ready",
@@ -70,12 +100,13 @@ def _decide(case: Case, decision: str, reason: str, day: date, *, by) -> None:
 @transaction.atomic
 def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number: str = "") -> Case:
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("approve", case, by, task, reason=reason)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.APPROVED, day, by, reason.strip()
     task.result_number = (result_number or "").strip()[:60]
     task.save(update_fields=["status", "decided_on", "decided_by", "reason", "result_number", "updated_at"])
+    _finish_steps(task, day, by=by, opinion=reason.strip())
     event(case, "case.task_approved", f"{task.unit.name}准予：{task.item.name}（{reason.strip()}）", by=by, task=task)
     _advance(case, day, by=by)
     return save_and_clock(case, [])
@@ -85,14 +116,43 @@ def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number
 def deny(case: Case, *, by, task: CaseTask | None, reason: str) -> Case:
     """不予许可 of one department ends the case: the other tasks stop, the decision is 不予许可."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("deny", case, by, task, reason=reason)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.DENIED, day, by, reason.strip()
     task.save(update_fields=["status", "decided_on", "decided_by", "reason", "updated_at"])
-    case.tasks.exclude(status__in=TASK_DONE).update(status=TaskStatus.CANCELLED)
+    _finish_steps(task, day, by=by, opinion=reason.strip())
+    cancel_open_tasks(case)
     event(case, "case.task_denied", f"{task.unit.name}不予许可：{task.item.name}（{reason.strip()}）", by=by, task=task)
     _decide(case, Decision.DENIED, reason.strip(), day, by=by)
+    return save_and_clock(case, [])
+
+
+def cancel_open_tasks(case: Case) -> None:
+    """The case ended before these tasks were decided (不予许可 elsewhere, 撤回): they and their open steps stop."""
+    TaskStep.objects.filter(task__case=case, status__in=[StepStatus.CURRENT, StepStatus.WAITING]).exclude(
+        task__status__in=TASK_DONE).update(status=StepStatus.CANCELLED)
+    Extension.objects.filter(case=case, status=ExtensionStatus.PENDING).update(status=ExtensionStatus.CANCELLED)
+    case.tasks.exclude(status__in=TASK_DONE).update(status=TaskStatus.CANCELLED, extension_pending=False)
+
+
+@transaction.atomic
+def complete_step(case: Case, *, by, task: CaseTask | None, reason: str) -> Case:
+    """环节: the reviewer completes the task's current step with an opinion; the next one starts today with
+    its own clock. The last step is not completed here: it is the decision (准予 / 不予许可)."""
+    case = lock(case)
+    task = locked_task(case, task)
+    check("complete_step", case, by, task, reason=reason)
+    day = today()
+    steps = list(task.steps.filter(status__in=[StepStatus.CURRENT, StepStatus.WAITING]).order_by("order")[:2])
+    current, following = steps[0], steps[1]  # the guard leaves at least the decision step after the current one
+    TaskStep.objects.filter(pk=current.pk).update(status=StepStatus.DONE, completed_on=day, completed_by=by,
+                                                  opinion=reason.strip())
+    TaskStep.objects.filter(pk=following.pk).update(status=StepStatus.CURRENT, started_on=day)
+    task.steps_before_decision -= 1
+    task.save(update_fields=["steps_before_decision", "updated_at"])
+    event(case, "case.step_completed", f"{task.unit.name}完成环节“{current.name}”：{reason.strip()}；"
+          f"下一环节“{following.name}”", by=by, task=task, step=current.order)
     return save_and_clock(case, [])
 
 
@@ -100,7 +160,7 @@ def deny(case: Case, *, by, task: CaseTask | None, reason: str) -> Case:
 def suspend(case: Case, *, by, task: CaseTask | None, kind: str, reason: str) -> Case:
     """特别程序 (§45): the clock stops from today until it is resumed; the applicant is told in writing."""
     case = lock(case)
-    task = _task(case, task)
+    task = locked_task(case, task)
     check("suspend", case, by, task, reason=reason)
     if kind not in SpecialStepKind.values:
         raise case_error(CaseError.SUSPENSION_KIND)

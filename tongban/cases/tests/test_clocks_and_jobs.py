@@ -86,7 +86,8 @@ def test_changing_the_warning_days_in_the_admin_moves_open_cases_warning_dates(c
     settings_row = CaseSettings.load()
     response = client_for(personas.admin).post(f"/admin/cases/casesettings/{settings_row.pk}/change/", {
         "region_code": "410000", "intake_workdays": 5, "warn_workdays": 2, "pending_workdays": 10,
-        "pending_reminder_workdays": 2, "missed_pending_policy": "withhold"})
+        "pending_reminder_workdays": 2, "missed_pending_policy": "withhold", "extension_max_workdays": 10,
+        "joint_extension_max_workdays": 15, "delivery_workdays": 10})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.warn_date == date(2026, 12, 9)

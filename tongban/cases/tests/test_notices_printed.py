@@ -1,18 +1,18 @@
-"""The six notices print right: rendered by LibreOffice, each is one A4 page carrying its title, the case
+"""The seven notices print right: rendered by LibreOffice, each is one A4 page carrying its title, the case
 number, the applicant and the tracking link, with nothing left as a template field ({{ … }})."""
 from __future__ import annotations
 
 import pytest
 
 from tongban.cases import notices
-from tongban.cases.services import intake, review
+from tongban.cases.services import extensions, intake, review
 from tongban.cases.tests.test_services import at, task_of
 from tongban.documents.tests.rendering import page_count, page_texts, render_pdfs
 
 pytestmark = pytest.mark.django_db
 
 
-def _cases(case_people, receive, restaurant) -> dict:
+def _cases(case_people, receive, restaurant, director) -> dict:
     """One case for each notice, taken through the real services."""
     with at("2026-12-01"):
         refused = intake.refuse(receive(), by=case_people.clerk, reason="申请事项不属于本机关职权范围")
@@ -27,12 +27,17 @@ def _cases(case_people, receive, restaurant) -> dict:
                                  reason="准予登记", result_number="91410000MA0000001X")
         decided = review.deny(decided, by=case_people.fire_reviewer, task=task_of(decided, restaurant.fire),
                               reason="疏散通道宽度不足")
+        extended = intake.accept(receive(), by=case_people.clerk)
+        company = task_of(extended, restaurant.company)
+        extensions.request_extension(extended, by=case_people.samr_reviewer, task=company, workdays=5,
+                                     reason="需补充核查经营场所周边情况")
+        extended = extensions.approve_extension(extended, by=director, task=company, reason="同意")
     return {"acceptance": pending, "correction": corrected, "refusal": refused, "pending_promise": pending,
-            "special_procedure": suspended, "decision": decided}
+            "special_procedure": suspended, "decision": decided, "extension": extended}
 
 
-def test_every_notice_prints_on_one_page_with_its_case(case_people, receive, restaurant, tmp_path):
-    cases = _cases(case_people, receive, restaurant)
+def test_every_notice_prints_on_one_page_with_its_case(case_people, personas, receive, restaurant, tmp_path):
+    cases = _cases(case_people, receive, restaurant, personas.director)
     assert set(cases) == set(notices.NOTICES)
     files = []
     for kind, case in cases.items():

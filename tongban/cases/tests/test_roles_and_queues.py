@@ -56,7 +56,7 @@ def test_a_reviewer_of_another_department_gets_no_reviewer_role(receive, case_pe
     assert roles_of(case_people.samr_reviewer, case, food) == {"reviewer"}
     assert allowed("approve", case, case_people.fire_reviewer, fire) is True
     assert allowed("approve", case, case_people.samr_reviewer, fire) is False
-    assert names(task_actions_for(fire, case_people.fire_reviewer)) == ["approve", "deny", "suspend"]
+    assert names(task_actions_for(fire, case_people.fire_reviewer)) == ["approve", "deny", "suspend", "request_extension"]
     assert task_actions_for(fire, case_people.water_reviewer) == []
     assert task_actions_for(company, case_people.samr_reviewer) == []  # approved already
 
@@ -206,7 +206,7 @@ def test_a_unit_head_over_the_reviewing_department_reviews_and_plain_staff_above
                              password="x-Tongban-2026").user
     with at("2026-12-01"):
         case = intake.accept(receive(), by=case_people.clerk)
-    assert roles_of(head, case) == {"reviewer", "leader"}
+    assert roles_of(head, case) == {"reviewer", "leader", "head"}  # the head of the reviewing department (§42)
     assert roles_of(plain, case) == set()
 
 
@@ -295,14 +295,11 @@ def test_recompute_since_a_day_counts_the_due_dates_it_moved(receive, case_peopl
     assert set(Case.objects.values_list("due_date", flat=True)) == {date(2026, 12, 16), date(2026, 12, 11)}
 
 
-def test_task_steps_fall_due_one_after_another_from_the_day_the_task_opened(food_case_with_steps):
-    case = food_case_with_steps
-    task = case.tasks.get()
-    steps = selectors.task_steps(list(case.tasks.all()))
-    assert steps[task.pk][:2] == [{"name": "审查", "days": 3, "due": date(2026, 12, 4)},
-                                  {"name": "决定", "days": 2, "due": date(2026, 12, 8)}]
-    task.status = "approved"
-    assert selectors.task_steps([task]) == {}
+def test_task_steps_are_stored_when_the_task_opens_the_first_current_with_its_own_due_date(food_case_with_steps):
+    task = food_case_with_steps.tasks.get()
+    steps = list(task.steps.values_list("order", "name", "status", "started_on", "due_date"))
+    assert steps == [(1, "审查", "current", date(2026, 12, 1), date(2026, 12, 4)), (2, "决定", "waiting", None, None)]
+    assert task.steps_before_decision == 1
 
 
 def test_a_tasks_suspended_days_come_from_its_own_cases_suspensions_only(receive, case_people, restaurant):
@@ -319,12 +316,20 @@ def test_a_tasks_suspended_days_come_from_its_own_cases_suspensions_only(receive
     assert second.tasks.get(item=restaurant.company).suspended_workdays == 1  # Dec 8
 
 
-def test_a_step_without_a_day_limit_has_no_due_day_and_an_item_without_steps_shows_none(food_case_with_steps):
+def test_a_step_without_a_day_limit_has_no_due_day_and_an_item_without_steps_has_none(
+        county, case_people, restaurant):
     from tongban.catalog.models import Step
 
-    task = food_case_with_steps.tasks.get()
-    Step.objects.filter(item_id=task.item_id, order=1).update(days=0)
-    assert selectors.task_steps([task])[task.pk][:2] == [{"name": "审查", "days": 0, "due": None},
-                                                          {"name": "决定", "days": 2, "due": date(2026, 12, 3)}]
-    Step.objects.filter(item_id=task.item_id).delete()
-    assert selectors.task_steps([task]) == {task.pk: []}
+    Step.objects.bulk_create([Step(item=restaurant.food, order=1, name="审查", days=0),
+                              Step(item=restaurant.food, order=2, name="决定", days=2)])
+    with at("2026-12-01"):
+        case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
+                                   applicant=person_applicant(), materials={
+                                       "layout_plan": "received", "health_cert": "received", "business_licence": "received"})
+        case = intake.accept(case, by=case_people.clerk)
+        company = intake.accept(intake.receive_case(by=case_people.clerk, window=county.intake_window,
+                                                    item=restaurant.company, applicant=person_applicant(),
+                                                    materials={"application_form": "received", "premises_proof": "received"}),
+                                by=case_people.clerk)
+    assert list(case.tasks.get().steps.values_list("name", "due_date")) == [("审查", None), ("决定", None)]
+    assert not company.tasks.get().steps.exists() and company.tasks.get().steps_before_decision == 0

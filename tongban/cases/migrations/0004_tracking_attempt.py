@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_intake_warned_for'),
+        ('cases', '0003_extension_steps_delivery'),
     ]
 
     operations = [
