@@ -53,11 +53,11 @@ def leader_section(request, today: date) -> HomeContent | None:
                                                         Role.TOWNSHIP_ADMIN, Role.INSPECTOR)):
         return None
     visible = Case.objects.visible_to(request.user)
-    counts = selectors.status_counts(visible)
-    overdue = visible.filter(selectors.overdue_q(today)).count()
-    due_soon = visible.filter(selectors.due_soon_q(today)).count()
+    counts = selectors.status_counts(visible)  # bounded counts (selectors.COUNT_CAP): 约 / 以上 beyond it
+    overdue = selectors.bounded_count(visible.filter(selectors.overdue_q(today)))
+    due_soon = selectors.bounded_count(visible.filter(selectors.due_soon_q(today)))
     rows = [(CaseStatus(s).label, n) for s, n in counts.items() if n]
-    return HomeContent(sum(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon},
+    return HomeContent(selectors.Tally.total(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon},
                        more_link=reverse("cases:case_list"))
 
 

@@ -72,14 +72,20 @@ def case_list(request):
     _require(request, "cases.view_cases")
     visible = Case.objects.visible_to(request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=visible, user=request.user)
-    page = keyset_page(selectors.list_rows(filterset.qs), selectors.LIST_ORDER, request.GET.get("cursor"))
+    rows = selectors.list_rows(filterset.qs).select_related(None).select_related("intake_window")
+    page = keyset_page(rows.only(*selectors.ROW_FIELDS), selectors.LIST_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
-    # The counts by status head the unfiltered first page only: a search, a filter or a later page (a cursor)
-    # counts nothing, so the busiest requests never scan the whole scope (tongban bench cases).
-    counts = {} if request.GET else selectors.status_counts(visible)
+    # The counts by status head the first page, unfiltered or filtered by unit only (an index range per
+    # status): a search, another filter or a later page counts nothing. Each count reads at most
+    # selectors.COUNT_CAP + 1 rows and says so when it is more (tongban bench cases).
+    counted = set(request.GET) <= {"intake_unit"} and (not request.GET or filterset.is_valid())
+    counts = selectors.status_counts(filterset.qs) if counted else {}
+    unit = filterset.form.cleaned_data.get("intake_unit") if counts and request.GET else None
     return _render(request, "cases/case_list.html", {
         "title": "办件查询", "filter": filterset, "page": page, "params": _params(request),
-        "counts": [(CaseStatus(s).label, n, s) for s, n in counts.items()], "total": sum(counts.values()),
+        "counts": [(CaseStatus(s).label, n, f"intake_unit={unit.pk}&status={s}" if unit else f"status={s}")
+                   for s, n in counts.items()],
+        "total": selectors.Tally.total(counts.values()), "counted_unit": unit, "cap": selectors.COUNT_CAP,
     })
 
 
@@ -99,7 +105,7 @@ def intake_queue(request):
 def review_queue(request):
     _require(request, "cases.view_cases")
     filterset = TaskFilterSet(request.GET or None, queryset=selectors.review_queue(request.user))
-    page = keyset_page(filterset.qs, selectors.REVIEW_ORDER, request.GET.get("cursor"))
+    page = keyset_page(filterset.qs.only(*selectors.TASK_ROW_FIELDS), selectors.REVIEW_ORDER, request.GET.get("cursor"))
     for task in page.object_list:
         task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
     return _render(request, "cases/review_queue.html", {
