@@ -459,7 +459,9 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     mine = Case.objects.filter(intake_window__in=windows)
     low, high = mine.aggregate(low=Min("pk"), high=Max("pk")).values()
     numbers = list(mine.filter(pk__in=[rng.randint(low, high) for _ in range(200)]).values_list("number", flat=True))
-    cookies = {"reviewer": _session_cookie(reviewer), "leader": _session_cookie(leader)}
+    # One login per client and person, as 20 people have: a session shared by every client would have its row
+    # written by all of them at once (the idle-timeout stamp), which no real browser does.
+    cookies = [{"reviewer": _session_cookie(reviewer), "leader": _session_cookie(leader)} for _ in range(clients)]
     pages = {"review_queue": ("reviewer", "/cases/review/"),
              "leader_list": ("leader", f"/cases/?intake_unit={depts[1].pk}&status=reviewing"),
              "leader_all": ("leader", "/cases/"),
@@ -474,14 +476,14 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     port = _free_port()
 
     def page(target) -> None:
-        name, number = target
+        name, number, client = target
         who, url = pages[name]
-        status = _get(port, url.format(number=number), cookies[who])
+        status = _get(port, url.format(number=number), cookies[client][who])
         if status != 200:
             raise RuntimeError(f"{url}: {status}")
 
     def reference(target) -> None:
-        name, number = target
+        name, number, _ = target
         sql, params = references[name]
         with connection.cursor() as cursor:
             cursor.execute(sql, [number] if name == "search_number" else params)
@@ -495,13 +497,14 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     server = multiprocessing.get_context("fork").Process(target=_serve, args=(port, workers), daemon=False)
     server.start()
     try:
-        _wait_until_up(port, "/cases/review/", cookies["reviewer"], server)
+        _wait_until_up(port, "/cases/review/", cookies[0]["reviewer"], server)
         for name in pages:  # warm-up: each worker's first request of a page compiles its templates
             for _ in range(workers):
-                page((name, numbers[0]))
+                page((name, numbers[0], 0))
         workers_pids, backend_pids = _serving_pids(server.pid)
         before = _cpu_ms(workers_pids + backend_pids)
-        timed, seconds = _drive([[(name, (name, number)) for name, number in plan] for plan in plans], page, think_ms)
+        timed, seconds = _drive([[(name, (name, number, c)) for name, number in plan] for c, plan in enumerate(plans)],
+                                page, think_ms)
         late_workers, late_backends = _serving_pids(server.pid)  # a backend may have come or gone meanwhile
         workers_pids, backend_pids = sorted({*workers_pids, *late_workers}), sorted({*backend_pids, *late_backends})
         after = _cpu_ms(workers_pids + backend_pids)
@@ -511,7 +514,8 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
         if server.is_alive():
             os.kill(server.pid, signal.SIGKILL)
             server.join()
-    referenced, _ = _drive([[(name, (name, number)) for name, number in plan] for plan in plans], reference, think_ms)
+    referenced, _ = _drive([[(name, (name, number, c)) for name, number in plan] for c, plan in enumerate(plans)],
+                           reference, think_ms)
     if not keep:
         _remove(windows, depts)
     load = os.getloadavg()

@@ -53,7 +53,7 @@ def leader_section(request, today: date) -> HomeContent | None:
                                                         Role.TOWNSHIP_ADMIN, Role.INSPECTOR)):
         return None
     visible = Case.objects.visible_to(request.user)
-    counts = selectors.status_counts(visible)  # bounded counts (selectors.COUNT_CAP): 约 / 以上 beyond it
+    counts = selectors.status_counts(visible, per_status=scope.everything)  # bounded (selectors.COUNT_CAP)
     overdue = selectors.bounded_count(visible.filter(selectors.overdue_q(today)))
     due_soon = selectors.bounded_count(visible.filter(selectors.due_soon_q(today)))
     rows = [(CaseStatus(s).label, n) for s, n in counts.items() if n]

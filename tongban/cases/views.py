@@ -30,7 +30,7 @@ from tongban.cases.services import actions, intake
 from tongban.catalog.choices import SpecialStepKind
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core.paging import keyset_page
-from tongban.org.scopes import get_visible_or_404
+from tongban.org.scopes import get_visible_or_404, scope_for
 
 
 def _params(request) -> str:
@@ -79,8 +79,9 @@ def case_list(request):
     # status): a search, another filter or a later page counts nothing. Each count reads at most
     # selectors.COUNT_CAP + 1 rows and says so when it is more (tongban bench cases).
     counted = set(request.GET) <= {"intake_unit"} and (not request.GET or filterset.is_valid())
-    counts = selectors.status_counts(filterset.qs) if counted else {}
-    unit = filterset.form.cleaned_data.get("intake_unit") if counts and request.GET else None
+    unit = filterset.form.cleaned_data.get("intake_unit") if counted and request.GET else None
+    per_status = bool(unit) or scope_for(request.user).everything  # the indexes serve these alone
+    counts = selectors.status_counts(filterset.qs, per_status=per_status) if counted else {}
     return _render(request, "cases/case_list.html", {
         "title": "办件查询", "filter": filterset, "page": page, "params": _params(request),
         "counts": [(CaseStatus(s).label, n, f"intake_unit={unit.pk}&status={s}" if unit else f"status={s}")

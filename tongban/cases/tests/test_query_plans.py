@@ -86,3 +86,26 @@ def test_a_count_up_to_the_cap_is_exact_and_beyond_it_says_so(client_for, county
     page = client_for(personas.director).get("/cases/").content.decode()
     assert counts["reviewing"].label in page
     assert re.search(r"已撤回 <span[^>]*>0<", page)  # an exact zero reads as 0
+
+
+def test_a_scoped_leader_gets_the_counts_from_one_bounded_query(county, personas, restaurant, monkeypatch):
+    """A unit's scope includes the cases with a task of it: that branch is answered by hashing every such task,
+    so the counts of a scope read at most COUNT_CAP + 1 rows in one query, not one query per status."""
+    from django.contrib.auth import get_user_model
+
+    from tongban.org import services as org
+
+    grow_to(40, county, restaurant)
+    head = org.create_staff(staff_no="samr-head", name="局长", unit=county.department, role="unit_head",
+                            username="samr-head").user
+    visible = Case.objects.visible_to(get_user_model().objects.get(pk=head.pk))
+    exact = selectors.status_counts(visible, per_status=False)
+    assert exact == {status: Case.objects.filter(status=status).count() for status in exact}
+    assert all(tally.exact for tally in exact.values())
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    with CaptureQueriesContext(connection) as queries:
+        capped = selectors.status_counts(visible, per_status=False)
+    assert sum('"cases_case"' in q["sql"] and "EXPLAIN" not in q["sql"] for q in queries.captured_queries) == 1
+    assert not any(tally.exact for tally in capped.values() if tally)
+    if connection.vendor != "postgresql":  # what was seen among the first six rows: at least that many
+        assert sum(capped.values()) == 6 and capped["reviewing"].label.endswith(" 以上")
