@@ -136,7 +136,9 @@ def _cases_corner(units: int):
         staff_no="bench-reviewer", name="基准审查", unit=depts[0], role="staff", username="bench-reviewer")
     leader = Staff.objects.filter(staff_no="bench-leader").first() or org.create_staff(
         staff_no="bench-leader", name="基准领导", unit=center, role="unit_head", username="bench-leader")
-    return center, depts, windows, items, reviewer.user, leader.user
+    head = Staff.objects.filter(staff_no="bench-head").first() or org.create_staff(
+        staff_no="bench-head", name="基准部门负责人", unit=depts[-1], role="unit_head", username="bench-head")
+    return center, depts, windows, items, reviewer.user, leader.user, head.user
 
 
 def _column_defaults(model, overridden: set[str]) -> tuple[list[str], dict[str, object]]:
@@ -292,6 +294,7 @@ def _references(center, depts, number: str) -> dict[str, tuple[str, list]]:
         .values_list(*case_columns),
         "leader_all": Case.objects.filter(intake_unit__in=subtree).order_by("-number").values_list(*case_columns),
         "search_number": Case.objects.filter(number=number).values_list(*case_columns),
+        "head_all": Case.objects.filter(intake_unit=depts[-1]).order_by("-number").values_list(*case_columns),
     }
     return {name: qs[:REFERENCE_ROWS].query.sql_with_params() for name, qs in queries.items()}
 
@@ -435,7 +438,8 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     pages from `clients` concurrent client processes against gunicorn with `workers` processes (why: the
     section comment above), and the plain SELECT of each page's rows from the same clients; removes the
     cases unless `keep`. Pages: a reviewer's 待审查, a leader's list filtered by unit and status, the
-    leader's unfiltered first page (with its counts by status) and a search by case number."""
+    leader's unfiltered first page (with its counts by status), a search by case number, and a department
+    head's unfiltered first page."""
     import os
     import random
     import signal
@@ -446,7 +450,7 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     from tongban.cases.models import Case
 
     workers = workers or 2 * (os.cpu_count() or 1) + 1
-    center, depts, windows, items, reviewer, leader = _cases_corner(units)
+    center, depts, windows, items, reviewer, leader, head = _cases_corner(units)
     started = time.perf_counter()
     present = Case.objects.filter(intake_window__in=windows).count()
     if present > cases:
@@ -461,11 +465,14 @@ def run_cases_bench(cases: int = 1_000_000, clients: int = 20, requests: int = 4
     numbers = list(mine.filter(pk__in=[rng.randint(low, high) for _ in range(200)]).values_list("number", flat=True))
     # One login per client and person, as 20 people have: a session shared by every client would have its row
     # written by all of them at once (the idle-timeout stamp), which no real browser does.
-    cookies = [{"reviewer": _session_cookie(reviewer), "leader": _session_cookie(leader)} for _ in range(clients)]
+    cookies = [{"reviewer": _session_cookie(reviewer), "leader": _session_cookie(leader), "head": _session_cookie(head)}
+               for _ in range(clients)]
     pages = {"review_queue": ("reviewer", "/cases/review/"),
              "leader_list": ("leader", f"/cases/?intake_unit={depts[1].pk}&status=reviewing"),
              "leader_all": ("leader", "/cases/"),
-             "search_number": ("leader", "/cases/?q={number}")}
+             "search_number": ("leader", "/cases/?q={number}"),
+             # A department head's scope is one unit of ten, plus the cases with a task of it: the scope's OR.
+             "head_all": ("head", "/cases/")}
     references = _references(center, depts, numbers[0])
     per_client = [requests // clients + (1 if c < requests % clients else 0) for c in range(clients)]
     plans = [[(name, numbers[rng.randrange(len(numbers))]) for name in
