@@ -53,14 +53,14 @@ def leader_section(request, today: date) -> HomeContent | None:
                                                         Role.TOWNSHIP_ADMIN, Role.INSPECTOR)):
         return None
     visible = Case.objects.visible_to(request.user)
-    counts = selectors.status_counts(visible)
-    overdue = visible.filter(selectors.overdue_q(today)).count()
-    due_soon = visible.filter(selectors.due_soon_q(today)).count()
-    late_delivery = visible.filter(selectors.delivery_overdue_q(today)).count()
-    late_steps = selectors.late_steps(visible, today).count()
+    counts = selectors.status_counts(visible, per_status=scope.everything)  # bounded (selectors.COUNT_CAP)
+    overdue = selectors.bounded_count(visible.filter(selectors.overdue_q(today)))
+    due_soon = selectors.bounded_count(visible.filter(selectors.due_soon_q(today)))
+    late_delivery = selectors.bounded_count(visible.filter(selectors.delivery_overdue_q(today)))
+    late_steps = selectors.bounded_count(selectors.late_steps(visible, today))
     rows = [(CaseStatus(s).label, n) for s, n in counts.items() if n]
-    return HomeContent(sum(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon,
-                                              "late_delivery": late_delivery, "late_steps": late_steps},
+    return HomeContent(selectors.Tally.total(counts.values()), {"rows": rows, "overdue": overdue, "due_soon": due_soon,
+                                                               "late_delivery": late_delivery, "late_steps": late_steps},
                        more_link=reverse("cases:case_list"))
 
 

@@ -25,7 +25,7 @@ from tongban.cases.models import Case, CaseSettings, CaseTask, TaskStep
 from tongban.cases.services import actions, intake
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core.paging import keyset_page
-from tongban.org.scopes import get_visible_or_404
+from tongban.org.scopes import get_visible_or_404, scope_for
 
 
 def _params(request) -> str:
@@ -69,14 +69,21 @@ def case_list(request):
         return case_exports.export_list(request)
     visible = Case.objects.visible_to(request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=visible, user=request.user)
-    page = keyset_page(selectors.list_rows(filterset.qs), selectors.LIST_ORDER, request.GET.get("cursor"))
+    rows = selectors.list_rows(filterset.qs).select_related(None).select_related("intake_window")
+    page = keyset_page(rows.only(*selectors.ROW_FIELDS), selectors.LIST_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
-    # The counts by status head the unfiltered first page only: a search, a filter or a later page (a cursor)
-    # counts nothing, so the busiest requests never scan the whole scope (tongban bench cases).
-    counts = {} if request.GET else selectors.status_counts(visible)
+    # The counts by status head the first page, unfiltered or filtered by unit only (an index range per
+    # status): a search, another filter or a later page counts nothing. Each count reads at most
+    # selectors.COUNT_CAP + 1 rows and says so when it is more (tongban bench cases).
+    counted = set(request.GET) <= {"intake_unit"} and (not request.GET or filterset.is_valid())
+    unit = filterset.form.cleaned_data.get("intake_unit") if counted and request.GET else None
+    per_status = bool(unit) or scope_for(request.user).everything  # the indexes serve these alone
+    counts = selectors.status_counts(filterset.qs, per_status=per_status) if counted else {}
     return _render(request, "cases/case_list.html", {
         "title": "办件查询", "filter": filterset, "page": page, "params": _params(request),
-        "counts": [(CaseStatus(s).label, n, s) for s, n in counts.items()], "total": sum(counts.values()),
+        "counts": [(CaseStatus(s).label, n, f"intake_unit={unit.pk}&status={s}" if unit else f"status={s}")
+                   for s, n in counts.items()],
+        "total": selectors.Tally.total(counts.values()), "counted_unit": unit, "cap": selectors.COUNT_CAP,
     })
 
 
@@ -96,7 +103,7 @@ def intake_queue(request):
 def review_queue(request):
     _require(request, "cases.view_cases")
     filterset = TaskFilterSet(request.GET or None, queryset=selectors.review_queue(request.user))
-    page = keyset_page(filterset.qs, selectors.REVIEW_ORDER, request.GET.get("cursor"))
+    page = keyset_page(filterset.qs.only(*selectors.TASK_ROW_FIELDS), selectors.REVIEW_ORDER, request.GET.get("cursor"))
     for task in page.object_list:
         task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
     return _render(request, "cases/review_queue.html", {
