@@ -629,9 +629,11 @@ def _write(planned: list[Planned]) -> None:
               data, _at(day, order))
              for case, p, tasks in zip(cases, planned, task_rows)
              for order, (day, code, blzt, message, by, task, data) in enumerate(p.events)])
-    ids = Case.objects.filter(pk__in=bulk_cases().values("pk"))
-    count_suspension_workdays(Suspension.objects.filter(case__in=ids))
-    refresh_case_clocks(ids)
+    # The new rows by their key range (a plain index scan; a case another session added in between would only
+    # have its clock recomputed to what it already is).
+    new = Case.objects.filter(pk__gte=min(c.pk for c in cases), pk__lte=max(c.pk for c in cases))
+    count_suspension_workdays(Suspension.objects.filter(case__in=new))
+    refresh_case_clocks(new)
 
 
 def _claim_numbers(region: str, days: list[date]) -> list[str]:
