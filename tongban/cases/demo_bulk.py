@@ -466,7 +466,7 @@ class Simulator:
 
     def _review(self, case: Planned, accepted: date, due: date, *, late: bool, denied: bool, suspended: bool) -> None:
         """Stage by stage, every department decides within its limit (or, late, after the case's due date)."""
-        days, day = self.days, accepted
+        days, day, resumed = self.days, accepted, None
         stages = sorted({t["stage"] for t in case.tasks})
         for stage in stages:
             opened = self._open_stage(case, stage, day)
@@ -478,9 +478,11 @@ class Simulator:
                     decision_day = days.add(due, self.rng.randint(1, 3))
                 if suspended and i == opened[0]:
                     start = days.add(day, self.rng.randint(0, 1))
-                    end = days.add(start, self.rng.randint(2, 6))
-                    self._suspend(case, i, start, ended=end)
-                    decision_day = max(decision_day, days.add(end, self.rng.randint(0, 1)))
+                    resumed = days.add(start, self.rng.randint(2, 6))
+                    self._suspend(case, i, start, ended=resumed)
+                    decision_day = days.add(resumed, self.rng.randint(0, 1))
+                if resumed:  # no department decides while the case is suspended
+                    decision_day = max(decision_day, resumed)
                 if denied:
                     reason = self.rng.choice(DENIALS)
                     t.update(status=TaskStatus.DENIED, decided_on=decision_day, decided_by=self._reviewer(case, i),

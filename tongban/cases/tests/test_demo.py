@@ -204,3 +204,47 @@ def test_a_second_run_adds_nothing_and_keeps_peoples_changes(demo):
     assert re.fullmatch(r"已有办件 5,000 件，未新增（\d+\.\d 秒）", said)
     assert [model.objects.count() for model in TABLES] == counts
     assert Case.objects.get(pk=waiting.pk).status == "reviewing"
+
+
+# What each event makes of the case's status: None keeps it; the transitions' sources say where it may come from.
+AFTER = {"case.received": "received", "case.correction_notified": "correcting", "case.corrected": "received",
+         "case.accepted": "reviewing", "case.accepted_pending": "reviewing", "case.deemed_accepted": "reviewing",
+         "case.refused": "refused", "case.suspended": "suspended", "case.resumed": "reviewing",
+         "case.decided": "ready", "case.delivered": "closed", "case.withdrawn": "withdrawn"}
+
+
+def test_every_case_went_a_way_the_transition_table_allows(demo):
+    """Replaying each case's events in their order: every transition starts from a status the table allows
+    for it, and the last one leaves the case in its stored status."""
+    from tongban.cases.transitions import TRANSITIONS
+
+    sources = {t.event: set(t.sources) for t in TRANSITIONS.values()}
+    status: dict[int, str | None] = {}
+    for case, code in CaseEvent.objects.order_by("case", "at", "pk").values_list("case", "code"):
+        now = status.get(case)
+        if code in sources:
+            assert now in sources[code], (case, code, now)
+        elif code == "case.received":
+            assert now is None, (case, code, now)
+        elif code == "case.decided":
+            assert now == "reviewing", (case, code, now)
+        status[case] = AFTER.get(code) or now
+    assert status == dict(Case.objects.values_list("pk", "status"))
+
+
+def test_materials_and_tasks_agree_with_each_status(demo):
+    """What the services would have refused is nowhere: accepted with a required material missing, a task
+    still open on a finished case, a case in review with no department reviewing, 容缺 past its case's due date."""
+    accepted = Case.objects.filter(accepted_on__isnull=False)
+    assert not CaseMaterial.objects.filter(case__in=accepted, is_required=True, state__in=["missing", "defective"]).exists()
+    assert not CaseMaterial.objects.filter(state="pending", case__accepted_with_pending=False).exists()
+    correcting = Case.objects.filter(status="correcting")
+    assert correcting.filter(materials__state__in=["missing", "defective"]).distinct().count() == correcting.count()
+    finished = Case.objects.filter(status__in=["ready", "closed", "refused", "withdrawn"])
+    assert not CaseTask.objects.filter(case__in=finished, status__in=["waiting", "reviewing"]).exists()
+    in_review = Case.objects.filter(status__in=["reviewing", "suspended"])
+    assert in_review.filter(tasks__status="reviewing").distinct().count() == in_review.count()
+    assert not Case.objects.filter(status="closed", decision="approved").filter(
+        tasks__status__in=["denied", "cancelled"]).exists()
+    assert not Case.objects.filter(accepted_with_pending=True, pending_due_date__gt=F("due_date")).exists()
+    assert not Suspension.objects.filter(ended_on__isnull=True).exclude(case__status="suspended").exists()
