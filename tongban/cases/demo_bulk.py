@@ -678,12 +678,12 @@ def _at(day: date, order: int) -> datetime:
 def _insert(model, names: list[str], rows: list[tuple]) -> None:
     """One INSERT statement run over all `rows` (executemany): the two biggest tables, ~45,000 rows, without
     building a model instance and preparing each value through the ORM (which took most of the demo's time).
-    The values are plain Python values; JSON and date-times are prepared by their fields, and an event keeps
+    The values are plain Python values; JSON, dates and date-times are prepared by their fields, and an event keeps
     its back-dated `at` (auto_now_add would overwrite it)."""
     from django.db import connection
 
     fields = [model._meta.get_field(name) for name in names]
-    prepared = [i for i, f in enumerate(fields) if f.get_internal_type() in ("JSONField", "DateTimeField")]
+    prepared = [i for i, f in enumerate(fields) if f.get_internal_type() in ("JSONField", "DateTimeField", "DateField")]
     qn = connection.ops.quote_name
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
