@@ -248,3 +248,32 @@ def test_materials_and_tasks_agree_with_each_status(demo):
         tasks__status__in=["denied", "cancelled"]).exists()
     assert not Case.objects.filter(accepted_with_pending=True, pending_due_date__gt=F("due_date")).exists()
     assert not Suspension.objects.filter(ended_on__isnull=True).exclude(case__status="suspended").exists()
+
+
+def test_the_personas_pages_open_on_the_demo(demo, client_for, api_for):
+    """The queues, lists and case pages the personas open read the bulk without an error, and the overdue
+    filter finds the cases the selector counts."""
+    from tongban.cases.selectors import overdue_q
+    from tongban.conftest import PASSWORD
+
+    county, _ = demo
+    for username in ("zhuren", "buzhang", "chuangkou", "xiangzhen"):
+        user = county.users[username]
+        user.set_password(PASSWORD)
+        user.save()
+        client = client_for(user)
+        for url in ("/workbench/", "/cases/", "/cases/?overdue=true", "/cases/review/", "/cases/delivery/", "/cases/intake/"):
+            assert client.get(url).status_code in (200, 403), (username, url)
+    client = client_for(county.users["zhuren"])
+    assert client.get("/cases/").status_code == 200
+    overdue = Case.objects.filter(overdue_q(timezone.localdate())).order_by("-number").first()
+    assert overdue.number in client.get("/cases/?overdue=true").content.decode()
+    samples = [Case.objects.filter(bundle__isnull=False, status="closed").first(), Case.objects.filter(status="suspended").last(),
+               Case.objects.filter(pending_overdue=True).last(), Case.objects.filter(status="correcting").last(),
+               Case.objects.filter(status="refused").last()]
+    api = api_for(county.users["zhuren"])
+    for case in samples:
+        page = client.get(f"/cases/{case.number}/")
+        assert page.status_code == 200 and case.number in page.content.decode()
+        body = api.get(f"/api/v1/cases/{case.number}/").json()
+        assert body["number"] == case.number and len(body["events"]) == case.events.count()
