@@ -300,11 +300,9 @@ class Simulator:
         case.event(day, "case.received", f"{case.window.name}收件：{case.template.title}", by=case.received_by,
                    window=case.window.pk, demo=BULK_KEY)
 
-    def _bring_all(self, case: Planned, *, keep_pending: bool = False) -> None:
+    def _bring_all(self, case: Planned) -> None:
         for m in case.materials:
             if m["state"] in (MaterialState.PRODUCED, MaterialState.ELECTRONIC):
-                continue
-            if keep_pending and m["state"] == MaterialState.PENDING:
                 continue
             m.update(state=MaterialState.RECEIVED, received_originals=m["originals"], received_copies=m["copies"],
                      problem="")
@@ -313,7 +311,7 @@ class Simulator:
         """一次性告知: most materials brought, one or two to correct (or missing)."""
         self._bring_all(case)
         candidates = [m for m in case.materials if m["state"] == MaterialState.RECEIVED and m["is_required"]] or \
-            [m for m in case.materials if m["state"] == MaterialState.RECEIVED]
+            [m for m in case.materials if m["state"] != MaterialState.PRODUCED]  # a notice always lists something
         for m in self.rng.sample(candidates, min(len(candidates), self.rng.choice([1, 1, 2]))):
             if self.rng.random() < 0.7:
                 m.update(state=MaterialState.DEFECTIVE, problem=self.rng.choice(PROBLEMS))
