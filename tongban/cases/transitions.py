@@ -96,6 +96,14 @@ OTHER_EVENTS = {
 # The BLZT code of the close: 11 approved, 12 approved under 容缺, 13 refused; 14 a withdrawal after acceptance.
 BLZT_CLOSED_APPROVED, BLZT_CLOSED_PENDING, BLZT_CLOSED_DENIED, BLZT_RECALLED = 11, 12, 13, 14
 
+
+
+def blzt_of(code: str) -> int | None:
+    """The national case-status code of an event code: its transition's, else OTHER_EVENTS' (or none)."""
+    transition = next((t for t in TRANSITIONS.values() if t.event == code), None)
+    return transition.blzt if transition else OTHER_EVENTS.get(code)
+
+
 EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
     "case.received": "收件登记", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
     "case.pending_overdue": "容缺材料逾期未补", "case.intake_warned": "受理期限提醒（§32）",

@@ -72,8 +72,7 @@ def guard_error(guard: str, task: CaseTask):
 def event(case: Case, code: str, message: str, *, by=None, task: CaseTask | None = None,
           blzt: int | None = None, **data) -> CaseEvent:
     if blzt is None:
-        transition = next((t for t in transitions.TRANSITIONS.values() if t.event == code), None)
-        blzt = transition.blzt if transition else transitions.OTHER_EVENTS.get(code)
+        blzt = transitions.blzt_of(code)
     return CaseEvent.objects.create(case=case, task=task, code=code, blzt=blzt, message=message[:500],
                                     actor=actor(by), data=data)
 

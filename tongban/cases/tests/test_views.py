@@ -165,3 +165,19 @@ def test_the_intake_form_lists_items_in_a_fixed_number_of_queries(client_for, ca
     client = client_for(case_people.township_clerk)
     with django_assert_max_num_queries(25):
         client.get("/cases/new/")
+
+
+def test_the_case_page_names_the_system_for_an_event_no_person_made(client_for, case_people, person_case):
+    """The §32 job deems the case accepted: its event has no actor, and the page says 系统 (it used to fail
+    with a server error on the empty actor)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.cases.services.deadlines import intake_deadlines
+
+    assert intake_deadlines(timezone.localdate() + timedelta(days=30))["deemed"] == 1
+    page = client_for(case_people.clerk).get(f"/cases/{person_case.number}/")
+    assert page.status_code == 200
+    events = page.content.decode().split("视为受理")[-1]
+    assert "· 系统" in events
