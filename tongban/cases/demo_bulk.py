@@ -226,9 +226,18 @@ class Simulator:
             organisation = (bundle.audience == Audience.ENTERPRISE) if bundle else what.pk in self.enterprise_items
             self.templates[key] = Template(
                 item=item, bundle=bundle, title=what.name, budget=_budget(item, bundle), materials=materials,
-                tasks=_tasks(item, bundle, window.unit), organisation=organisation,
+                tasks=[{**t, "unit": self._unit(t["unit_id"])} for t in _tasks(item, bundle, window.unit)],
+                organisation=organisation,
                 pendable=[i for i, m in enumerate(materials) if m["may_be_pending"] and not m["produced"]])
         return self.templates[key]
+
+    def _unit(self, pk: int):
+        """The reviewing department of a task (the intake's `_tasks` names it by id), read once per unit."""
+        from tongban.org.models import Unit
+
+        if not hasattr(self, "units"):
+            self.units = Unit.objects.in_bulk()
+        return self.units[pk]
 
     # -- drawing ---------------------------------------------------------------------------------------
 
