@@ -49,7 +49,8 @@ class HeartbeatView(APIView):
 class TerminalSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     state = serializers.SerializerMethodField(help_text="ok 正常 / fault 故障 / never 从未心跳 / inactive 停用")
-    fault_since = serializers.SerializerMethodField()
+    fault_since = serializers.DateTimeField(source="open_fault_started_at", read_only=True, allow_null=True,
+                                            help_text="仍在故障时：故障开始时间")
 
     class Meta:
         model = Terminal
@@ -58,9 +59,6 @@ class TerminalSerializer(serializers.ModelSerializer):
 
     def get_state(self, obj) -> str:
         return selectors.state_of(obj)
-
-    def get_fault_since(self, obj):
-        return obj.open_fault_started_at
 
 
 class TerminalViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
