@@ -72,7 +72,7 @@ def _issuer() -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}%"
+    return "—" if value is None else f"{value:.1f}%"  # as the dashboard shows it
 
 
 def _short_date(iso: str) -> str:

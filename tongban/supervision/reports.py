@@ -8,8 +8,9 @@ say about the past:
 
 - a case (or a department's task) is **decided on time** when its decision day is on or before its due date
   (the clock measures up to the decision; §44's delivery is its own rule, as in `overdue_q`);
-- a case **ran late during a month** when it was past its due date on some day of the month: its due date
-  lies before the month's last day (or today), and it was not decided, withdrawn or refused by then;
+- a case **ran late during a month** when it was past its due date on a working day of the month: at least
+  one workday lies between its due date and the month's last day (or today), and it was not decided,
+  withdrawn or refused by its due date nor before the month began;
 - its **overdue working days** are the calendar's workdays in (due date, decision day or the month's end].
 
 `scope` is a user (their `visible_to`) or None for the whole county (the bulletin).
@@ -184,6 +185,7 @@ def late_cases(scope, month: Month, today: date) -> QuerySet[Case]:
             .annotate(counted_to=Least(Coalesce("clock_end", Value(as_of)), Value(as_of), output_field=DateField()))
             .annotate(overdue_workdays=ExpressionWrapper(workday_index_of("counted_to") - workday_index_of("due_date"),
                                                          output_field=IntegerField()))
+            .filter(overdue_workdays__gt=0)  # due on a Friday: late from Monday, in the month holding Monday
             .select_related("intake_unit").order_by("due_date", "pk"))
 
 

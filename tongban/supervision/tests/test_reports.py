@@ -85,3 +85,19 @@ def test_today_by_site_groups_the_county_centre_and_each_township(october, count
 def test_a_bad_month_is_a_chinese_error():
     with pytest.raises(ValueError, match="年-月"):
         Month.parse("2026-13")
+
+
+def test_a_case_due_on_the_months_last_friday_runs_late_in_the_next_month(october, case_people, county, restaurant):
+    from tongban.cases.services import intake
+    from tongban.cases.services.common import acting_on
+    from tongban.cases.tests.conftest import person_applicant
+
+    with acting_on(date(2026, 10, 23)):
+        case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
+                                   applicant=person_applicant(), materials={
+                                       "business_licence": "received", "layout_plan": "received", "health_cert": "received"})
+        case = intake.accept(case, by=case_people.clerk)
+    assert case.due_date == date(2026, 10, 30)  # a Friday; 31 October is a Saturday
+    assert case.number not in {c.number for c in reports.late_cases(None, OCT, LATER)}
+    november = {c.number: c.overdue_workdays for c in reports.late_cases(None, Month.parse("2026-11"), LATER)}
+    assert november[case.number] == 11  # 2–6, 9–13 and 16 November
