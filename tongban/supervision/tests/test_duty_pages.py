@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -78,3 +78,32 @@ def test_the_workbench_shows_the_morning_check_to_those_who_watch_an_area(client
 def test_the_menu_links_the_duty_page(client_for, personas):
     page = client_for(personas.inspector).get("/workbench/").content.decode()
     assert 'href="/supervision/duty/"' in page and 'href="/terminals/"' in page
+
+
+def test_the_pages_read_a_fixed_number_of_queries_whatever_the_number_of_cases(client_for, personas, october,
+                                                                               case_people, county, restaurant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.cases.services import intake
+    from tongban.cases.services.common import acting_on
+    from tongban.cases.tests.conftest import person_applicant
+
+    def counts() -> list[int]:
+        result = []
+        with time_machine.travel(ON_16_NOV, tick=False):
+            client = client_for(personas.director)
+            for url in ("/supervision/duty/", "/supervision/dashboard/?month=2026-10", "/api/v1/supervision/figures/?month=2026-10"):
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                result.append(len(queries))
+        return result
+
+    before = counts()
+    for day in (12, 13, 14, 15, 16):  # five more cases, open and overdue by November
+        with acting_on(date(2026, 10, day)):
+            case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.food,
+                                       applicant=person_applicant(), materials={
+                                           "business_licence": "received", "layout_plan": "received", "health_cert": "received"})
+            intake.accept(case, by=case_people.clerk)
+    assert counts() == before
