@@ -27,5 +27,6 @@ def test_the_director_does_the_morning_check(login_page, live_server, personas, 
         page.wait_for_selector("body[data-charts-ready='1']")
         for chart in ("#chart-unit", "#chart-month", "#chart-trend", "#chart-heat"):
             assert page.locator(f"{chart} canvas").count() == 1, chart
+        page.screenshot(path=str(screenshot_dir / "supervision-dashboard.png"), full_page=True)
         assert page.inner_text("#stat-received") == "5"  # October's five cases (built through 28 Oct)
         assert page.inner_text("#stat-overdue") == "2"  # B and C past 19 Oct by the 20th (D falls due that day)

@@ -17,7 +17,7 @@
     xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", inverse: true, data: data.by_unit.map((r) => r.unit),
              axisLabel: { width: 160, overflow: "truncate" } },
-    series: [{ name: "按期办结率", type: "bar", itemStyle: { color: "#198754" },
+    series: [{ name: "按期办结率", type: "bar", barMaxWidth: 28, itemStyle: { color: "#198754" },
                data: data.by_unit.map((r) => r.on_time_rate) }],
   });
   chart("chart-month", {
@@ -27,8 +27,11 @@
     xAxis: { type: "category", data: data.by_month.map((m) => m.month) },
     yAxis: [{ type: "value", max: 100, axisLabel: { formatter: "{value}%" } }, { type: "value", minInterval: 1 }],
     series: [
-      { name: "按期办结率", type: "line", itemStyle: { color: "#198754" }, data: data.by_month.map((m) => m.on_time_rate) },
-      { name: "作出决定", type: "bar", yAxisIndex: 1, itemStyle: { color: "#9ec5fe" }, data: data.by_month.map((m) => m.decided) },
+      { name: "作出决定", type: "bar", yAxisIndex: 1, barMaxWidth: 28, itemStyle: { color: "#9ec5fe" },
+        data: data.by_month.map((m) => m.decided) },
+      { name: "按期办结率", type: "line", z: 3, showSymbol: true, symbolSize: 8, itemStyle: { color: "#198754" },
+        label: { show: true, formatter: (p) => (p.value == null ? "" : p.value + "%") },
+        data: data.by_month.map((m) => m.on_time_rate) },
     ],
   });
   chart("chart-trend", {
@@ -36,13 +39,13 @@
     grid: grid,
     xAxis: { type: "category", data: data.trend.map((w) => w.week.slice(5)) },
     yAxis: { type: "value", minInterval: 1 },
-    series: [{ name: "新增超期", type: "line", smooth: true, areaStyle: {}, itemStyle: { color: "#b3261e" },
+    series: [{ name: "新增超期", type: "line", areaStyle: {}, itemStyle: { color: "#b3261e" },
                data: data.trend.map((w) => w.overdue) }],
   });
   const maxHeat = Math.max(1, ...data.heat.cells.map((c) => c[2]));
   chart("chart-heat", {
     tooltip: { position: "top" },
-    grid: { left: 8, right: 16, bottom: 48, top: 16, containLabel: true },
+    grid: { left: 8, right: 16, bottom: 64, top: 16, containLabel: true },
     xAxis: { type: "category", data: data.heat.weeks.map((w) => w.slice(5)), splitArea: { show: true } },
     yAxis: { type: "category", data: data.heat.units, splitArea: { show: true },
              axisLabel: { width: 140, overflow: "truncate" } },
