@@ -13,7 +13,7 @@ from tongban.jobs.results import register_labels
 from tongban.supervision import bulletin
 from tongban.supervision.reports import Month
 
-register_labels({"month": "月份", "file": "文件", "created": "新生成"})
+register_labels({"bulletin_file": "通报文件"})  # "month" and "created" have their labels already
 
 
 @job("supervision.monthly_bulletin", frequency="daily", title="电子监察月通报（每月第一个工作日）")
@@ -25,4 +25,4 @@ def monthly_bulletin(run, for_date: date) -> dict:
     if bulletin.stored_path(month).is_file():
         raise SkipJob(f"{month.label}的通报已生成")
     path, created = bulletin.publish(month, for_date)
-    return {"month": month.key, "file": str(path.relative_to(settings.MEDIA_ROOT)), "created": created}
+    return {"month": month.key, "bulletin_file": str(path.relative_to(settings.MEDIA_ROOT)), "created": created}

@@ -34,4 +34,4 @@ def build_demo(county) -> str:
                                          started_at=silent_since + timedelta(hours=24),
                                          ended_at=silent_since + timedelta(hours=40))
     result = services.detect_faults(now)
-    return f"终端 {len(townships)} 台，故障 {result['open']} 处"
+    return f"终端 {len(townships)} 台，故障 {result['faults_open']} 处"

@@ -10,7 +10,7 @@ from tongban.jobs.registry import job
 from tongban.jobs.results import register_labels
 from tongban.terminals import services
 
-register_labels({"opened": "新发现的故障", "closed": "已恢复的故障", "open": "仍在故障的终端"})
+register_labels({"faults_opened": "新发现的故障", "faults_closed": "已恢复的故障", "faults_open": "仍在故障的终端"})
 
 
 @job("terminals.detect_faults", frequency="daily", title="乡镇电子监察终端故障检查")

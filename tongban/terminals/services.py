@@ -75,5 +75,5 @@ def detect_faults(now: datetime | None = None) -> dict:
     faults = [TerminalFault(terminal_id=pk, silent_since=since, started_at=since + timedelta(hours=hours))
               for pk, since in silent]
     TerminalFault.objects.bulk_create(faults, ignore_conflicts=True)
-    return {"opened": len(faults), "closed": closed,
-            "open": TerminalFault.objects.filter(ended_at__isnull=True).count()}
+    return {"faults_opened": len(faults), "faults_closed": closed,
+            "faults_open": TerminalFault.objects.filter(ended_at__isnull=True).count()}

@@ -93,7 +93,7 @@ def test_the_daily_job_publishes_the_previous_month_once_on_the_first_working_da
     assert before.outcome == Outcome.SKIPPED and not bulletin.stored_path(Month.parse("2026-10")).exists()
     first = run_job("supervision.monthly_bulletin", date(2026, 11, 2), trigger="manual")
     path = bulletin.stored_path(Month.parse("2026-10"))
-    assert first.result == {"month": "2026-10", "file": "supervision/bulletins/2026-10.docx", "created": True}
+    assert first.result == {"month": "2026-10", "bulletin_file": "supervision/bulletins/2026-10.docx", "created": True}
     stamp = path.stat().st_mtime_ns
     assert "按期办结率66.7%" in docx_text(path)
     again = run_job("supervision.monthly_bulletin", date(2026, 11, 2), trigger="manual", force=True)

@@ -22,9 +22,9 @@ def test_a_terminal_silent_longer_than_the_setting_gets_one_fault_however_often_
     services.record_heartbeat(terminals.chengguan, at=now - timedelta(hours=25))
     services.record_heartbeat(terminals.wangcun, at=now - timedelta(hours=23))
     first = services.detect_faults(now)
-    assert first == {"opened": 1, "closed": 0, "open": 1}
-    assert services.detect_faults(now) == {"opened": 0, "closed": 0, "open": 1}
-    assert services.detect_faults(now + timedelta(minutes=15))["opened"] == 0
+    assert first == {"faults_opened": 1, "faults_closed": 0, "faults_open": 1}
+    assert services.detect_faults(now) == {"faults_opened": 0, "faults_closed": 0, "faults_open": 1}
+    assert services.detect_faults(now + timedelta(minutes=15))["faults_opened"] == 0
     fault = TerminalFault.objects.get()
     assert fault.terminal_id == terminals.chengguan.pk
     assert fault.started_at == fault.silent_since + timedelta(hours=24)
@@ -32,16 +32,16 @@ def test_a_terminal_silent_longer_than_the_setting_gets_one_fault_however_often_
 
 def test_a_never_heard_terminal_is_silent_since_it_was_registered(terminals):
     _registered_days_ago(terminals.chengguan, 2)
-    assert services.detect_faults()["opened"] == 1  # 王村乡's terminal was registered just now
+    assert services.detect_faults()["faults_opened"] == 1  # 王村乡's terminal was registered just now
 
 
 def test_the_threshold_is_the_database_setting(terminals):
     now = timezone.now()
     services.record_heartbeat(terminals.chengguan, at=now - timedelta(hours=3))
     services.record_heartbeat(terminals.wangcun, at=now - timedelta(hours=1))
-    assert services.detect_faults(now)["opened"] == 0
+    assert services.detect_faults(now)["faults_opened"] == 0
     TerminalSettings.objects.filter(pk=TerminalSettings.load().pk).update(silent_hours=2)
-    assert services.detect_faults(now)["opened"] == 1
+    assert services.detect_faults(now)["faults_opened"] == 1
 
 
 def test_the_scan_closes_a_fault_whose_terminal_reported_since_and_does_not_reopen_it(terminals):
@@ -51,9 +51,9 @@ def test_the_scan_closes_a_fault_whose_terminal_reported_since_and_does_not_reop
     services.detect_faults(now)
     # the heartbeat's own write of last_seen_at, as if its fault update had been lost
     Terminal.objects.filter(pk=terminals.chengguan.pk).update(last_seen_at=now)
-    assert services.detect_faults(now) == {"opened": 0, "closed": 1, "open": 0}
+    assert services.detect_faults(now) == {"faults_opened": 0, "faults_closed": 1, "faults_open": 0}
     assert TerminalFault.objects.get().ended_at == now
-    assert services.detect_faults(now + timedelta(hours=1)) == {"opened": 0, "closed": 0, "open": 0}
+    assert services.detect_faults(now + timedelta(hours=1)) == {"faults_opened": 0, "faults_closed": 0, "faults_open": 0}
 
 
 def test_a_terminal_silent_again_after_recovering_gets_a_second_fault(terminals):
@@ -80,5 +80,12 @@ def test_the_daily_job_runs_the_scan_and_is_recorded(terminals):
 
     _registered_days_ago(terminals.chengguan, 2)
     run = run_job("terminals.detect_faults", timezone.localdate(), trigger="manual")
-    assert run.result["opened"] == 1
+    assert run.result["faults_opened"] == 1
     assert TerminalFault.objects.filter(ended_at__isnull=True).count() == 1
+
+
+def test_the_scans_result_labels_leave_other_jobs_labels_alone():
+    from tongban.jobs.results import label
+
+    assert (label("faults_opened"), label("faults_open")) == ("新发现的故障", "仍在故障的终端")
+    assert (label("open"), label("created"), label("month")) == ("未完成", "新建", "月份")  # rectification's, common

@@ -74,7 +74,7 @@ def test_a_deactivated_terminal_cannot_report(terminals):
 def test_a_heartbeat_ends_the_open_fault(terminals):
     now = timezone.now()
     Terminal.objects.filter(pk=terminals.chengguan.pk).update(created_at=now - timedelta(days=3))
-    assert services.detect_faults(now)["opened"] == 1
+    assert services.detect_faults(now)["faults_opened"] == 1
     response = beat(terminals.chengguan_key, "T-chengguan")
     assert response.json()["fault_closed"] is True
     fault = TerminalFault.objects.get()
