@@ -10,6 +10,7 @@ every morning (docs/terminals.md).
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -61,6 +62,10 @@ class Terminal(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('terminals:list')}#terminal-{self.pk}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.kind.code != "township":
+            raise ValidationError({"unit": "电子监察终端须登记在乡镇便民服务中心下（每个乡镇一台）。"})
 
 
 class TerminalFault(models.Model):

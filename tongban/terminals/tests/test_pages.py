@@ -59,3 +59,28 @@ def test_the_administrator_issues_a_token_shown_once(client_for, personas, fault
     assert "只显示这一次" in page
     assert services.terminal_for_token(faulty.chengguan_key) is None  # the old one no longer works
     assert "只显示这一次" not in client.get("/terminals/").content.decode()
+
+
+def test_the_silence_limit_is_edited_in_the_admin_and_the_next_scan_uses_it(client_for, personas, terminals):
+    from tongban.terminals.models import TerminalSettings
+
+    now = timezone.now()
+    services.record_heartbeat(terminals.chengguan, at=now - timedelta(hours=5))
+    services.record_heartbeat(terminals.wangcun, at=now)
+    settings_row = TerminalSettings.load()
+    client = client_for(personas.admin)
+    page = client.get(f"/admin/terminals/terminalsettings/{settings_row.pk}/change/")
+    assert page.status_code == 200 and "静默多少小时视为故障" in page.content.decode()
+    response = client.post(f"/admin/terminals/terminalsettings/{settings_row.pk}/change/", {"silent_hours": 4})
+    assert response.status_code == 302
+    assert services.detect_faults()["faults_opened"] == 1
+
+
+def test_a_terminal_belongs_to_a_township_once(client_for, personas, terminals, county):
+    client = client_for(personas.admin)
+    body = {"code": "T-centre", "name": "中心终端", "unit": county.center.pk, "is_active": "on"}
+    page = client.post("/admin/terminals/terminal/add/", body).content.decode()
+    assert "须登记在乡镇便民服务中心下" in page
+    page = client.post("/admin/terminals/terminal/add/", {**body, "unit": county.township_a.pk}).content.decode()
+    assert "已存在" in page  # 城关镇 has its terminal
+    assert Terminal.objects.count() == 2
