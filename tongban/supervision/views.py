@@ -68,7 +68,7 @@ def dashboard(request):
         "month": month, "today": today, "figures": figures, "charts": charts, "scope": scope_for(request.user),
         "previous": month.previous(), "next": reports.Month.of(month.last + timedelta(days=1))
         if month.last < today else None,
-        "may_download": scope_for(request.user).everything,
+        "may_download": scope_for(request.user).everything, "shown": SHOWN, "shown_slice": f":{SHOWN}",
         "stored": bulletin.stored_path(month).is_file(),
     })
 
