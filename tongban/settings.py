@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tongban.rectification",
     "tongban.catalog",
     "tongban.cases",
+    "tongban.terminals",
     "tongban.supervision",
     "tongban.portal",
 ]

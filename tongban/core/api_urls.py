@@ -15,6 +15,8 @@ API_MODULES = [
     "tongban.rectification.api.urls",
     "tongban.catalog.api.urls",
     "tongban.cases.api.urls",
+    "tongban.terminals.api.urls",
+    "tongban.supervision.api.duty",
     "tongban.portal.api.urls",
 ]
 extra = []

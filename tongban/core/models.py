@@ -26,6 +26,19 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
+class PolicySettingsModel(TimeStampedModel):
+    """A database-editable policy of one app: a single row (pk 1), created with its defaults on first read.
+    Each field's help_text names its source (../shared/RULES.md)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
 class ProgressModel(models.Model):
     """A long-running thing (a job run, an import) whose progress a page polls to draw a bar."""
 

@@ -43,6 +43,7 @@ XIANGZHEN_SEES = {
     # 城关镇's own cases (李集镇's two stay out of sight); the two in review are its own tasks (县镇同权)
     "cases": ("title", ["城乡居民基本医疗保险参保登记", "社会保障卡申领", "城乡居民基本养老保险参保登记"]),
     "review-queue": ("item_name", ["城乡居民基本医疗保险参保登记", "社会保障卡申领"]),
+    "terminals": ("name", ["城关镇电子监察终端"]),
 }
 
 
