@@ -13,7 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from tongban.cases.choices import MaterialState
+from tongban.cases.choices import CaseStatus, MaterialState
 from tongban.cases.identity import id_check_character
 from tongban.cases.models import Case
 from tongban.cases.services import delivery, intake, review
@@ -114,6 +114,7 @@ def _core_cases(county) -> int | str:
             with acting_on(later[0]):
                 delivery.withdraw(case, by=clerk, reason="申请人主动撤回申请")
         made += 1
+    _extensions(window, reviewer, leader, days[-1])
     if restaurant is not None:
         for number in range(4):
             with acting_on(days[-3 - number * 3]):
@@ -130,6 +131,24 @@ def _core_cases(county) -> int | str:
             made += 1
     made += _township_cases(county, rng, days)
     return made
+
+
+def _extensions(window, reviewer, leader, day) -> None:
+    """§42 on three cases under review: one extension approved, one refused, one waiting for the head (so the
+    centre leader's 工作台 has a request to decide)."""
+    from tongban.cases.services import extensions
+
+    reviewing = list(Case.objects.filter(intake_window=window, status=CaseStatus.REVIEWING, item__isnull=False)
+                     .order_by("number")[:3])
+    with acting_on(day):
+        for n, case in enumerate(reviewing):
+            task = case.tasks.get()
+            case = extensions.request_extension(case, by=reviewer, task=task, workdays=5,
+                                                reason="需征求相关部门意见，审查工作量大")
+            if n == 0:
+                extensions.approve_extension(case, by=leader, task=task, reason="同意延长")
+            elif n == 1:
+                extensions.refuse_extension(case, by=leader, task=task, reason="理由不充分，请按期办结")
 
 
 def _township_cases(county, rng: random.Random, days: list) -> int:
