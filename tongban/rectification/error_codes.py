@@ -38,6 +38,7 @@ class RectificationError(models.TextChoices):
     SIGNAL_DECIDED = "signal_already_decided", "这条提示已由{by}于{at}处理（{status}）。"
     SIGNAL_REASON_REQUIRED = "signal_reason_required", "请写明核查情况或处理理由。"
     SIGNAL_BAD_DECISION = "signal_bad_decision", "未知的处理方式。"
+    SIGNAL_REVISIT_DATE = "signal_revisit_date_required", "安排回头看请选择日期。"
 
 
 def rect_error(code: RectificationError, **params) -> ValidationError:

@@ -472,6 +472,8 @@ def decide(signal: Signal, *, decision: str, reason: str, by, revisit_date=None,
     if decision == SignalStatus.FINE:
         pass
     elif decision == SignalStatus.REVISIT:
+        if revisit_date is None:
+            raise rect_error(E.SIGNAL_REVISIT_DATE)
         changes["revisit"] = services.schedule_revisit(signal.measure, scheduled_date=revisit_date, by=by)
     elif decision == SignalStatus.ACCOUNTABILITY:
         changes["accountability"] = services.record_accountability(
