@@ -56,10 +56,16 @@ def run(*, log: Callable[[str], None], measures: int, files: int) -> dict:
                                "select_seconds": _timed(_plain_select)}
         from tongban.rectification.signals import scan
 
-        first = {}
+        first, second = {}, {}
+        cpu = time.process_time()
         report["scan_seconds"] = _timed(lambda: first.update(scan()))
-        second = {}
+        report["scan_cpu_seconds"] = round(time.process_time() - cpu, 1)  # this process only: the load aside
         report["rescan_seconds"] = _timed(lambda: second.update(scan()))
+        from django.db.models import Count
+
+        from tongban.rectification.models import Signal
+
+        report["by_kind"] = dict(Signal.objects.values_list("kind").annotate(n=Count("pk")).order_by("kind"))
         report["signals"] = first["found"]
         report["rescan_changes"] = second["created"] + second["updated"] + second["cleared"]
         reference = report["reference"]
@@ -226,12 +232,13 @@ def _summary(report: dict) -> str:
         f"\n数据库 {report['database']}，整改措施 {report['measures']} 项，佐证材料 {report['evidence_files']} 份"
         f"（生成 {report['build_seconds']} 秒，已回滚；{report['load']}）",
         f"首次计算（逐批提取 {report['evidence_files']} 份文件的特征 + 全部提示 + 记录）：{report['scan_seconds']} 秒；"
-        f"参照：同样的文件只读取并用 hashlib 计算 SHA-256 {reference['hash_seconds']} 秒（{report['scan_ratio']} 倍）",
+        f"参照：同样的文件只读取并用 hashlib 计算 SHA-256 {reference['hash_seconds']} 秒（{report['scan_ratio']} 倍）；"
+        f"本进程 CPU 时间 {report['scan_cpu_seconds']} 秒",
         f"再次计算（无新文件，幂等：变化 {report['rescan_changes']} 条）：{report['rescan_seconds']} 秒；"
         f"参照：提示所读各列的普通 SELECT {reference['select_seconds']} 秒（{report['rescan_ratio']} 倍）",
-        f"发现提示 {report['signals']} 条；{'数分钟内完成' if report['within_minutes'] else '超过 10 分钟'}。",
+        f"发现提示 {report['signals']} 条（{'、'.join(f'{k} {n}' for k, n in report['by_kind'].items())}）；{'数分钟内完成' if report['within_minutes'] else '超过 10 分钟'}。",
     ])
 
 
-JSON_KEYS = ("database", "measures", "evidence_files", "load", "scan_seconds", "rescan_seconds", "reference",
-             "scan_ratio", "rescan_ratio", "signals", "rescan_changes", "within_minutes")
+JSON_KEYS = ("database", "measures", "evidence_files", "load", "scan_seconds", "scan_cpu_seconds", "rescan_seconds",
+             "reference", "scan_ratio", "rescan_ratio", "signals", "by_kind", "rescan_changes", "within_minutes")
