@@ -27,7 +27,7 @@ def write_ledger(path: Path, rows: int, unit_names: list[str], year: int = 2023)
     sheet = book.active
     sheet.append([f"{year}年县委巡察反馈问题整改台账（基准测试）"])
     sheet.append(columns)
-    per_aspect = max(1, rows // 10)
+    per_aspect = max(4, rows // 10 // 4 * 4)  # whole findings (4 rows each) per aspect, at any size
     start = date(year, 7, 1)
     for index in range(rows):
         aspect, finding = index // per_aspect, index // 4
