@@ -2,7 +2,7 @@
 from django.contrib import admin
 
 from tongban.rectification.clocks import refresh_measure_clock
-from tongban.rectification.models import Accountability, Bulletin, Inspection, Measure, WorkPlan
+from tongban.rectification.models import Accountability, Bulletin, Inspection, Measure, SignalSettings, WorkPlan
 
 
 @admin.register(Inspection)
@@ -40,3 +40,15 @@ class WorkPlanAdmin(admin.ModelAdmin):
 class BulletinAdmin(admin.ModelAdmin):
     list_display = ["month", "created_at"]
     readonly_fields = ["month", "summary", "text"]
+
+
+@admin.register(SignalSettings)
+class SignalSettingsAdmin(admin.ModelAdmin):
+    """整改提示设置 (one row): the thresholds, each with its source. The next scan (nightly, or after the
+    next change) uses them; the signals are never decided here."""
+
+    def has_add_permission(self, request) -> bool:
+        return not SignalSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -18,6 +18,7 @@ class RectificationConfig(AppConfig):
         # A calendar change (a year imported, a day overridden …) re-derives the stored due dates.
         calendar_clocks.register("rectification.measure", clocks.recompute, model=m.Measure)
         exports.register(list_exports.KIND, list_exports.write_list)
+        exports.register(list_exports.SIGNALS_KIND, list_exports.write_signals)
 
         audit(m.Inspection)
         audit(m.RectificationGroup)
@@ -35,6 +36,8 @@ class RectificationConfig(AppConfig):
         audit(m.PlanTask, m2m=["units", "leaders"])
         audit(m.Bulletin)
         audit(m.ImportRun, exclude=["progress_done", "progress_total"])
+        audit(m.SignalSettings)
+        audit(m.Signal, exclude=["last_seen_at", "details", "sentence", "active"])
 
         from tongban.rectification import home
 

@@ -437,8 +437,13 @@ def _ledger_summary(report: dict) -> str:
 def _benches():
     from tongban.core.bench import Bench
 
+    from tongban.rectification import signals_bench
+
     return [Bench(name="ledger", help="整改台账：页面、导出与日/周/月任务，与参照操作比较（结束后回滚）",
-                  add_arguments=_ledger_arguments, run=_ledger_run, summary=_ledger_summary)]
+                  add_arguments=_ledger_arguments, run=_ledger_run, summary=_ledger_summary),
+            Bench(name="signals", help="整改提示：2 万项措施、5 万份佐证材料的计算，与 hashlib 和普通 SELECT 比较（结束后回滚）",
+                  add_arguments=signals_bench._arguments, run=signals_bench.run, summary=signals_bench._summary,
+                  json_keys=signals_bench.JSON_KEYS)]
 
 
 BENCHES = _benches()

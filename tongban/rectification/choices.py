@@ -103,3 +103,35 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "导入中"
     SUCCEEDED = "succeeded", "已完成"
     FAILED = "failed", "导入失败"
+
+
+class SignalKind(models.TextChoices):
+    """Signs that a measure's evidence or history does not add up (issue 16): prompts to look, never verdicts.
+    The codes are stable (stored, filtered on, in the API); the labels are what people read."""
+
+    SAME_FILE = "same_file", "不同措施使用同一文件"
+    SIMILAR_PHOTO = "similar_photo", "不同措施使用相似照片"
+    SIMILAR_TEXT = "similar_text", "不同措施的材料文字几乎相同"
+    AFTER_SIGNOFF = "after_signoff", "销号后补充的材料"
+    PREDATES_MEASURE = "predates_measure", "材料日期早于措施"
+    OVERNIGHT = "overnight", "长期逾期后一天内办结"
+    BULK_SUBMITTED = "bulk_submitted", "同一单位短时间内集中申请销号"
+    BULK_SIGNED_OFF = "bulk_signed_off", "同一单位短时间内集中销号"
+    IMPORT_NO_EVIDENCE = "import_no_evidence", "台账导入销号且无佐证材料"
+    THIN_EVIDENCE = "thin_evidence", "佐证材料单薄"
+    REOPENED_SAME_EVIDENCE = "reopened_same_evidence", "回头看后重新销号沿用原材料"
+
+
+class SignalStatus(models.TextChoices):
+    OPEN = "open", "待核查"
+    FINE = "fine", "已核查，无问题"
+    REVISIT = "revisit", "已安排回头看"
+    ACCOUNTABILITY = "accountability", "已记录问责"
+
+
+SIGNAL_STATUS_COLORS = {
+    SignalStatus.OPEN: "warning",
+    SignalStatus.FINE: "success",
+    SignalStatus.REVISIT: "info",
+    SignalStatus.ACCOUNTABILITY: "danger",
+}

@@ -6,10 +6,17 @@ and people are looked up by name; a measure whose unit is missing is skipped, an
 nothing is built.
 
 Everything goes through the services (so timelines, audit log and rules hold), with one exception:
-sign-off timestamps are spread over the past weeks afterwards, so that the dashboard's trend has a shape.
+timestamps are spread afterwards (evidence and 申请销号 back to before the deadlines, sign-offs over the
+past weeks), so that the dashboard's trend has a shape and the history reads as a real one.
+
+The signals (issue 16) get their own round, `SIGNALS_TITLE`: a dozen honest measures, each with its own
+photo and document, and four planted cases among them (`PLANTED`): a photo reused across two measures
+after resizing, a measure closed overnight after four months overdue, a batch signed off in five minutes,
+and a measure reopened by 回头看 and closed again with the same file.
 """
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,11 +27,20 @@ from tongban.org.models import Staff, Unit
 from tongban.rectification import services
 from tongban.rectification.choices import DeadlineKind, FindingKind, InspectionKind, MeasureStatus
 from tongban.rectification.clocks import refresh_measure_clocks
-from tongban.rectification.models import Inspection, Measure
+from tongban.rectification.evidence_samples import pdf_bytes, photo_bytes, resized
+from tongban.rectification.models import Evidence, Inspection, Measure, ProgressUpdate
 
 CENTER = "XX县行政审批服务中心"
 SEED_000_TITLE = "县委第一巡察组巡察反馈意见整改"
 SEED_003_TITLE = "省委巡视反馈问题整改"
+SIGNALS_TITLE = "县委第二巡察组巡察反馈意见整改"
+# The planted cases' measure texts, by the signal each should raise (tests look them up by these).
+PLANTED = {
+    "similar_photo": ("规范大厅窗口标识标牌，统一设置导办台", "更新自助服务区设备，张贴操作指引"),
+    "overnight": "清理大厅长期闲置窗口，调整窗口布局",
+    "bulk_signed_off": "信息股",  # the lead unit of the batch
+    "reopened_same_evidence": "整治窗口“吃拿卡要”问题，设立投诉意见箱",
+}
 
 # Status shorthand in the table below: V verified, P pending sign-off, I in progress, N not started,
 # O ongoing (长期持续整改, with checkpoints), R verified then reopened by an unsatisfied 回头看.
@@ -109,9 +125,6 @@ PLAN_TASKS = [
      "2023-06-30", "not_started"),
 ]
 
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
 
 class Lookup:
     def __init__(self) -> None:
@@ -128,8 +141,12 @@ class Lookup:
         return next((s for s in self.staff.values() if s.unit_id == unit.pk and s.role == "unit_head"), None)
 
 
+_evidence_numbers = itertools.count(1)
+
+
 def _evidence(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, DEMO_PDF)
+    """A document of its own each time (the same bytes on two measures would be a signal)."""
+    return SimpleUploadedFile(name, pdf_bytes(f"tongban demo evidence {next(_evidence_numbers)}"))
 
 
 def build_demo_rectification() -> dict:
@@ -143,6 +160,10 @@ def build_demo_rectification() -> dict:
         office_user = next((s.user for s in look.staff.values() if s.role == "rectification_office" and s.user), None)
         counts = _build_seed_000(look, center, office_user)
         counts.update(_build_seed_003(look, center, office_user))
+        counts.update(_build_signal_cases(look, center, office_user))
+    from tongban.rectification.signals import scan
+
+    counts["整改提示"] = scan()["found"]
     return counts
 
 
@@ -238,15 +259,38 @@ def _advance(measure: Measure, state: str, index: int, by, today: date) -> None:
 
 
 def _spread_signoffs(inspection: Inspection, today: date) -> None:
-    """Demo only: sign-offs all happened just now; spread them over the past ten weeks for the trend."""
-    verified = Measure.objects.filter(finding__inspection=inspection, status=MeasureStatus.VERIFIED).order_by("pk")
+    """Demo only: everything happened just now. The evidence and 申请销号 go back to the weeks after the
+    feedback (each measure its own day), the sign-offs are spread over the past ten weeks for the trend."""
+    measures = Measure.objects.filter(finding__inspection=inspection)
     now = timezone.now()
     # The measures were drawn up after the feedback, not today: bulletins count only what existed then.
-    Measure.objects.filter(finding__inspection=inspection).update(
-        created_at=timezone.make_aware(datetime.combine(inspection.feedback_date + timedelta(days=14), time(9))))
-    refresh_measure_clocks(Measure.objects.filter(finding__inspection=inspection))  # 立行立改 counts from creation
+    measures.update(created_at=_at(inspection.feedback_date + timedelta(days=14), 9))
+    refresh_measure_clocks(measures)  # 立行立改 counts from creation
+    for index, pk in enumerate(measures.exclude(submitted_at=None).order_by("pk").values_list("pk", flat=True)):
+        worked = _at(inspection.feedback_date + timedelta(days=20 + 2 * index), 10)
+        _set_history(pk, evidence_at=worked, submitted_at=worked + timedelta(days=1))
+    verified = measures.filter(status=MeasureStatus.VERIFIED).order_by("pk")
     for index, pk in enumerate(verified.values_list("pk", flat=True)):
-        Measure.objects.filter(pk=pk).update(verified_at=now - timedelta(days=7 * (index % 10) + index % 5))
+        Measure.objects.filter(pk=pk).update(
+            verified_at=now - timedelta(days=7 * (index % 10) + index % 5, hours=index))
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _set_history(measure_id: int, *, evidence_at: datetime, submitted_at: datetime | None = None,
+                 verified_at: datetime | None = None) -> None:
+    """Demo only: when the progress and evidence were written (a few minutes apart), asked and signed off."""
+    for n, update in enumerate(ProgressUpdate.objects.filter(measure_id=measure_id).order_by("pk")):
+        at = evidence_at + timedelta(minutes=5 * n)
+        ProgressUpdate.objects.filter(pk=update.pk).update(created_at=at)
+        Evidence.objects.filter(update=update).update(created_at=at)
+    changes = {"submitted_at": submitted_at} if submitted_at else {}
+    if verified_at:
+        changes["verified_at"] = verified_at
+    if changes:
+        Measure.objects.filter(pk=measure_id).update(**changes)
 
 
 def _build_seed_003(look: Lookup, center: Unit, by) -> dict:
@@ -268,3 +312,95 @@ def _build_seed_003(look: Lookup, center: Unit, by) -> dict:
             services.set_plan_task_status(task, status=status, by=by)
         tasks += 1
     return {"工作方案任务": tasks}
+
+
+# --------------------------------------------------------------------------------------------------
+# The signals' round: honest measures, and the four planted cases among them (issue 16).
+
+HONEST = [
+    ("完善首问负责制，明确首问责任人职责", "政策法规股"),
+    ("建立窗口人员AB岗制度，确保不空岗", "政策法规股"),
+    ("开展窗口人员业务培训，每季度一次", "投资建设股"),
+    ("梳理高频事项办事指南，统一发布", "国土规划股"),
+    ("设置“办不成事”反映窗口", "市场准入股"),
+    ("优化预约办理服务，开通电话和网上预约", "社会事务股"),
+    ("规范帮办代办服务流程", "涉农事务股"),
+    ("推行延时错时服务", "投资建设股"),
+]
+BATCH = ["升级叫号系统，实现短信提醒", "完善政务服务网事项要素", "建设电子证照库", "推行电子印章应用",
+         "建立数据共享清单"]
+
+
+def _build_signal_cases(look: Lookup, center: Unit, by) -> dict:
+    if by is None or any(look.unit(name) is None for name in ("政策法规股", "信息股", "办公室", "市场准入股")):
+        return {}
+    today = timezone.localdate()
+    now = timezone.now()
+    inspection = services.create_inspection(
+        title=SIGNALS_TITLE, kind=InspectionKind.PATROL, body="县委", group="县委第二巡察组", inspected_unit=center,
+        feedback_date=date(2023, 3, 1), by=by)
+    aspect = services.add_aspect(inspection, title="窗口服务作风问题", by=by)
+    finding = services.add_finding(inspection, description="窗口服务作风问题", aspect=aspect, by=by)
+
+    def measure(text: str, unit: str, deadline: date) -> Measure:
+        lead = look.unit(unit)
+        return services.create_measure(finding=finding, text=text, lead_unit=lead, deadline=deadline,
+                                       responsible_person=look.head_of(lead), by=by)
+
+    def close(m: Measure, files: list[SimpleUploadedFile], *, verify: bool = True) -> None:
+        services.add_progress(m, text="已完成整改，附现场照片和相关文件。", files=files, by=by)
+        head = m.responsible_person.user if m.responsible_person_id else None
+        services.submit_for_signoff(m, result="已按要求整改到位。", by=head)
+        if verify:
+            services.verify_measure(m, comment="佐证材料齐全，同意销号。", by=by)
+
+    def photo(name: str, seed: int, day: date, data: bytes | None = None) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, data or photo_bytes(seed, taken=day))
+
+    created = []
+    # Honest: each with its own photo and document, worked on over weeks, signed off on different days.
+    for index, (text, unit) in enumerate(HONEST):
+        m = measure(text, unit, today + timedelta(days=30 + index))
+        day = today - timedelta(days=60 - 5 * index)
+        close(m, [photo(f"现场照片{index + 1}.jpg", 1000 + index, day), _evidence(f"整改报告{index + 1}.pdf")])
+        _set_history(m.pk, evidence_at=_at(day, 10), submitted_at=_at(day + timedelta(days=1), 10),
+                     verified_at=_at(day + timedelta(days=3), 15))
+        created.append(m)
+    # Planted 1: the same photo on two measures, the second copy resized and recompressed.
+    first_text, second_text = PLANTED["similar_photo"]
+    day = today - timedelta(days=20)
+    original = photo_bytes(2001, taken=day)
+    for n, (text, unit, data) in enumerate(((first_text, "办公室", original),
+                                            (second_text, "市场准入股", resized(original)))):
+        m = measure(text, unit, today + timedelta(days=20))
+        close(m, [photo(f"整改后现场{n + 1}.jpg", 0, day, data)])
+        _set_history(m.pk, evidence_at=_at(day + timedelta(days=2 * n), 10),
+                     submitted_at=_at(day + timedelta(days=2 * n + 1), 10),
+                     verified_at=_at(day + timedelta(days=2 * n + 4), 10))
+        created.append(m)
+    # Planted 2: four months overdue, then evidence, 申请销号 and 销号 within the hour.
+    m = measure(PLANTED["overnight"], "政策法规股", today - timedelta(days=125))
+    close(m, [photo("窗口调整后.jpg", 3001, today), _evidence("窗口调整说明.pdf")])
+    created.append(m)
+    # Planted 3: five measures of 信息股 asked over a fortnight, signed off in five minutes.
+    signed = now - timedelta(days=2)
+    for index, text in enumerate(BATCH):
+        m = measure(text, PLANTED["bulk_signed_off"], today + timedelta(days=40))
+        day = today - timedelta(days=30 - 3 * index)
+        close(m, [photo(f"系统截图{index + 1}.jpg", 4001 + index, day), _evidence(f"建设情况{index + 1}.pdf")])
+        _set_history(m.pk, evidence_at=_at(day, 9), submitted_at=_at(day + timedelta(days=1), 9),
+                     verified_at=signed + timedelta(minutes=index))
+        created.append(m)
+    # Planted 4: signed off, reopened by an unsatisfied 回头看, signed off again with the very same file.
+    m = measure(PLANTED["reopened_same_evidence"], "社会事务股", today + timedelta(days=10))
+    box = photo_bytes(5001, taken=today - timedelta(days=50))
+    close(m, [photo("意见箱.jpg", 0, today, box)])
+    _set_history(m.pk, evidence_at=_at(today - timedelta(days=50), 10),
+                 submitted_at=_at(today - timedelta(days=49), 10), verified_at=_at(today - timedelta(days=45), 10))
+    revisit = services.schedule_revisit(m, scheduled_date=today - timedelta(days=3), by=by)
+    services.record_revisit(revisit, done_date=today - timedelta(days=3), satisfied=False,
+                            notes="群众反映意见箱无人开启，投诉无回音。", new_deadline=today + timedelta(days=30), by=by)
+    close(m, [photo("意见箱.jpg", 0, today, box)])
+    created.append(m)
+    Measure.objects.filter(pk__in=[c.pk for c in created]).update(created_at=now - timedelta(days=150))
+    return {"提示演示措施": len(created)}

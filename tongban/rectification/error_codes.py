@@ -35,6 +35,10 @@ class RectificationError(models.TextChoices):
     FINDING_OTHER_INSPECTION = "finding_other_inspection", "所选方面不属于该次巡察。"
     IMPORT_NO_INSPECTION = "ledger_no_inspection", "请指定导入到哪一次巡察（--inspection），或在台账标题中写明巡察名称。"
     IMPORT_EMPTY = "ledger_empty", "台账中没有任何整改措施行。"
+    SIGNAL_DECIDED = "signal_already_decided", "这条提示已由{by}于{at}处理（{status}）。"
+    SIGNAL_REASON_REQUIRED = "signal_reason_required", "请写明核查情况或处理理由。"
+    SIGNAL_BAD_DECISION = "signal_bad_decision", "未知的处理方式。"
+    SIGNAL_REVISIT_DATE = "signal_revisit_date_required", "安排回头看请选择日期。"
 
 
 def rect_error(code: RectificationError, **params) -> ValidationError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.core.filtersets import FilterSet
@@ -18,10 +19,12 @@ from tongban.rectification.choices import (
     InspectionStatus,
     MeasureStatus,
     ReasonKind,
+    SignalKind,
+    SignalStatus,
     SourceKind,
     UnitRole,
 )
-from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure, MeasureUnit
+from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure, MeasureUnit, Signal
 
 
 def visible(model, *order_by: str):
@@ -199,3 +202,28 @@ class AccountabilityFilterSet(SearchFilterMixin, StyledFilterSet):
     class Meta:
         model = Accountability
         fields = ["q", "action_kind", "reason_kind", "measure"]
+
+
+class SignalFilterSet(StyledFilterSet):
+    """The signals list (page, export, API): by signal, unit and inspection; unresolved by default on the page."""
+
+    kind = django_filters.ChoiceFilter(choices=SignalKind.choices, label="提示")
+    status = django_filters.ChoiceFilter(choices=SignalStatus.choices, label="处理")
+    unresolved = django_filters.BooleanFilter(
+        method="filter_unresolved", label="是否待核查",
+        widget=forms.Select(choices=[("", "全部"), ("true", "待核查（仍存在、未处理）"), ("false", "已处理或已不存在")]))
+    inspection = django_filters.ModelChoiceFilter(field_name="measure__finding__inspection",
+                                                  queryset=visible_inspections, label="巡察")
+    lead_unit = django_filters.ModelChoiceFilter(field_name="measure__lead_unit", queryset=visible_units,
+                                                 label="牵头单位")
+    measure_status = django_filters.ChoiceFilter(field_name="measure__status", choices=MeasureStatus.choices,
+                                                 label="措施状态")
+    measure = django_filters.NumberFilter(field_name="measure_id", label="整改措施ID")
+
+    class Meta:
+        model = Signal
+        fields = ["kind", "status", "unresolved", "inspection", "lead_unit", "measure_status", "measure"]
+
+    def filter_unresolved(self, queryset, name, value):
+        unresolved = Q(active=True, status=SignalStatus.OPEN)
+        return queryset.filter(unresolved) if value else queryset.exclude(unresolved)

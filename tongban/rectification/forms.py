@@ -12,7 +12,7 @@ from tongban.core.forms import DateInput, style_fields
 from tongban.org.forms import VersionedForm
 from tongban.org.models import Staff, Unit
 from tongban.rectification import services
-from tongban.rectification.choices import ActionKind, DeadlineKind, FindingKind, GroupRole, ReasonKind
+from tongban.rectification.choices import ActionKind, DeadlineKind, FindingKind, GroupRole, ReasonKind, SignalStatus
 from tongban.rectification.models import Inspection, Measure, RectificationGroup
 
 
@@ -289,3 +289,12 @@ class PlanTaskForm(StyledForm):
         self.fields["leaders"].queryset = _staff(user)
         for name in ("units", "leaders"):
             self.fields[name].widget.attrs["size"] = 5
+
+
+class SignalDecisionForm(StyledForm):
+    """已核查，无问题 / 安排回头看 / 记录问责 on one signal; the last two take the existing actions' fields."""
+
+    decision = forms.ChoiceField(label="处理", choices=[(c, l) for c, l in SignalStatus.choices if c != SignalStatus.OPEN],
+                                 widget=forms.HiddenInput)
+    reason = forms.CharField(label="核查情况 / 处理理由", widget=forms.Textarea(attrs={"rows": 2}))
+    scheduled_date = forms.DateField(label="回头看日期", widget=DateInput(), required=False)

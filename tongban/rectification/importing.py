@@ -572,6 +572,9 @@ def _write(inspection: Inspection | None, planned: list[Planned], result: Import
                    if m.deadline_kind == DeadlineKind.ONGOING and p.values["deadline"]]
     Checkpoint.objects.bulk_create(checkpoints, ignore_conflicts=True, batch_size=1000)
     refresh_measure_clocks(Measure.objects.filter(finding__inspection=inspection))  # stored due dates
+    # Measures signed off or submitted by the import: their signals (e.g. signed off without evidence).
+    services.scan_after_commit([m.pk for m in created if m.status in (MeasureStatus.VERIFIED,
+                                                                       MeasureStatus.PENDING_SIGNOFF)])
     if progress:
         progress(total, total)
 

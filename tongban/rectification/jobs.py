@@ -14,6 +14,7 @@ register_labels({
     "verified": "已整改到位", "ongoing": "长期持续整改", "open": "未完成", "pending_signoff": "申请销号待审核",
     "verified_in_month": "当月销号", "created_in_month": "当月新增", "accountability_in_month": "当月问责",
     "overdue_units": "逾期较多的单位", "unit": "单位", "late": "补发", "published_on": "发布日期",
+    "found": "提示总数", "updated": "更新", "cleared": "已不存在", "fingerprinted": "新提取特征的文件",
 })
 
 
@@ -33,3 +34,12 @@ def monthly_bulletin(run, for_date: date) -> dict:
     previous_month = (for_date.replace(day=1) - timedelta(days=1)).replace(day=1)
     bulletin, created = services.publish_monthly_bulletin(previous_month)
     return {"bulletin": bulletin.pk, "month": previous_month.isoformat(), "created": created, **bulletin.summary}
+
+
+@job("rectification.scan_signals", frequency="daily", title="整改提示计算（表面整改、敷衍整改、虚假整改的迹象）")
+def scan_signals(run, for_date: date) -> dict:
+    """Nightly, the whole ledger: the thresholds may have changed, and a file compared today may match one
+    uploaded tomorrow. Idempotent (signals are keyed by kind, measure and case)."""
+    from tongban.rectification.signals import scan
+
+    return scan(progress=run.set_progress if run is not None else None)

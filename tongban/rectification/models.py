@@ -36,6 +36,9 @@ from tongban.rectification.choices import (
     PLAN_TASK_STATUS_COLORS,
     PlanTaskStatus,
     ReasonKind,
+    SIGNAL_STATUS_COLORS,
+    SignalKind,
+    SignalStatus,
     SourceKind,
     UnitRole,
 )
@@ -370,7 +373,10 @@ class Measure(VersionedModel):
     class Meta:
         ordering = ["finding__aspect__number", "finding__number", "number", "pk"]
         indexes = [models.Index(fields=["status", "deadline"]),
-                   models.Index(fields=["status", "due_date"], name="rect_measure_status_due")]
+                   models.Index(fields=["status", "due_date"], name="rect_measure_status_due"),
+                   # the bulk signals count one unit's sign-offs and requests within minutes (signals.py)
+                   models.Index(fields=["lead_unit", "verified_at"], name="rect_measure_unit_verified"),
+                   models.Index(fields=["lead_unit", "submitted_at"], name="rect_measure_unit_submitted")]
         verbose_name = "整改措施"
         verbose_name_plural = "整改措施"
 
@@ -497,10 +503,18 @@ class Evidence(TimeStampedModel):
     original_name = models.CharField("文件名", max_length=200)
     extension = models.CharField("类型", max_length=8)
     size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Fingerprints for the signals (signals.py), taken from the stored file by the signals job in batches
+    # (fingerprints.py), not in the upload request: a perceptual hash of a photo (imagehash pHash, 16
+    # hex digits), the text of a PDF / DOCX (normalised, at most fingerprints.TEXT_LIMIT characters) and
+    # the date the file says it was made (EXIF DateTimeOriginal, PDF CreationDate, DOCX created).
+    phash = models.CharField("感知哈希", max_length=16, blank=True, editable=False)
+    text = models.TextField("提取的文字", blank=True, editable=False)
+    made_on = models.DateField("文件自述的形成日期", null=True, blank=True, editable=False)
+    fingerprinted_at = models.DateTimeField("提取特征时间", null=True, blank=True, editable=False, db_index=True)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -714,3 +728,102 @@ class ImportRun(ProgressModel, TimeStampedModel):
     def percent(self) -> int:
         return 100 if self.status == ImportStatus.SUCCEEDED else super().percent
 
+
+
+# --------------------------------------------------------------------------------------------------
+# Signals (issue 16): measures whose evidence or history does not add up, computed by signals.py.
+
+
+class SignalSettings(TimeStampedModel):
+    """Database-editable thresholds of the signals (one row, 系统管理 → 提示设置). Each default says where it
+    comes from; none is a rule of law, so each is a county's choice."""
+
+    photo_distance = models.PositiveSmallIntegerField(
+        "相似照片：感知哈希距离上限", default=10,
+        help_text="64 位 pHash（imagehash）的汉明距离。实测：同一张照片缩小一半并重新压缩为 0，四边各裁去 3% 约 8，"
+                  "不同照片最近 14（tests/test_signals.py 的样张）；默认 10")
+    text_similarity = models.PositiveSmallIntegerField(
+        "相似文档：文字相似度下限（%）", default=90,
+        help_text="rapidfuzz fuzz.ratio（编辑距离相似度）；同一份文件只改日期、单位名一般在 90 以上；默认 90")
+    text_min_chars = models.PositiveSmallIntegerField(
+        "相似文档：参与比对的最少字数", default=60, help_text="太短的文字（如“已整改”）彼此相似不说明问题；默认 60 字")
+    predates_days = models.PositiveSmallIntegerField(
+        "材料日期早于措施：天数", default=30,
+        help_text="照片拍摄日期或文件形成日期早于措施创建日这么多天；默认 30 天（容许整改前已着手的工作）")
+    overnight_overdue_days = models.PositiveSmallIntegerField(
+        "一天内办结：此前已逾期天数", default=60,
+        help_text="议题所说“逾期数月”，取两个月（巡视整改报告期限即反馈后两个月，《巡视工作条例》第二十七条）")
+    overnight_hours = models.PositiveSmallIntegerField(
+        "一天内办结：首份材料到销号的小时数", default=24, help_text="首份佐证材料、申请销号、销号都在这段时间内；默认 24 小时")
+    bulk_count = models.PositiveSmallIntegerField(
+        "集中申请 / 销号：措施数", default=5, help_text="同一牵头单位在下面的分钟数内申请或销号的措施数；默认 5 项")
+    bulk_minutes = models.PositiveSmallIntegerField(
+        "集中申请 / 销号：分钟数", default=10, help_text="默认 10 分钟：逐项核对佐证材料，一项通常要几分钟以上")
+    thin_text_chars = models.PositiveSmallIntegerField(
+        "材料单薄：文字少于", default=200,
+        help_text="申请销号时的佐证材料只有文字文件（无照片、无表格），合计少于这么多字，而整改成效写了可核对的结果；默认 200 字")
+
+    class Meta:
+        verbose_name = "整改提示设置"
+        verbose_name_plural = "整改提示设置"
+
+    def __str__(self) -> str:
+        return "整改提示设置"
+
+    @classmethod
+    def load(cls) -> SignalSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class SignalQuerySet(FollowsMeasureQuerySet):
+    def unresolved(self) -> SignalQuerySet:
+        """Still found by the latest scan and not yet decided on."""
+        return self.filter(active=True, status=SignalStatus.OPEN)
+
+
+class Signal(TimeStampedModel):
+    """One sign on one measure: computed (kind, measure, key unique: a scan finds it again, never twice),
+    explained in one sentence, and decided on by a person (已核查 / 回头看 / 问责) with a reason."""
+
+    kind = models.CharField("提示", max_length=30, choices=SignalKind.choices)
+    measure = models.ForeignKey(Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="signals")
+    other_measure = models.ForeignKey(Measure, verbose_name="相关措施", null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("区分", max_length=80, blank=True, help_text="同一措施同一提示的不同情形（如另一项措施）")
+    sentence = models.TextField("说明")
+    details = models.JSONField("依据", default=dict, blank=True)
+    active = models.BooleanField("仍然存在", default=True, help_text="最近一次计算仍发现这一情况")
+    last_seen_at = models.DateTimeField("最近一次发现", null=True, blank=True)
+    status = models.CharField("处理", max_length=20, choices=SignalStatus.choices, default=SignalStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.TextField("处理说明", blank=True)
+    revisit = models.ForeignKey(Revisit, verbose_name="安排的回头看", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="signals")
+    accountability = models.ForeignKey(Accountability, verbose_name="记录的问责", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="signals")
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "measure", "key"], name="rect_signal_once")]
+        indexes = [models.Index(fields=["active", "status"], name="rect_signal_open")]
+        verbose_name = "整改提示"
+        verbose_name_plural = "整改提示"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.measure}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.measure.get_absolute_url()}#signal-{self.pk}"
+
+    @property
+    def status_color(self) -> str:
+        return SIGNAL_STATUS_COLORS.get(self.status, "secondary")
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.active and self.status == SignalStatus.OPEN

@@ -63,6 +63,12 @@ def is_county_wide(user) -> bool:
 rules.add_perm("rectification.download_reports", is_rectification_manager | is_county_wide)
 rules.add_perm("rectification.view_bulletins", is_rectification_manager | is_county_wide)
 
+# The signals (issue 16) are for those who look into rectification: the office and the leaders (who also
+# decide on them, through 回头看 and 问责) and the discipline inspectors (效能监察, who read them). A unit
+# does not see the prompts about its own measures: they are the inspectors' leads, not a verdict.
+rules.add_perm("rectification.view_signals", is_rectification_manager | has_role(Role.INSPECTOR))
+rules.add_perm("rectification.decide_signal", is_rectification_manager)
+
 # Which permission each sign-off transition (services.TRANSITIONS) needs.
 TRANSITION_PERMS = {
     "submit": "rectification.submit_measure",

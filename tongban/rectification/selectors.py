@@ -168,3 +168,12 @@ def responsibility_rows(measures: QuerySet[Measure]) -> QuerySet[MeasureUnit]:
                         "measure__finding")
         .order_by("unit__path", "role", "measure__deadline", "measure__pk")
     )
+
+
+def verified_with_unresolved_signals(measures) -> int:
+    """Signed off (已整改到位) measures among `measures` that carry a signal nobody has looked into yet: the
+    figure the dashboard and the 整改进展情况报告 show beside "已整改到位" (issue 16)."""
+    from tongban.rectification.models import Signal
+
+    return measures.filter(status=MeasureStatus.VERIFIED,
+                           pk__in=Signal.objects.unresolved().values("measure_id")).count()

@@ -65,6 +65,13 @@ from tongban.rectification.models import (
 )
 from tongban.rectification.todo import signers_for
 
+
+def scan_after_commit(measure_ids) -> None:
+    """The signals (signals.py) of these measures are computed again once this transaction commits."""
+    from tongban.rectification.signals import scan_after_commit as schedule
+
+    schedule(measure_ids)
+
 # --------------------------------------------------------------------------------------------------
 # Recipients and notifications
 
@@ -338,6 +345,8 @@ def add_progress(measure: Measure, *, text: str, files: Sequence[UploadedFile] =
     names = "、".join(f.name for f in files)
     record_event(measure, "rectification.measure.progress",
                  f"填报整改进展{f'，上传佐证材料：{names}' if names else ''}", by=by, update=update.pk)
+    if files:
+        scan_after_commit([measure.pk])
     return update
 
 
@@ -357,6 +366,7 @@ def submit_for_signoff(measure: Measure, *, by=None, result: str = "", expected_
     measure = _transition(measure, allowed=[MeasureStatus.IN_PROGRESS, MeasureStatus.ONGOING], action="申请销号",
                           expected_version=expected_version, changes=changes)
     record_event(measure, "rectification.measure.submitted", "申请销号", by=by)
+    scan_after_commit([measure.pk])
     # Everyone who may sign it off (and can see it), never the applicant: todo.signers_for.
     notify_on_commit(signers_for(measure), title=f"待审核销号：{measure.text[:40]}",
                      body=f"牵头单位：{measure.lead_unit}；申请人：{person_name(_user(by))}。请审核佐证材料后销号或退回。",
@@ -378,6 +388,7 @@ def verify_measure(measure: Measure, *, by=None, comment: str = "", expected_ver
     record_event(measure, "rectification.measure.verified", f"审核通过，已整改到位{f'：{comment}' if comment else ''}",
                  by=by)
     _tell_measure_people(measure, "verified", f"已销号：{measure.text[:40]}", comment)
+    scan_after_commit([measure.pk])
     return measure
 
 
@@ -495,6 +506,7 @@ def record_revisit(revisit: Revisit, *, done_date: date, satisfied: bool, notes:
     if not satisfied:
         reopen_measure(revisit.measure, new_deadline=new_deadline, reason=f"回头看群众不满意：{notes.strip() or '—'}",
                        by=by)
+        scan_after_commit([revisit.measure_id])
     return revisit
 
 

@@ -15,3 +15,11 @@ def import_ledger_task(run_id: int) -> None:
     run = ImportRun.objects.filter(pk=run_id).select_related("by").first()
     with acting_as(run.by if run else None):
         run_import(run_id)
+
+
+@db_task()
+def scan_signals_task(measure_ids: list[int]) -> None:
+    """After a change (on commit): fingerprint the new files and re-compute the signals of these measures."""
+    from tongban.rectification.signals import scan
+
+    scan(measure_ids)

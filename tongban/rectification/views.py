@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,9 +21,14 @@ from django.views.decorators.http import require_POST
 from tongban.core.files import stored_file_response
 from tongban.core.paging import keyset_page
 from tongban.org.scopes import get_visible_or_404, scope_for
-from tongban.rectification import privacy, selectors, services
-from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus
-from tongban.rectification.filtersets import AccountabilityFilterSet, InspectionFilterSet, MeasureFilterSet
+from tongban.rectification import privacy, selectors, services, signals
+from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus, SignalStatus
+from tongban.rectification.filtersets import (
+    AccountabilityFilterSet,
+    InspectionFilterSet,
+    MeasureFilterSet,
+    SignalFilterSet,
+)
 from tongban.rectification.forms import (
     AccountabilityForm,
     CheckpointReportForm,
@@ -37,11 +42,12 @@ from tongban.rectification.forms import (
     ReturnForm,
     RevisitRecordForm,
     RevisitScheduleForm,
+    SignalDecisionForm,
     SubmitForm,
     VerifyForm,
     WorkPlanForm,
 )
-from tongban.rectification.exports import export_list
+from tongban.rectification.exports import export_list, export_signals
 from tongban.rectification.lists import LISTS, OVERDUE_ORDER, overdue_rows
 from tongban.rectification.models import (
     Accountability,
@@ -55,6 +61,7 @@ from tongban.rectification.models import (
     PlanTask,
     RectificationGroup,
     Revisit,
+    Signal,
     WorkPlan,
 )
 from tongban.rectification.rules import TRANSITION_PERMS
@@ -123,6 +130,8 @@ def dashboard(request):
         "overdue": overdue,
         "today": today,
         "scope": scope_for(request.user),
+        "signals": (selectors.verified_with_unresolved_signals(measures)
+                    if request.user.has_perm("rectification.view_signals") else None),
     }
     return render(request, "rectification/dashboard.html", context)
 
@@ -199,6 +208,11 @@ def _inspection_page(request, inspection: Inspection, group_form: RectificationG
         "buckets": selectors.measure_buckets(measures, today),
         "plans": inspection.work_plans.visible_to(request.user),
         "can_manage": can_manage,
+        # Before printing the 整改进展情况报告 (the whole inspection's figures): how many measures it will
+        # report as 已整改到位 still carry a signal nobody has looked into.
+        "report_signals": (selectors.verified_with_unresolved_signals(Measure.objects.filter(finding__inspection=inspection))
+                           if request.user.has_perm("rectification.download_reports")
+                           and request.user.has_perm("rectification.view_signals") else None),
         "finding_form": FindingForm() if can_manage else None,
     }
     return render(request, "rectification/inspection_detail.html", context)
@@ -322,6 +336,7 @@ def measure_detail(request, pk: int):
                                 if can["accountability"] else None),
         "today": _today(),
         "reveal_personal": privacy.handles(user, measure),  # 身份证号 in free text whole, or masked
+        "signals": measure_signals(user, measure),
     }
     return render(request, "rectification/measure_detail.html", context)
 
@@ -804,3 +819,84 @@ def import_progress(request, pk: int):
         messages.success(request, run.summary)
         response["HX-Redirect"] = run.inspection.get_absolute_url()
     return response
+
+
+# --------------------------------------------------------------------------------------------------
+# Signals (issue 16): prompts to look, for the rectification office and the discipline inspectors
+
+
+SIGNAL_ORDER = ("-pk",)
+
+
+def _signals(user):
+    return Signal.objects.visible_to(user).select_related(
+        "measure__lead_unit", "measure__finding__inspection", "other_measure", "decided_by__staff")
+
+
+@login_required
+def signal_list(request):
+    """By signal, unit and inspection (the same FilterSet as the export and the API); unresolved ones
+    unless asked otherwise; keyset pages."""
+    _require(request, "rectification.view_signals")
+    data = request.GET.copy() if request.GET else QueryDict("unresolved=true")
+    filterset = SignalFilterSet(data, queryset=_signals(request.user), request=request)
+    rows = filterset.strict_qs
+    if request.GET.get("export") == "xlsx":
+        return export_signals(request, data, rows)
+    page = keyset_page(rows, SIGNAL_ORDER, request.GET.get("cursor"))
+    page.count = rows.count()
+    visible = _visible_other_measures(request.user, page)
+    return render(request, "rectification/signal_list.html", {
+        "filter": filterset, "page": page, "params": _keyset_params(request), "visible_others": visible,
+    })
+
+
+def _visible_other_measures(user, signals) -> set[int]:
+    """The other measures a signal names that this reader may open (the rest are named, not linked)."""
+    others = {s.other_measure_id for s in signals if s.other_measure_id}
+    return set(Measure.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
+
+
+def measure_signals(user, measure: Measure) -> dict | None:
+    """The measure page's signals section: None for readers without `view_signals`."""
+    if not user.has_perm("rectification.view_signals"):
+        return None
+    signals = list(_signals(user).filter(measure=measure).order_by("-active", "status", "-pk"))
+    can_decide = user.has_perm("rectification.decide_signal")
+    for signal in signals:
+        if can_decide and signal.status == SignalStatus.OPEN:
+            ids = f"id_signal{signal.pk}_%s"  # several signals' forms on one page: ids of their own
+            signal.decision_form = SignalDecisionForm(auto_id=ids, initial={"scheduled_date": _today()})
+            signal.accountability_form = AccountabilityForm(
+                user=user, auto_id=ids,
+                initial={"target_unit": measure.lead_unit, "decided_on": _today(), "reason_kind": "superficial"})
+    return {"signals": signals, "visible_others": _visible_other_measures(user, signals), "can_decide": can_decide,
+            "revisit_allowed": measure.status == MeasureStatus.VERIFIED}
+
+
+@login_required
+@require_POST
+def signal_decide(request, pk: int):
+    """已核查，无问题 / 安排回头看 / 记录问责, with the reason: `signals.decide` (the existing services)."""
+    signal = get_visible_or_404(Signal, request.user, pk=pk)
+    _require(request, "rectification.decide_signal")
+    form = SignalDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请写明核查情况或处理理由。")
+        data = form.cleaned_data
+        accountability = None
+        if data["decision"] == SignalStatus.ACCOUNTABILITY:
+            details = AccountabilityForm(request.POST, user=request.user)
+            if not details.is_valid():
+                raise ValidationError("请完整填写问责信息。")
+            accountability = {k: v for k, v in details.cleaned_data.items() if k != "notes"}
+        if data["decision"] == SignalStatus.REVISIT and not data.get("scheduled_date"):
+            raise ValidationError("请选择回头看日期。")
+        signals.decide(signal, decision=data["decision"], reason=data["reason"], by=request.user,
+                       revisit_date=data.get("scheduled_date"), accountability=accountability)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已处理：{SignalStatus(data['decision']).label}。")
+    return redirect(f"{signal.measure.get_absolute_url()}#signal-{signal.pk}")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = ("public/",)
 # Endpoints readable only by county-wide roles (403 for a township admin), by design.
-COUNTY_ONLY = {"job-runs"}
+COUNTY_ONLY = {"job-runs", "signals"}  # signals: the office, leaders and inspectors only (rectification.view_signals)
 # Endpoints that are per-user, or the same for everyone (the calendar), rather than per-unit.
 PER_USER = {"notifications"}
 NOT_UNIT_SCOPED = {"days", "calendar-years"}

@@ -11,6 +11,7 @@ from tongban.rectification.models import (
     Inspection,
     Measure,
     Revisit,
+    Signal,
 )
 
 
@@ -167,3 +168,40 @@ class AccountabilitySerializer(serializers.ModelSerializer):
         fields = ["id", "action_kind", "action_kind_display", "reason_kind", "reason_kind_display", "target_staff",
                   "target_unit", "target_label", "unit", "measures", "decided_on", "decided_by", "notes", "version"]
         read_only_fields = ["unit", "version"]
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    """A signal (整改提示): a prompt to look, with the sentence that explains it and the decision on it."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    other_measure = serializers.SerializerMethodField(help_text="相关措施（不在调用者数据范围内时为 null）")
+    decided_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signal
+        fields = ["id", "kind", "kind_display", "measure", "other_measure", "sentence", "details", "active",
+                  "status", "status_display", "decided_by_name", "decided_at", "reason", "revisit", "accountability",
+                  "created_at", "last_seen_at"]
+
+    def get_other_measure(self, signal) -> int | None:
+        visible = self.context.get("visible_others", set())
+        return signal.other_measure_id if signal.other_measure_id in visible else None
+
+    def get_decided_by_name(self, signal) -> str:
+        from tongban.org.people import person_name
+
+        return person_name(signal.decided_by) if signal.decided_by_id else ""
+
+
+class SignalDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["fine", "revisit", "accountability"],
+                                       help_text="fine 已核查，无问题；revisit 安排回头看；accountability 记录问责")
+    reason = serializers.CharField(help_text="核查情况或处理理由")
+    scheduled_date = serializers.DateField(required=False, help_text="回头看日期（decision=revisit）")
+    action_kind = serializers.CharField(required=False, help_text="问责方式（decision=accountability）")
+    reason_kind = serializers.CharField(required=False, default="superficial")
+    target_staff = VisibleRelatedField(queryset=Staff.objects.all(), required=False, allow_null=True)
+    target_unit = VisibleRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    decided_on = serializers.DateField(required=False)
+    decided_by = serializers.CharField(required=False, default="中心党组")

@@ -8,6 +8,7 @@ def register(router) -> None:
     router.register("measures", views.MeasureViewSet, basename="measure")
     router.register("evidence", views.EvidenceViewSet, basename="evidence")
     router.register("accountability", views.AccountabilityViewSet, basename="accountability")
+    router.register("signals", views.SignalViewSet, basename="signal")
 
 
 urlpatterns: list = []

@@ -21,6 +21,8 @@ from tongban.rectification.api.serializers import (
     ProgressSerializer,
     RevisitRecordSerializer,
     RevisitSerializer,
+    SignalDecisionSerializer,
+    SignalSerializer,
     TransitionSerializer,
 )
 from tongban.rectification.filtersets import (
@@ -29,9 +31,10 @@ from tongban.rectification.filtersets import (
     FindingFilterSet,
     InspectionFilterSet,
     MeasureFilterSet,
+    SignalFilterSet,
 )
 from tongban.rectification.lists import add_evidence_counts
-from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure
+from tongban.rectification.models import Accountability, Evidence, Finding, Inspection, Measure, Signal
 from tongban.rectification.rules import TRANSITION_PERMS
 
 
@@ -237,3 +240,58 @@ class AccountabilityViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         record = services.record_accountability(by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class SignalViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """整改提示（只读列表与详情；整改办、中心领导、管理员、效能监察）：kind、measure、sentence（一句说明）、
+    details（依据）、status；筛选同提示清单。POST signals/<id>/decide/：fine（已核查，无问题）/ revisit（安排回头看，
+    scheduled_date）/ accountability（记录问责，action_kind、target_staff 或 target_unit、decided_on、decided_by），
+    均须 reason；经与页面相同的服务。"""
+
+    queryset = Signal.objects.select_related("decided_by__staff")
+    serializer_class = SignalSerializer
+    filterset_class = SignalFilterSet
+    pagination_class = KeysetPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require(request, "rectification.view_signals")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["visible_others"] = getattr(self, "_visible_others", set())
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._remember_visible(page or [])
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        self._remember_visible([self.get_object()])
+        return super().retrieve(request, *args, **kwargs)
+
+    def _remember_visible(self, signals) -> None:
+        others = {s.other_measure_id for s in signals if s.other_measure_id}
+        self._visible_others = set(Measure.objects.visible_to(self.request.user).filter(pk__in=others)
+                                   .values_list("pk", flat=True)) if others else set()
+
+    @extend_schema(request=SignalDecisionSerializer, responses=SignalSerializer)
+    @action(detail=True, methods=["post"], serializer_class=SignalDecisionSerializer)
+    def decide(self, request, pk=None):
+        from tongban.rectification.signals import decide
+
+        signal = self.get_object()
+        require(request, "rectification.decide_signal")
+        body = SignalDecisionSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        accountability = None
+        if data["decision"] == "accountability":
+            accountability = {key: data.get(key) for key in ("action_kind", "reason_kind", "target_staff", "target_unit",
+                                                             "decided_by")}
+            accountability["decided_on"] = data.get("decided_on") or timezone.localdate()
+        signal = decide(signal, decision=data["decision"], reason=data["reason"], by=request.user,
+                        revisit_date=data.get("scheduled_date"), accountability=accountability)
+        self._remember_visible([signal])
+        return Response(SignalSerializer(Signal.objects.get(pk=signal.pk), context=self.get_serializer_context()).data)
