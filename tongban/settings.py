@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "CaseTaskStatusEnum": "tongban.cases.choices.TaskStatus",
         "MaterialStateEnum": "tongban.cases.choices.MaterialState",
         "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
+        "CaseDecisionEnum": "tongban.cases.choices.Decision",
+        "SignalDecisionEnum": ["fine", "revisit", "accountability"],
     },
 }
 
