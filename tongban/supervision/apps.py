@@ -5,3 +5,16 @@ class SupervisionConfig(AppConfig):
     name = "tongban.supervision"
     label = "supervision"
     verbose_name = "电子监察"
+
+    def ready(self) -> None:
+        from tongban.core.audit import audit
+        from tongban.workdays import clocks as calendar_clocks
+
+        from tongban.supervision import clocks
+        from tongban.supervision import models as m
+
+        # A calendar change moves the clocks' due dates ("supervision.clock" runs after "cases.case").
+        calendar_clocks.register("supervision.clock", clocks.recompute, model=m.Clock)
+        audit(m.SupervisionSettings)
+        audit(m.EscalationStep)
+        audit(m.Urge)
