@@ -15,6 +15,7 @@ API_MODULES = [
     "tongban.rectification.api.urls",
     "tongban.catalog.api.urls",
     "tongban.cases.api.urls",
+    "tongban.supervision.api.urls",
     "tongban.portal.api.urls",
 ]
 extra = []

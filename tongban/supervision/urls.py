@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""电子监察 (issue 11): clock states, cards and 督办 over the cases' stored clocks (docs/supervision.md)."""
+from django.urls import path
+
+from tongban.supervision import views_orders
 
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("orders/", views_orders.urge_list, name="urge_list"),
+    path("orders/<int:pk>/", views_orders.urge_detail, name="urge_detail"),
+    path("orders/<int:pk>/reply/", views_orders.urge_reply, name="urge_reply"),
+]
