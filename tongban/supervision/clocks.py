@@ -204,10 +204,6 @@ def _computed(t: Thresholds, where: str) -> str:
     if t.repeat_yellow_cards > 0:
         repeat = (f"c.card = '' AND (SELECT COUNT(*) FROM {card_table} k WHERE k.unit_id = c.unit_id "
                   f"AND k.month = {month} AND k.color = {_lit(CardColor.YELLOW)}) >= {int(t.repeat_yellow_cards)}")
-    if connection.vendor == "postgresql":
-        day_after_due = "(c.due_date + 1)"
-    else:
-        day_after_due = "date(c.due_date, '+1 day')"
     return f"""
         SELECT c.id AS id, c.state AS state, c.card AS card, c.due_date AS due_date,
                CASE WHEN c.phase = {run} THEN
@@ -227,58 +223,62 @@ def _computed(t: Thresholds, where: str) -> str:
                     WHEN {kept_repeat} THEN {_lit(CardReason.REPEAT)}
                     WHEN {repeat} THEN {_lit(CardReason.REPEAT)}
                     WHEN c.due_date < {d} THEN {_lit(CardReason.FIRST_OVERDUE)}
-                    ELSE {_lit(CardReason.DUE_SOON)} END AS new_reason,
-               CASE WHEN c.phase = {run} AND c.due_date < {d} THEN COALESCE(c.first_overdue_on, {day_after_due})
-                    ELSE c.first_overdue_on END AS new_first_overdue
+                    ELSE {_lit(CardReason.DUE_SOON)} END AS new_reason
         FROM {table} c WHERE {where}"""
 
 
 def _scope(t: Thresholds, previous: Thresholds | None) -> str:
     """Which clocks the state step reads: every one not yet ended (full), or the dirty ones and those
-    whose due date lies where a threshold moved since the previous scanned day (incremental)."""
-    settled = f"(c.phase = {_lit(ClockPhase.END)} AND c.state = {_lit(ClockState.ENDED)})"
+    whose due date lies where a threshold moved since the previous scanned day (incremental: a UNION of
+    index ranges — the partial index on `dirty`, the index on (due_date, phase))."""
     if previous is None:
-        return f"NOT {settled}"
-    windows = []
+        return f"NOT (c.phase = {_lit(ClockPhase.END)} AND c.state = {_lit(ClockState.ENDED)})"
+    table = _q(Clock._meta.db_table)
+    arms = [f"SELECT k.id FROM {table} k WHERE k.dirty = TRUE"]
     for old, new in ((previous.red_before, t.red_before), (previous.day, t.day), (previous.warn_before, t.warn_before)):
         if new > old:
-            windows.append(f"(c.due_date >= {_lit(old)} AND c.due_date < {_lit(new)})")
-    moved = f" OR (c.phase = {_lit(ClockPhase.RUN)} AND ({' OR '.join(windows)}))" if windows else ""
-    return f"(c.dirty = TRUE{moved})"
+            arms.append(f"SELECT k.id FROM {table} k WHERE k.due_date >= {_lit(old)} AND k.due_date < {_lit(new)} "
+                        f"AND k.phase = {_lit(ClockPhase.RUN)}")
+    return f"c.id IN ({' UNION '.join(arms)})"
 
 
 def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int, int]:
-    """Record and write every change of state or card for the clocks in scope; issue the new cards.
+    """Record every change of state or card for the clocks in scope as a `ClockEvent` (one INSERT … SELECT,
+    the only pass over the clocks), write them from those events and issue the new cards.
     Returns (clocks read, clocks changed)."""
     table, events, cards = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card))
     where = _scope(t, previous)
-    computed = _computed(t, where)
-    differs = "(x.state <> x.new_state OR x.card <> x.new_card)"
+    day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    if connection.vendor == "postgresql":
+        day_after_due = f"({table}.due_date + 1)"
+    else:
+        day_after_due = f"date({table}.due_date, '+1 day')"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table} c WHERE {where}")
         scanned = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {events}")
+        last = int(cursor.fetchone()[0])
         cursor.execute(f"""
-            INSERT INTO {events} (clock_id, {_q('on')}, from_state, to_state, from_card, to_card, due_date)
-            SELECT x.id, {_lit(t.day)}, x.state, x.new_state, x.card, x.new_card, x.due_date
-            FROM ({computed}) x WHERE {differs}""")
+            INSERT INTO {events} (clock_id, {_q('on')}, from_state, to_state, from_card, to_card, to_reason, due_date)
+            SELECT x.id, {day}, x.state, x.new_state, x.card, x.new_card, x.new_reason, x.due_date
+            FROM ({_computed(t, where)}) x
+            WHERE x.state <> x.new_state OR x.card <> x.new_card""")
         changed = max(cursor.rowcount, 0)
         if changed:
             cursor.execute(f"""
-                UPDATE {table} SET state = x.new_state, card = x.new_card, card_reason = x.new_reason,
-                                   first_overdue_on = x.new_first_overdue,
-                                   state_since = CASE WHEN x.state <> x.new_state THEN {_lit(t.day)}
-                                                      ELSE {table}.state_since END
-                FROM ({computed}) x
-                WHERE {table}.id = x.id AND {differs}""")
+                UPDATE {table} SET state = e.to_state, card = e.to_card, card_reason = e.to_reason,
+                    first_overdue_on = CASE WHEN e.to_state = {_lit(ClockState.OVERDUE)}
+                                            THEN COALESCE({table}.first_overdue_on, {day_after_due})
+                                            ELSE {table}.first_overdue_on END,
+                    state_since = CASE WHEN e.from_state <> e.to_state THEN {day} ELSE {table}.state_since END
+                FROM {events} e
+                WHERE e.id > {last} AND e.clock_id = {table}.id""")
             cursor.execute(f"""
                 INSERT INTO {cards} (clock_id, case_id, unit_id, kind, color, reason, due_date, issued_on, month)
-                SELECT c.id, c.case_id, c.unit_id, c.kind, c.card, c.card_reason, c.due_date, {_lit(t.day)},
-                       {_lit(t.day.replace(day=1))}
-                FROM {table} c
-                WHERE c.id IN (SELECT e.clock_id FROM {events} e WHERE e.{_q('on')} = {_lit(t.day)}
-                               AND e.to_card <> '' AND e.to_card <> e.from_card)
-                  AND c.card <> ''
-                  AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = c.card
+                SELECT c.id, c.case_id, c.unit_id, c.kind, e.to_card, e.to_reason, c.due_date, {day}, {month}
+                FROM {events} e JOIN {table} c ON c.id = e.clock_id
+                WHERE e.id > {last} AND e.to_card <> '' AND e.to_card <> e.from_card
+                  AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = e.to_card
                                   AND k.due_date = c.due_date)""")
         cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty = TRUE")
     return scanned, changed
@@ -300,18 +300,25 @@ def scan(day: date, *, full: bool | None = None) -> dict:
         previous = Thresholds.from_json(latest.on, latest.thresholds)
     started_at = timezone.now()
     tick = time.perf_counter()
+    steps: dict[str, float] = {}
     with transaction.atomic():
         changed_since = latest.started_at if previous is not None else None
         sync(changed_since)
-        rows = Clock.objects.filter(dirty=True) if previous is not None else Clock.objects.exclude(
-            phase=ClockPhase.END, state=ClockState.ENDED)
-        update_due_dates(rows)
+        steps["sync"] = time.perf_counter() - tick
+        # Only rows whose inputs changed can have a new due date: a calendar change rewrites the others
+        # through `recompute` (registered with the calendar), in the calendar's own transaction.
+        dirty = Clock.objects.filter(dirty=True)
+        if dirty.exists():
+            update_due_dates(dirty)
+        steps["due"] = time.perf_counter() - tick - steps["sync"]
         scanned, changed = apply_states(t, previous)
+        steps["states"] = time.perf_counter() - tick - steps["sync"] - steps["due"]
         ScanRun.objects.update_or_create(on=day, defaults={
             "full": previous is None, "scanned": scanned, "changed": changed, "thresholds": t.as_json(),
             "started_at": started_at,
             "seconds": round(time.perf_counter() - tick, 3)})
-    return {"date": day.isoformat(), "scanned": scanned, "changed": changed, "full": previous is None}
+    return {"date": day.isoformat(), "scanned": scanned, "changed": changed, "full": previous is None,
+            "steps": {name: round(seconds, 3) for name, seconds in steps.items()}}
 
 
 def recompute(since: date | None) -> int:

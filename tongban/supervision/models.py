@@ -149,6 +149,7 @@ class ClockEvent(models.Model):
     to_state = models.CharField("新状态", max_length=20, choices=ClockState.choices)
     from_card = models.CharField("原亮牌", max_length=10, choices=CardColor.choices, blank=True)
     to_card = models.CharField("新亮牌", max_length=10, choices=CardColor.choices, blank=True)
+    to_reason = models.CharField("亮牌原因", max_length=20, choices=CardReason.choices, blank=True)
     due_date = models.DateField("到期日", null=True, blank=True)
 
     class Meta:
