@@ -102,7 +102,7 @@ class Clock(models.Model):
     kind = models.CharField("时限类型", max_length=20, choices=ClockKind.choices)
     case = models.ForeignKey("cases.Case", verbose_name="办件", on_delete=models.CASCADE, related_name="supervision_clocks")
     task = models.ForeignKey("cases.CaseTask", verbose_name="子办件", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="supervision_clocks")
+                             related_name="supervision_clocks", db_index=False)  # (task, kind) is unique: indexed
     unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
     # Inputs (copied from the case by the scan) and the due date over the calendar (workdays.clocks).
     phase = models.CharField("计时", max_length=10, choices=ClockPhase.choices, default=ClockPhase.RUN)
@@ -122,6 +122,8 @@ class Clock(models.Model):
     scope_unit_field = "unit"
 
     class Meta:
+        # No index holds `state` or `card`: the scan rewrites them, and PostgreSQL can then update the row
+        # in place (HOT) without touching any index.
         ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], condition=Q(task__isnull=True), name="supervision_case_clock"),
@@ -129,8 +131,6 @@ class Clock(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_date", "phase"], name="supervision_clock_due"),
-            models.Index(fields=["unit", "state"], name="supervision_clock_unit"),
-            models.Index(fields=["state", "due_date"], name="supervision_clock_state"),
             models.Index(fields=["dirty"], condition=Q(dirty=True), name="supervision_clock_dirty"),
         ]
         verbose_name = "监察时钟"
