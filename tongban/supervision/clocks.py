@@ -34,12 +34,14 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from tongban.cases.models import CaseEvent
 from tongban.supervision.choices import CardColor, CardReason, ClockKind, ClockPhase, ClockState
 from tongban.supervision.models import Card, Clock, ClockEvent, ScanRun, SupervisionSettings
 from tongban.workdays import clocks as calendar_clocks
 from tongban.workdays.models import FIRST_YEAR, LAST_YEAR, Day
 
 ANALYZE_AFTER = 10_000
+EVENT_MARGIN = 1_000
 CLOCK = calendar_clocks.Clock(Clock, start="start", workdays="workdays", due="due_date")
 
 
@@ -112,18 +114,17 @@ def _distinct() -> str:
     return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
 
 
-def _sources(changed_since=None) -> list[tuple[str, str, str]]:
+def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     """(kind, key column, SELECT) for each kind of clock: what the case says the clock's inputs are.
-    `changed_since` limits them to cases with a case event at or after that moment (the incremental sync)."""
+    `after_event` limits them to cases with a case event of a higher id (the incremental sync: every change of
+    a case's status, start or suspensions writes one; the events are append-only, their ids a range scan)."""
     from tongban.cases.models import Case, CaseEvent, CaseTask
     from tongban.catalog.models import ServiceItem
 
     case, task, item, event = (_q(m._meta.db_table) for m in (Case, CaseTask, ServiceItem, CaseEvent))
     only = ""
-    if changed_since is not None:
-        moment = connection.ops.adapt_datetimefield_value(changed_since)
-        moment = moment if isinstance(moment, str) else moment.isoformat()
-        only = f" AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.{_q('at')} >= {_lit(moment)})"
+    if after_event is not None:
+        only = f" AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > {int(after_event)})"
     run, stop, end = ClockPhase.RUN, ClockPhase.STOP, ClockPhase.END
     promised = f"""
         SELECT c.id AS case_id, CAST(NULL AS BIGINT) AS task_id, c.intake_unit_id AS unit_id,
@@ -152,13 +153,13 @@ def _sources(changed_since=None) -> list[tuple[str, str, str]]:
             (ClockKind.TASK_PROMISED, "task_id", tasks)]
 
 
-def sync(changed_since=None) -> int:
+def sync(after_event: int | None = None) -> int:
     """Bring the clocks' inputs in line with the cases (two statements per kind of clock); returns how
     many rows were inserted or changed (each marked dirty)."""
     table = _q(Clock._meta.db_table)
     touched = 0
     with connection.cursor() as cursor:
-        for kind, key, source in _sources(changed_since):
+        for kind, key, source in _sources(after_event):
             cursor.execute(f"""
                 INSERT INTO {table} (kind, case_id, task_id, unit_id, phase, start, workdays, due_date, state, card,
                                      card_reason, dirty)
@@ -235,7 +236,7 @@ def _scope(t: Thresholds, previous: Thresholds | None) -> str:
     if previous is None:
         return f"NOT (c.phase = {_lit(ClockPhase.END)} AND c.state = {_lit(ClockState.ENDED)})"
     table = _q(Clock._meta.db_table)
-    arms = [f"SELECT k.id FROM {table} k WHERE k.dirty = TRUE"]
+    arms = [f"SELECT k.id FROM {table} k WHERE k.dirty"]
     for old, new in ((previous.red_before, t.red_before), (previous.day, t.day), (previous.warn_before, t.warn_before)):
         if new > old:
             arms.append(f"SELECT k.id FROM {table} k WHERE k.due_date >= {_lit(old)} AND k.due_date < {_lit(new)} "
@@ -281,7 +282,7 @@ def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int
                 WHERE e.id > {last} AND e.to_card <> '' AND e.to_card <> e.from_card
                   AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = e.to_card
                                   AND k.due_date = c.due_date)""")
-        cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty = TRUE")
+        cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty")
     return scanned, changed
 
 
@@ -308,8 +309,11 @@ def scan(day: date, *, full: bool | None = None) -> dict:
             # rows) costs more than running them.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        changed_since = latest.started_at if previous is not None else None
-        touched = sync(changed_since)
+        # Ids are handed out before their transactions commit: re-read a margin below the last one seen, so an
+        # event committed late is not missed (re-syncing a case that did not change writes nothing).
+        after_event = max(latest.case_event_id - EVENT_MARGIN, 0) if previous is not None else None
+        last_event = CaseEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+        touched = sync(after_event)
         if touched > ANALYZE_AFTER:
             _analyze()  # many new rows (the first scan): else the planner takes the table for empty
         steps["sync"] = time.perf_counter() - tick
@@ -325,7 +329,7 @@ def scan(day: date, *, full: bool | None = None) -> dict:
         steps["states"] = time.perf_counter() - tick - steps["sync"] - steps["due"]
         ScanRun.objects.update_or_create(on=day, defaults={
             "full": previous is None, "scanned": scanned, "changed": changed, "thresholds": t.as_json(),
-            "started_at": started_at,
+            "started_at": started_at, "case_event_id": last_event,
             "seconds": round(time.perf_counter() - tick, 3)})
     return {"date": day.isoformat(), "scanned": scanned, "changed": changed, "full": previous is None,
             "steps": {name: round(seconds, 3) for name, seconds in steps.items()}}

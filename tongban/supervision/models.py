@@ -275,6 +275,8 @@ class ScanRun(models.Model):
     changed = models.PositiveIntegerField("状态变化数", default=0)
     thresholds = models.JSONField("阈值", default=dict)
     started_at = models.DateTimeField("开始时间")
+    case_event_id = models.BigIntegerField("已读到的办件事件", default=0,
+                                           help_text="下一次增量扫描只同步此后有办件事件的办件")
     seconds = models.FloatField("用时（秒）", default=0)
 
     class Meta:
