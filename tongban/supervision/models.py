@@ -165,9 +165,11 @@ class ClockEvent(models.Model):
 class Card(models.Model):
     """A yellow or red card, issued once per clock, colour and due date (the scan inserts them)."""
 
-    clock = models.ForeignKey(Clock, verbose_name="时钟", on_delete=models.CASCADE, related_name="cards")
+    # (clock, colour, due date) is unique and (unit, month, colour) indexed: no separate index on either column
+    clock = models.ForeignKey(Clock, verbose_name="时钟", on_delete=models.CASCADE, related_name="cards", db_index=False)
     case = models.ForeignKey("cases.Case", verbose_name="办件", on_delete=models.CASCADE, related_name="supervision_cards")
-    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     kind = models.CharField("时限类型", max_length=20, choices=ClockKind.choices)
     color = models.CharField("颜色", max_length=10, choices=CardColor.choices)
     reason = models.CharField("原因", max_length=20, choices=CardReason.choices)
@@ -199,7 +201,8 @@ class Urge(TimeStampedModel):
 
     card = models.OneToOneField(Card, verbose_name="亮牌", on_delete=models.CASCADE, related_name="urge")
     case = models.ForeignKey("cases.Case", verbose_name="办件", on_delete=models.CASCADE, related_name="urges")
-    unit = models.ForeignKey("org.Unit", verbose_name="责任部门", on_delete=models.PROTECT, related_name="urges")
+    unit = models.ForeignKey("org.Unit", verbose_name="责任部门", on_delete=models.PROTECT, related_name="urges",
+                             db_index=False)  # (unit, status) is indexed
     issued_on = models.DateField("督办日期")
     reply_due = models.DateField("答复期限", db_index=True)
     level = models.PositiveSmallIntegerField("督办级别", default=0)
