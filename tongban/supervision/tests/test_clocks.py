@@ -145,3 +145,18 @@ def test_every_change_of_state_is_an_event(accepted):
     # A new clock starts 正常 (no event); then each change is one.
     assert rows == [(date(2025, 10, 9), "due_soon", "yellow"),
                     (date(2025, 10, 11), "overdue", "yellow"), (date(2025, 10, 13), "overdue", "red")]
+
+
+def test_a_calendar_change_moves_the_clocks_and_the_next_incremental_scan_sees_it(accepted):
+    from tongban.workdays.services import override_day
+
+    case = accepted(date(2025, 9, 26))
+    scan(date(2025, 9, 26))
+    assert clock(case).due_date == date(2025, 10, 10)
+    override_day(date(2025, 10, 9), is_workday=False, holiday_name="测试调整")
+    # 10-09 off: the fifth working day is Saturday 10-11 (a make-up day), rewritten by the calendar's hook in the
+    # calendar's own transaction
+    assert clock(case).due_date == date(2025, 10, 11) == add_workdays(date(2025, 9, 26), 5).date
+    result = scan(date(2025, 10, 10))
+    assert not result["full"] and clock(case).state == ClockState.DUE_SOON
+    assert clock(case, ClockKind.CASE_STATUTORY).due_date == add_workdays(date(2025, 9, 26), 20).date
