@@ -34,7 +34,7 @@ def with_overdue_workdays(clocks: QuerySet[Clock], on: date) -> QuerySet[Clock]:
 def open_cards(user, on: date) -> QuerySet[Clock]:
     """The clocks carded now (as of the latest scan), red first, then the longest overdue."""
     carded = _clocks(user).filter(phase=ClockPhase.RUN).exclude(card=CardColor.NONE)
-    return with_overdue_workdays(carded, on).order_by("-card", "due_date", "pk")  # "yellow" > "red" descending
+    return with_overdue_workdays(carded, on).order_by("card", "due_date", "pk")  # "red" sorts before "yellow"
 
 
 def due_soon(user) -> QuerySet[Clock]:

@@ -152,7 +152,7 @@ def escalate(day: date) -> int:
 def _tell_escalations(day: date) -> None:
     from tongban.notifications.services import Message, notify_many
 
-    fresh = list(UrgeEscalation.objects.filter(notified=False).select_related("urge__case", "step")
+    fresh = list(UrgeEscalation.objects.filter(notified=False).select_related("urge__case", "urge__unit", "step")
                  .order_by("level", "urge__unit_id", "pk"))
     if not fresh:
         return
@@ -165,9 +165,7 @@ def _tell_escalations(day: date) -> None:
         people = _unit_users([unit_id], step.audience)[unit_id]
         lines = [f"{r.urge.case.number} {shorten(r.urge.case.title, 30)}｜请于 {r.reply_due:%Y-%m-%d} 前答复"
                  for r in rows[:SHOWN_PER_MESSAGE]]
-        from tongban.org.models import Unit
-
-        unit = Unit.objects.get(pk=unit_id)
+        unit = rows[0].urge.unit
         messages.append(Message(people, title=f"电子监察{step.name}：{unit.name} {len(rows)} 件督办单逾期未答复",
                                 body="\n".join(lines), link="/supervision/orders/", code=f"supervision.escalation.{level}",
                                 dedupe_key=f"supervision.escalation:{level}:{day.isoformat()}:{unit_id}"))

@@ -108,7 +108,7 @@ def test_the_api_refuses_a_bad_month_filter_in_chinese(carded, personas, api_for
     assert response.status_code == 400
 
 
-def test_selectors_for_the_duty_page(carded, county, personas, case_people):
+def test_selectors_for_the_duty_page(carded, county, personas, case_people, accepted):
     from tongban.supervision import selectors
 
     cards = list(selectors.open_cards(personas.director, date(2025, 10, 13)))
@@ -122,3 +122,6 @@ def test_selectors_for_the_duty_page(carded, county, personas, case_people):
     assert counts == [{"unit_id": county.center.pk, "unit": county.center.name, "yellow": 1, "red": 0},
                       {"unit_id": county.department.pk, "unit": county.department.name, "yellow": 1, "red": 0}]
     assert selectors.card_counts_by_unit(date(2025, 10, 1), case_people.samr_reviewer) == [counts[1]]
+    accepted(date(2025, 10, 1))  # due 10-14: 临期 (yellow) on 10-13, when the first case is past the red line
+    services.daily(date(2025, 10, 13))
+    assert [c.card for c in selectors.open_cards(personas.director, date(2025, 10, 13))] == ["red", "red", "yellow", "yellow"]
