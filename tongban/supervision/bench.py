@@ -199,10 +199,10 @@ def run_supervision_bench(cases: int = 1_000_000, *, units: int = 10, log: Calla
             log(f"增量扫描 {day2}：{incremental_seconds:.2f} 秒（读 {incremental['scanned']} 个时钟，"
                 f"{incremental['changed']} 个变化，{incremental['steps']}）；计数一致：{'是' if same_next else '否'}")
             report = {
-                "cases": cases, "database": connection.vendor, "initial_seconds": round(initial, 2),
-                "scan_seconds": round(scan_seconds, 2), "reference_seconds": round(reference_seconds, 2),
+                "cases": cases, "database": connection.vendor, "initial_seconds": round(initial, 3),
+                "scan_seconds": round(scan_seconds, 3), "reference_seconds": round(reference_seconds, 3),
                 "ratio": round(scan_seconds / reference_seconds, 2) if reference_seconds else None,
-                "same_counts": same and same_next, "incremental_seconds": round(incremental_seconds, 2),
+                "same_counts": same and same_next, "incremental_seconds": round(incremental_seconds, 3),
                 "clocks": sum(got.values()), "counts": {"|".join(k): v for k, v in sorted(got.items())},
                 "bench_cases_left": None,
             }

@@ -57,7 +57,7 @@ def test_the_supervision_bench_agrees_with_its_reference_and_leaves_nothing_behi
     report = run_supervision_bench(400, units=3, log=lambda text: None)
     assert report["same_counts"] is True
     assert report["cases"] == 400 and report["clocks"] == 800
-    assert report["scan_seconds"] > 0 and report["reference_seconds"] > 0 and report["incremental_seconds"] > 0
+    assert min(report["scan_seconds"], report["reference_seconds"], report["incremental_seconds"]) >= 0
     assert report["bench_cases_left"] == 0 and not Clock.objects.exists()
 
 
