@@ -17,6 +17,7 @@ API_MODULES = [
     "tongban.cases.api.urls",
     "tongban.terminals.api.urls",
     "tongban.supervision.api.duty",
+    "tongban.supervision.api.urls",
     "tongban.portal.api.urls",
 ]
 extra = []

@@ -7,6 +7,18 @@ class SupervisionConfig(AppConfig):
     verbose_name = "电子监察"
 
     def ready(self) -> None:
+        from tongban.core.audit import audit
+        from tongban.workdays import clocks as calendar_clocks
+
+        from tongban.supervision import clocks
+        from tongban.supervision import models as m
+
+        # A calendar change moves the clocks' due dates ("supervision.clock" runs after "cases.case").
+        calendar_clocks.register("supervision.clock", clocks.recompute, model=m.Clock)
+        audit(m.SupervisionSettings)
+        audit(m.EscalationStep)
+        audit(m.Urge)
+
         # The morning check and the monthly bulletin (docs/duty.md): the 工作台 section and the daily job.
         from tongban.supervision import bulletin_jobs, duty_home  # noqa: F401
 

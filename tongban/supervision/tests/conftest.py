@@ -15,7 +15,13 @@ from datetime import date
 
 import pytest
 
-from tongban.cases.tests.conftest import case_people, person_applicant, restaurant  # noqa: F401 (fixtures)
+from tongban.cases.tests.conftest import (  # noqa: F401  (fixtures)
+    applicant,
+    case_people,
+    person_applicant,
+    receive,
+    restaurant,
+)
 
 MATERIALS = {"food": {"business_licence": "received", "layout_plan": "received", "health_cert": "received"},
              "drain": {"drain_plan": "received"}}
@@ -58,3 +64,21 @@ def october(county, personas, case_people, restaurant):  # noqa: F811
     d = take(date(2026, 10, 13), restaurant.drain, clerk=case_people.township_clerk, window=county.township_window)
     e = decide(take(date(2026, 10, 26), restaurant.food), date(2026, 10, 28))
     return October(a, b, c, d, e)
+
+
+@pytest.fixture
+def accepted(county, case_people, restaurant):
+    """accepted(day, item=…) → a single-item case received and accepted at A01 on `day`."""
+    from tongban.cases.services import intake
+    from tongban.cases.services.common import acting_on
+
+    def make(day: date, item=None, **kw):
+        item = item or restaurant.food
+        with acting_on(day):
+            case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=item,
+                                       applicant=person_applicant(), materials=None)
+            materials = {m.identity.code: "received" for m in case.materials.select_related("identity")}
+            intake.apply_materials(case, materials)
+            return intake.accept(case, by=case_people.clerk)
+
+    return make
