@@ -20,6 +20,6 @@ class SupervisionConfig(AppConfig):
         audit(m.Urge)
 
         # The morning check and the monthly bulletin (docs/duty.md): the 工作台 section and the daily job.
-        from tongban.supervision import bulletin_jobs, duty_home  # noqa: F401
+        from tongban.supervision import bulletin_jobs, bulletin_sections, duty_home  # noqa: F401
 
         duty_home.register_sections()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tongban.org.scopes import scope_for
 from tongban.supervision import bulletin, reports
+from tongban.supervision import selectors as engine
 from tongban.terminals import selectors as terminals
 
 SHOWN = 100
@@ -31,11 +32,17 @@ def duty(request):
     today = timezone.localdate()
     due_soon = reports.due_soon_cases(request.user, today)
     overdue = reports.overdue_cases(request.user, today)
+    overdue_rows = list(overdue[:SHOWN])
+    cards = engine.cards_of_cases(c.pk for c in overdue_rows)
+    for case in overdue_rows:
+        case.card = cards.get(case.pk, "")
+    waiting = engine.orders_waiting(request.user)
     return render(request, "supervision/duty.html", {
         "today": today, "scope": scope_for(request.user),
         "sites": reports.today_by_site(request.user, today),
         "due_soon": list(due_soon[:SHOWN]), "due_soon_count": due_soon.count(),
-        "overdue": list(overdue[:SHOWN]), "overdue_count": overdue.count(),
+        "overdue": overdue_rows, "overdue_count": overdue.count(),
+        "orders_waiting": list(waiting[:SHOWN]), "orders_waiting_count": waiting.count(),
         "faults": list(terminals.open_faults(request.user)),
         "shown": SHOWN,
     })

@@ -57,8 +57,9 @@ def test_the_october_bulletin_says_what_october_was(october):
     assert "收件5件，受理5件，作出审批决定3件，其中按期办结2件、超期办结1件，按期办结率66.7%" in text
     assert "当月超过承诺时限的办件共3件" in text
     assert "没有出现故障" in text
-    assert [s.heading for s in report.sections] == ["总体情况", "各单位按期办结情况", "超期办件",
+    assert [s.heading for s in report.sections] == ["总体情况", "各单位按期办结情况", "超期办件", "亮牌与督办情况",
                                                     "乡镇电子监察终端运行情况", "下一步工作要求"]
+    assert "当月没有办件亮牌，未发出督办单。" in text  # no scan has run in this test
 
 
 def test_the_bulletin_lists_the_months_terminal_faults(october, county):
@@ -82,7 +83,20 @@ def test_a_registered_section_of_the_engine_takes_its_place_after_the_overdue_ca
         headings = [s.heading for s in bulletin.bulletin_report(Month.parse("2026-10"), date(2026, 11, 2)).sections]
     finally:
         bulletin._EXTRA.pop("test.cards")
-    assert headings.index("黄牌、红牌情况") == headings.index("超期办件") + 1
+    assert headings.index("超期办件") < headings.index("黄牌、红牌情况") < headings.index("乡镇电子监察终端运行情况")
+
+
+def test_the_bulletin_counts_the_months_cards_and_orders_as_the_engine_issued_them(october):
+    from tongban.supervision import services
+    from tongban.supervision.models import Card, Urge
+
+    services.daily(date(2026, 10, 30))
+    cards = Card.objects.filter(month=date(2026, 10, 1))
+    yellow, red = cards.filter(color="yellow").count(), cards.filter(color="red").count()
+    issued = Urge.objects.filter(issued_on__range=(date(2026, 10, 1), date(2026, 10, 31))).count()
+    assert yellow + red > 0 and issued > 0
+    report = bulletin.bulletin_report(Month.parse("2026-10"), date(2026, 11, 2))
+    assert f"亮黄牌{yellow}张、红牌{red}张；发出督办单{issued}件，已答复0件" in report.text()
 
 
 def test_the_daily_job_publishes_the_previous_month_once_on_the_first_working_day(october, media):

@@ -125,3 +125,17 @@ def test_selectors_for_the_duty_page(carded, county, personas, case_people, acce
     accepted(date(2025, 10, 1))  # due 10-14: 临期 (yellow) on 10-13, when the first case is past the red line
     services.daily(date(2025, 10, 13))
     assert [c.card for c in selectors.open_cards(personas.director, date(2025, 10, 13))] == ["red", "red", "yellow", "yellow"]
+
+
+def test_the_duty_page_shows_each_overdue_case_with_its_card_and_the_orders_waiting(carded, county, personas,
+                                                                                   client_for):
+    """The morning check carries the engine's cards and 督办单 (the hooks duty.html left): the case, overdue
+    today and carded yellow by the last scan, shows its 黄牌; both 督办单 wait for an answer."""
+    page = client_for(personas.director).get("/supervision/duty/").content.decode()
+    overdue = page[page.index('id="overdue-table"'):page.index('id="due-soon"')]
+    assert carded.number in overdue and "黄牌" in overdue and "红牌" not in overdue
+    orders = page[page.index('id="orders-table"'):]
+    assert orders.count(carded.number) == 2 and "县市场监管局" in orders
+    assert 'id="stat-orders">2<' in page
+    township = client_for(personas.township_admin).get("/supervision/duty/").content.decode()
+    assert carded.number not in township and 'id="stat-orders">0<' in township
