@@ -18,7 +18,7 @@ def test_the_director_does_the_morning_check(login_page, live_server, personas, 
         page.wait_for_selector("#overdue-table")
         assert page.inner_text("#stat-overdue") == "1"
         row = page.locator(f"#overdue-table tr:has-text('{october.c.number}')")
-        assert row.locator("td").last.inner_text() == "1"
+        assert row.locator("td.overdue-workdays").inner_text() == "1"
         assert october.d.number in page.inner_text("#due-soon-table")
         assert "城关镇便民服务中心" in page.inner_text("#site-table")
         page.screenshot(path=str(screenshot_dir / "supervision-duty.png"), full_page=True)
