@@ -37,7 +37,7 @@ def test_the_duty_page_shows_the_overdue_with_their_working_days_and_the_due_soo
         page = client_for(personas.director).get("/supervision/duty/").content.decode()
     overdue = page[page.index('id="overdue-table"'):page.index('id="due-soon-table"')]
     assert october.c.number in overdue and october.d.number not in overdue
-    assert re.search(rf"{october.c.number}.*?<td class=\"text-end\">1</td>", overdue, re.S)  # (19 Oct, 20 Oct]
+    assert re.search(rf"{october.c.number}.*?<td class=\"text-end overdue-workdays\">1</td>", overdue, re.S)  # (19 Oct, 20 Oct]
     due_soon = page[page.index('id="due-soon-table"'):]
     assert october.d.number in due_soon  # due today, warned since yesterday
 
