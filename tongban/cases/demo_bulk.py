@@ -641,6 +641,7 @@ def _write(planned: list[Planned]) -> None:
     # The new rows by their key range (a plain index scan; a case another session added in between would only
     # have its clock recomputed to what it already is).
     new = Case.objects.filter(pk__gte=min(c.pk for c in cases), pk__lte=max(c.pk for c in cases))
+    _analyze()
     count_suspension_workdays(Suspension.objects.filter(case__in=new))
     refresh_case_clocks(new)
 
@@ -700,3 +701,14 @@ def _insert(model, names: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start:start + 5000])
+
+
+def _analyze() -> None:
+    """PostgreSQL plans the clock refresh from its statistics: on tables that were empty a moment ago (a new
+    database, a test database) it would plan nested scans over thousands of rows and take minutes. ANALYZE the
+    tables just filled (allowed inside the transaction); autovacuum would do it later anyway."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case, cases_casetask, cases_suspension, cases_casematerial")
