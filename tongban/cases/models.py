@@ -32,11 +32,11 @@ from tongban.cases.choices import (
     TaskStatus,
 )
 from tongban.catalog.choices import SpecialStepKind
-from tongban.core.models import TimeStampedModel, VersionedModel
+from tongban.core.models import PolicySettingsModel, TimeStampedModel, VersionedModel
 from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
 
 
-class CaseSettings(TimeStampedModel):
+class CaseSettings(PolicySettingsModel):
     """Database-editable case policy (one row), each with its source (RULES.md)."""
 
     region_code = models.CharField("行政区划代码", max_length=12, default="410000",
@@ -66,11 +66,6 @@ class CaseSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return "办件设置"
-
-    @classmethod
-    def load(cls) -> CaseSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class StageJoinRule(TimeStampedModel):

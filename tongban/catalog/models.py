@@ -30,7 +30,7 @@ from tongban.catalog.choices import (
     SpecialStepKind,
 )
 from tongban.catalog.credit_code import validate_credit_code
-from tongban.core.models import TimeStampedModel, VersionedModel
+from tongban.core.models import PolicySettingsModel, TimeStampedModel, VersionedModel
 from tongban.org.scopes import ScopedQuerySet
 
 
@@ -51,7 +51,7 @@ def default_consistency_elements() -> list[str]:
     return list(DEFAULT_CONSISTENCY_ELEMENTS)
 
 
-class CatalogSettings(TimeStampedModel):
+class CatalogSettings(PolicySettingsModel):
     """Database-editable catalogue policy (one row): which elements "两级十同" compares, how early
     qualifications are flagged, the default deadline for computed negative-list entries."""
 
@@ -65,11 +65,6 @@ class CatalogSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return "目录设置"
-
-    @classmethod
-    def load(cls) -> CatalogSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class MaterialIdentity(TimeStampedModel):

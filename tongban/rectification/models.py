@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.urls import reverse
 
-from tongban.core.models import ProgressModel, TimeStampedModel, VersionedModel
+from tongban.core.models import PolicySettingsModel, ProgressModel, TimeStampedModel, VersionedModel
 from tongban.org.models import Staff, Unit
 from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
 from tongban.rectification.choices import (
@@ -734,7 +734,7 @@ class ImportRun(ProgressModel, TimeStampedModel):
 # Signals (issue 16): measures whose evidence or history does not add up, computed by signals.py.
 
 
-class SignalSettings(TimeStampedModel):
+class SignalSettings(PolicySettingsModel):
     """Database-editable thresholds of the signals (one row, 系统管理 → 提示设置). Each default says where it
     comes from; none is a rule of law, so each is a county's choice."""
 
@@ -769,11 +769,6 @@ class SignalSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return "整改提示设置"
-
-    @classmethod
-    def load(cls) -> SignalSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class SignalQuerySet(FollowsMeasureQuerySet):

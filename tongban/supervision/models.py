@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from tongban.core.models import TimeStampedModel
+from tongban.core.models import PolicySettingsModel, TimeStampedModel
 from tongban.org.scopes import ScopedQuerySet
 from tongban.supervision.choices import (
     Audience,
@@ -32,7 +32,7 @@ from tongban.supervision.choices import (
 )
 
 
-class SupervisionSettings(TimeStampedModel):
+class SupervisionSettings(PolicySettingsModel):
     """The region's supervision policy (one row, edited in 系统管理); every default names its source
     (../shared/RULES.md, 电子监察). Changing a threshold makes the next scan a full one."""
 
@@ -61,11 +61,6 @@ class SupervisionSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return "电子监察设置"
-
-    @classmethod
-    def load(cls) -> SupervisionSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class EscalationStep(TimeStampedModel):
