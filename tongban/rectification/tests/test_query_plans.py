@@ -46,6 +46,7 @@ def grow_to(count: int, ledger, county) -> None:
 def shape(sql: str) -> str:
     """The SQL without its values: numbers, strings and IN lists become placeholders."""
     sql = re.sub(r'"s\d+_x\d+"', '"savepoint"', sql)  # Django numbers its savepoints
+    sql = re.sub(r'"_django_curs_\d+_\w+?_\d+"', '"cursor"', sql)  # ...and its server-side cursors (.iterator())
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
     sql = re.sub(r'\(("\w+"\."\w+") = \?(?: OR \1 = \?)*\)', r"\1 IN (…)", sql)
