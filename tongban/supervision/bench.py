@@ -143,9 +143,11 @@ def reference_counts(day: date, units: list[int], *, warn: int, red: int) -> dic
 def scanned_counts(units: list[int]) -> dict[tuple[str, str, str], int]:
     from django.db.models import Count
 
+    from tongban.supervision.choices import ClockKind
     from tongban.supervision.models import Clock
 
-    rows = (Clock.objects.filter(unit_id__in=units, task__isnull=True).values_list("kind", "state", "card")
+    case_clocks = [ClockKind.CASE_PROMISED, ClockKind.CASE_STATUTORY]  # what the reference counts
+    rows = (Clock.objects.filter(unit_id__in=units, kind__in=case_clocks).values_list("kind", "state", "card")
             .annotate(n=Count("pk")).order_by())
     return {(kind, state, card or ""): n for kind, state, card, n in rows}
 

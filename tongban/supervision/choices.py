@@ -6,6 +6,13 @@ class ClockKind(models.TextChoices):
     CASE_PROMISED = "case_promised", "办件承诺时限"
     CASE_STATUTORY = "case_statutory", "办件法定时限"
     TASK_PROMISED = "task_promised", "部门审查承诺时限"
+    TASK_STEP = "task_step", "办理环节时限"
+    CASE_DELIVERY = "case_delivery", "出件时限"
+
+
+# Kinds with no 临期 state and no card before the due date: a step lasts a day or two, so "one working day
+# left" is most of its life; only a late step (环节超时) is worth a card.
+NO_WARNING_KINDS = (ClockKind.TASK_STEP,)
 
 
 class ClockPhase(models.TextChoices):

@@ -22,7 +22,8 @@ A day before the latest scanned day is not scanned (it would turn today's states
 Which statuses count: a case's promised clock runs while 待受理 (the §32 clock) and 审查中, stops while
 补正中 and 特别程序中, and ends with the decision (待出件 has its own §44 rule). The statutory clock runs from
 acceptance over the item's statutory days (a bundle: its longest item's) plus the ended suspensions. A
-task's clock runs while it is 待审查 and its case 审查中.
+task's clock runs while it is 待审查 and its case 审查中; a step's (环节时限, one clock per step with a day limit) while
+it is the current step of such a task. The §44 delivery clock runs from the decision while the case is 待出件.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from tongban.cases.models import CaseEvent
-from tongban.supervision.choices import CardColor, CardReason, ClockKind, ClockPhase, ClockState
+from tongban.supervision.choices import NO_WARNING_KINDS, CardColor, CardReason, ClockKind, ClockPhase, ClockState
 from tongban.supervision.models import Card, Clock, ClockEvent, ScanRun, SupervisionSettings
 from tongban.workdays import clocks as calendar_clocks
 from tongban.workdays.models import FIRST_YEAR, LAST_YEAR, Day
@@ -117,17 +118,18 @@ def _distinct() -> str:
 def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     """(kind, key column, SELECT) for each kind of clock: what the case says the clock's inputs are.
     `after_event` limits them to cases with a case event of a higher id (the incremental sync: every change of
-    a case's status, start or suspensions writes one; the events are append-only, their ids a range scan)."""
-    from tongban.cases.models import Case, CaseEvent, CaseTask
+    a case's status, start, suspensions or steps writes one; the events are append-only, their ids a range scan)."""
+    from tongban.cases.models import Case, CaseEvent, CaseTask, TaskStep
     from tongban.catalog.models import ServiceItem
 
-    case, task, item, event = (_q(m._meta.db_table) for m in (Case, CaseTask, ServiceItem, CaseEvent))
+    case, task, item, event, step = (_q(m._meta.db_table) for m in (Case, CaseTask, ServiceItem, CaseEvent, TaskStep))
     only = ""
     if after_event is not None:
         only = f" AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > {int(after_event)})"
     run, stop, end = ClockPhase.RUN, ClockPhase.STOP, ClockPhase.END
+    no_task = "CAST(NULL AS BIGINT) AS task_id, CAST(NULL AS BIGINT) AS step_id"
     promised = f"""
-        SELECT c.id AS case_id, CAST(NULL AS BIGINT) AS task_id, c.intake_unit_id AS unit_id,
+        SELECT c.id AS case_id, {no_task}, c.intake_unit_id AS unit_id,
                CASE WHEN c.status IN ('received', 'reviewing') AND c.clock_start IS NOT NULL THEN '{run}'
                     WHEN c.status IN ('correcting', 'suspended') THEN '{stop}' ELSE '{end}' END AS phase,
                c.clock_start AS start, c.clock_workdays AS workdays
@@ -135,22 +137,39 @@ def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     longest = (f"(SELECT MAX(i.statutory_days) FROM {task} t JOIN {item} i ON i.id = t.item_id "
                f"WHERE t.case_id = c.id)")
     statutory = f"""
-        SELECT c.id AS case_id, CAST(NULL AS BIGINT) AS task_id, c.intake_unit_id AS unit_id,
+        SELECT c.id AS case_id, {no_task}, c.intake_unit_id AS unit_id,
                CASE WHEN c.status = 'reviewing' THEN '{run}' WHEN c.status = 'suspended' THEN '{stop}'
                     ELSE '{end}' END AS phase,
                c.clock_start AS start,
                COALESCE(it.statutory_days, {longest}, 0) + c.suspended_workdays AS workdays
         FROM {case} c LEFT JOIN {item} it ON it.id = c.item_id
         WHERE c.accepted_on IS NOT NULL{only}"""
+    # §44: decided (准予 / 不予) → the result is served within `delivery_workdays`; the clock ends on 出件.
+    delivery = f"""
+        SELECT c.id AS case_id, {no_task}, c.intake_unit_id AS unit_id,
+               CASE WHEN c.status = 'ready' THEN '{run}' ELSE '{end}' END AS phase,
+               c.decided_on AS start, c.delivery_workdays AS workdays
+        FROM {case} c WHERE c.decided_on IS NOT NULL AND c.delivery_workdays > 0{only}"""
     tasks = f"""
-        SELECT t.case_id AS case_id, t.id AS task_id, t.unit_id AS unit_id,
+        SELECT t.case_id AS case_id, t.id AS task_id, CAST(NULL AS BIGINT) AS step_id, t.unit_id AS unit_id,
                CASE WHEN t.status = 'reviewing' AND c.status = 'reviewing' THEN '{run}'
                     WHEN t.status = 'reviewing' AND c.status = 'suspended' THEN '{stop}' ELSE '{end}' END AS phase,
                t.opened_on AS start, t.clock_workdays AS workdays
         FROM {task} t JOIN {case} c ON c.id = t.case_id
         WHERE t.opened_on IS NOT NULL{only}"""
+    # 环节时限: each step with a day limit from the day it became current; its workdays hold the suspensions
+    # that began while it ran (cases.clocks), so a suspension stops it and moves it like the task's.
+    steps = f"""
+        SELECT t.case_id AS case_id, t.id AS task_id, s.id AS step_id, t.unit_id AS unit_id,
+               CASE WHEN s.status = 'current' AND t.status = 'reviewing' AND c.status = 'reviewing' THEN '{run}'
+                    WHEN s.status = 'current' AND t.status = 'reviewing' AND c.status = 'suspended' THEN '{stop}'
+                    ELSE '{end}' END AS phase,
+               s.started_on AS start, s.clock_workdays AS workdays
+        FROM {step} s JOIN {task} t ON t.id = s.task_id JOIN {case} c ON c.id = t.case_id
+        WHERE s.started_on IS NOT NULL AND s.days > 0{only}"""
     return [(ClockKind.CASE_PROMISED, "case_id", promised), (ClockKind.CASE_STATUTORY, "case_id", statutory),
-            (ClockKind.TASK_PROMISED, "task_id", tasks)]
+            (ClockKind.CASE_DELIVERY, "case_id", delivery), (ClockKind.TASK_PROMISED, "task_id", tasks),
+            (ClockKind.TASK_STEP, "step_id", steps)]
 
 
 def sync(after_event: int | None = None) -> int:
@@ -161,9 +180,9 @@ def sync(after_event: int | None = None) -> int:
     with connection.cursor() as cursor:
         for kind, key, source in _sources(after_event):
             cursor.execute(f"""
-                INSERT INTO {table} (kind, case_id, task_id, unit_id, phase, start, workdays, due_date, state, card,
-                                     card_reason, dirty)
-                SELECT {_lit(kind)}, src.case_id, src.task_id, src.unit_id, src.phase, src.start, src.workdays, NULL,
+                INSERT INTO {table} (kind, case_id, task_id, step_id, unit_id, phase, start, workdays, due_date, state,
+                                     card, card_reason, dirty)
+                SELECT {_lit(kind)}, src.case_id, src.task_id, src.step_id, src.unit_id, src.phase, src.start, src.workdays, NULL,
                        {_lit(ClockState.NORMAL)}, '', '', TRUE
                 FROM ({source}) src
                 WHERE src.phase <> {_lit(ClockPhase.END)}
@@ -200,7 +219,9 @@ def _computed(t: Thresholds, where: str) -> str:
     run, stop = _lit(ClockPhase.RUN), _lit(ClockPhase.STOP)
     d, warn, red = _lit(t.day), _lit(t.warn_before), _lit(t.red_before)
     month = _lit(t.day.replace(day=1))
-    quiet = f"c.phase <> {run} OR c.due_date IS NULL OR c.due_date >= {warn}"
+    no_warning = ", ".join(_lit(kind) for kind in NO_WARNING_KINDS)
+    quiet = (f"c.phase <> {run} OR c.due_date IS NULL OR c.due_date >= {warn} "
+             f"OR (c.kind IN ({no_warning}) AND c.due_date >= {d})")
     kept_repeat = f"c.card = {_lit(CardColor.RED)} AND c.card_reason = {_lit(CardReason.REPEAT)}"
     repeat = "FALSE"
     if t.repeat_yellow_cards > 0:
@@ -211,7 +232,7 @@ def _computed(t: Thresholds, where: str) -> str:
                CASE WHEN c.phase = {run} THEN
                         CASE WHEN c.due_date IS NULL THEN {_lit(ClockState.NORMAL)}
                              WHEN c.due_date < {d} THEN {_lit(ClockState.OVERDUE)}
-                             WHEN c.due_date < {warn} THEN {_lit(ClockState.DUE_SOON)}
+                             WHEN c.due_date < {warn} AND c.kind NOT IN ({no_warning}) THEN {_lit(ClockState.DUE_SOON)}
                              ELSE {_lit(ClockState.NORMAL)} END
                     WHEN c.phase = {stop} THEN {_lit(ClockState.STOPPED)}
                     ELSE {_lit(ClockState.ENDED)} END AS new_state,
@@ -260,6 +281,8 @@ def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int
         scanned = cursor.fetchone()[0]
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {events}")
         last = int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {cards}")
+        last_card = int(cursor.fetchone()[0])
         cursor.execute(f"""
             INSERT INTO {events} (clock_id, {_q('on')}, from_state, to_state, from_card, to_card, to_reason, due_date)
             SELECT x.id, {day}, x.state, x.new_state, x.card, x.new_card, x.new_reason, x.due_date
@@ -282,8 +305,31 @@ def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int
                 WHERE e.id > {last} AND e.to_card <> '' AND e.to_card <> e.from_card
                   AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = e.to_card
                                   AND k.due_date = c.due_date)""")
+            _cards_on_case_timelines(cursor, last_card)
         cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty")
     return scanned, changed
+
+
+def _label_case(column: str, choices) -> str:
+    """A SQL CASE turning a code column into its Chinese label (labels are ours, never user input)."""
+    arms = " ".join(f"WHEN {_lit(value)} THEN {_lit(str(label))}" for value, label in choices.choices if value)
+    return f"CASE {column} {arms} ELSE '' END"
+
+
+def _cards_on_case_timelines(cursor, after_card: int) -> None:
+    """Each card issued by this scan is also a line on its case's own timeline (`CaseEvent`
+    `supervision.card`, no BLZT code), written in the same statement for all of them, so the clerk and the
+    leader reading a case see when and why it was carded."""
+    from tongban.cases.models import CaseEvent
+
+    table, cards, clocks = _q(CaseEvent._meta.db_table), _q(Card._meta.db_table), _q(Clock._meta.db_table)
+    message = (f"'电子监察亮' || {_label_case('k.color', CardColor)} || '：' || {_label_case('k.kind', ClockKind)} || "
+               f"'，' || {_label_case('k.reason', CardReason)} || '（到期日 ' || CAST(k.due_date AS VARCHAR(10)) || '）'")
+    cursor.execute(f"""
+        INSERT INTO {table} (case_id, task_id, code, blzt, message, actor_id, {_q('at')}, data)
+        SELECT k.case_id, c.task_id, 'supervision.card', NULL, {message}, NULL, %s, '{{}}'
+        FROM {cards} k JOIN {clocks} c ON c.id = k.clock_id
+        WHERE k.id > {int(after_card)} ORDER BY k.id""", [connection.ops.adapt_datetimefield_value(timezone.now())])
 
 
 # --- The scan -----------------------------------------------------------------------------------------------

@@ -92,12 +92,15 @@ class ClockQuerySet(ScopedQuerySet):
 
 
 class Clock(models.Model):
-    """One clock of a case (承诺时限, 法定时限) or of a department task (审查承诺时限)."""
+    """One clock of a case (承诺时限, 法定时限, §44 出件时限), of a department task (审查承诺时限) or of one step of a
+    task (环节时限: one clock per step, so a late step keeps its own record when the next one starts)."""
 
     kind = models.CharField("时限类型", max_length=20, choices=ClockKind.choices)
     case = models.ForeignKey("cases.Case", verbose_name="办件", on_delete=models.CASCADE, related_name="supervision_clocks")
     task = models.ForeignKey("cases.CaseTask", verbose_name="子办件", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="supervision_clocks", db_index=False)  # (task, kind) is unique: indexed
+    step = models.ForeignKey("cases.TaskStep", verbose_name="办理环节", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="supervision_clocks", db_index=False)  # (step, kind) is unique: indexed
     unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
     # Inputs (copied from the case by the scan) and the due date over the calendar (workdays.clocks).
     phase = models.CharField("计时", max_length=10, choices=ClockPhase.choices, default=ClockPhase.RUN)
@@ -122,7 +125,9 @@ class Clock(models.Model):
         ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], condition=Q(task__isnull=True), name="supervision_case_clock"),
-            models.UniqueConstraint(fields=["task", "kind"], condition=Q(task__isnull=False), name="supervision_task_clock"),
+            models.UniqueConstraint(fields=["task", "kind"], condition=Q(task__isnull=False, step__isnull=True),
+                                    name="supervision_task_clock"),
+            models.UniqueConstraint(fields=["step", "kind"], condition=Q(step__isnull=False), name="supervision_step_clock"),
         ]
         indexes = [
             models.Index(fields=["due_date", "phase"], name="supervision_clock_due"),
@@ -228,6 +233,8 @@ class Urge(TimeStampedModel):
     def level_name(self) -> str:
         if self.level == 0:
             return "督办"
+        if hasattr(self, "escalation_name"):  # annotated by selectors.with_level_names: no query per row
+            return self.escalation_name or f"{self.level} 级"
         step = EscalationStep.objects.filter(level=self.level).first()
         return step.name if step else f"{self.level} 级"
 

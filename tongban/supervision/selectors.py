@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from tongban.supervision.choices import CardColor, ClockPhase, ClockState, UrgeStatus
-from tongban.supervision.models import Card, Clock, Urge
+from tongban.supervision.models import Card, Clock, EscalationStep, Urge
 from tongban.workdays.expressions import workday_index_of
 
 CARD_ORDER = ["due_date", "pk"]
@@ -45,8 +45,14 @@ def overdue(user) -> QuerySet[Clock]:
     return _clocks(user).filter(phase=ClockPhase.RUN, state=ClockState.OVERDUE).order_by(*CARD_ORDER)
 
 
+def with_level_names(urges: QuerySet[Urge]) -> QuerySet[Urge]:
+    """`escalation_name`: the name of the escalation step each 督办单 stands at, in the same query."""
+    names = EscalationStep.objects.filter(level=OuterRef("level")).order_by("pk").values("name")[:1]
+    return urges.annotate(escalation_name=Subquery(names))
+
+
 def orders(user) -> QuerySet[Urge]:
-    return Urge.objects.visible_to(user).select_related("case", "unit", "card", "replied_by")
+    return with_level_names(Urge.objects.visible_to(user).select_related("case", "unit", "card", "replied_by"))
 
 
 def orders_waiting(user) -> QuerySet[Urge]:

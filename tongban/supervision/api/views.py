@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tongban.core.api import KeysetPagination, ScopedViewSetMixin
-from tongban.supervision import services
+from tongban.supervision import selectors, services
 from tongban.supervision.api.serializers import CardSerializer, UrgeReplySerializer, UrgeSerializer
 from tongban.supervision.filtersets import CardFilterSet, UrgeFilterSet
 from tongban.supervision.models import Card, Urge
@@ -31,7 +31,8 @@ class CardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class UrgeViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """督办单：本人数据范围内责任部门的督办单；`POST /{id}/reply/` 由责任部门答复（`reply`）。"""
 
-    queryset = Urge.objects.select_related("case", "unit", "card__case", "card__unit", "replied_by__staff")
+    queryset = selectors.with_level_names(
+        Urge.objects.select_related("case", "unit", "card__case", "card__unit", "replied_by__staff"))
     serializer_class = UrgeSerializer
     filterset_class = UrgeFilterSet
     pagination_class = NewestFirst

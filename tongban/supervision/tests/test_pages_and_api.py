@@ -139,3 +139,26 @@ def test_the_duty_page_shows_each_overdue_case_with_its_card_and_the_orders_wait
     assert 'id="stat-orders">2<' in page
     township = client_for(personas.township_admin).get("/supervision/duty/").content.decode()
     assert carded.number not in township and 'id="stat-orders">0<' in township
+
+
+def test_the_order_list_and_api_name_each_orders_level_without_a_query_per_order(carded, personas, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.supervision.models import EscalationStep
+
+    client = client_for(personas.director)
+    client.get("/supervision/orders/")  # warm the session and the calendar
+    with CaptureQueriesContext(connection) as one_level:
+        page = client.get("/supervision/orders/").content.decode()
+    assert page.count("<td>督办</td>") == 2
+    top = EscalationStep.objects.order_by("-level").first()
+    Urge.objects.filter(pk=Urge.objects.order_by("pk").first().pk).update(level=1)
+    Urge.objects.filter(pk=Urge.objects.order_by("pk").last().pk).update(level=top.level)
+    with CaptureQueriesContext(connection) as two_levels:
+        page = client.get("/supervision/orders/").content.decode()
+    assert f"<td>{EscalationStep.objects.get(level=1).name}</td>" in page and f"<td>{top.name}</td>" in page
+    assert len(two_levels) == len(one_level)
+    body = client.get("/api/v1/supervision/urges/").json()
+    names = {row["level"]: row["level_name"] for row in body["results"]}
+    assert names == {1: EscalationStep.objects.get(level=1).name, top.level: top.name}
