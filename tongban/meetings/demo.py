@@ -62,7 +62,7 @@ def build_demo(county) -> str:
                                   unit=units["sec-efficiency"], deadline=held + timedelta(days=14), by=office)
     services.issue_minutes(meeting, by=office, on=held)
 
-    townships = [u for u in units.values() if u.kind.code == "township"][:4]
+    townships = [units[code] for code in ("tw-chengguan", "tw-wangji", "tw-zhaohe", "tw-liuhe") if code in units]
     services.schedule_meeting(
         kind=MeetingKind.TOWNSHIP, title=f"{(today + timedelta(days=10)).month}月政务服务基层延伸工作会议",
         held_on=today + timedelta(days=10), organiser=county.center, place="中心三楼会议室", chair=leaders["ZX004"],

@@ -61,10 +61,10 @@ def my_meetings(request, today: date) -> HomeContent | None:
 def register_sections() -> None:
     register(HomeSection("meetings.on_duty", "今日坐班问题清单", "meetings/home/_on_duty.html", on_duty_today,
                          empty="您今天坐班，所分管单位没有未解决的问题。坐班中发现的问题可在坐班页面记录决定。",
-                         order=5, icon="bi-person-workspace"))
+                         order=35, icon="bi-person-workspace"))
     register(HomeSection("meetings.referrals", "中心发现问题待我答复", "meetings/home/_referrals.html",
                          referrals_to_answer,
                          empty="中心在坐班、值班中发现本单位人员的问题时会发到这里，请在期限内答复。",
-                         order=25, icon="bi-arrow-left-right"))
+                         order=45, icon="bi-arrow-left-right"))
     register(HomeSection("meetings.meetings", "待参加的协调会议", "meetings/home/_meetings.html", my_meetings,
-                         empty="安排您参加的会议会出现在这里。", order=60, icon="bi-people"))
+                         empty="安排您参加的会议会出现在这里。", order=65, icon="bi-people"))
