@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def everyone(personas):
-    return [personas.director, personas.rectification_office, personas.section_chief, personas.window_clerk,
-            personas.township_admin, personas.other_township_admin, personas.inspector]
+EVERYONE = ["director", "rectification_office", "section_chief", "window_clerk", "township_admin",
+            "other_township_admin", "inspector"]
 
 
 @pytest.fixture
@@ -27,11 +26,11 @@ def samr_duty(leaders):
     return services.schedule_duty(leader=leaders.samr, duty_date=timezone.localdate())
 
 
-def test_every_persona_opens_the_rota_the_referrals_and_the_meetings(client_for, personas):
-    for user in everyone(personas):
-        client = client_for(user)
-        for url in ("/meetings/duty/", "/meetings/referrals/", "/meetings/"):
-            assert client.get(url).status_code == 200, (user, url)
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_every_persona_opens_the_rota_the_referrals_and_the_meetings(client_for, personas, persona):
+    client = client_for(getattr(personas, persona))
+    for url in ("/meetings/duty/", "/meetings/referrals/", "/meetings/"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_a_rota_day_is_seen_within_the_scope_of_its_unit_and_404_elsewhere(client_for, personas, samr_duty):
