@@ -20,6 +20,11 @@ def _due(day: date | None) -> str:
     return format_date(day) if day else "—"
 
 
+def _short(day: date | None) -> str:
+    """A date in a narrow table column: 2026.9.16 fits a 30 mm cell on one line."""
+    return f"{day.year}.{day.month}.{day.day}" if day else "—"
+
+
 def sheet_file_name(duty: DutyRota) -> str:
     return f"坐班问题清单-{duty.leader.name}-{duty.duty_date:%Y%m%d}.docx"
 
@@ -32,11 +37,11 @@ def sheet_document(duty: DutyRota, sheet: Sheet) -> bytes:
                   f"{sheet.count} 项，请在坐班期间研究处理，处理意见由中心记录并跟踪落实。")
     if sheet.count > len(sheet.shown):
         doc.paragraph(f"本清单列出最早的 {len(sheet.shown)} 项，其余请在系统坐班页面查看。")
-    rows = [(index, problem.source, problem.title, unit, format_date(problem.since), _due(problem.due), "")
+    rows = [(index, problem.source, problem.title, unit, _short(problem.since), "")
             for index, (problem, unit) in enumerate(sheet.rows(), start=1)]
     if rows:
-        doc.table(["序号", "来源", "问题", "责任单位", "发生日期", "期限", "处理意见"], rows,
-                  widths_mm=[12, 22, 44, 26, 18, 18, 16])
+        doc.table(["序号", "来源", "问题", "责任单位", "发生日期", "处理意见"], rows,
+                  widths_mm=[10, 18, 42, 26, 30, 30])
     else:
         doc.paragraph("坐班当日所分管单位没有未解决的问题。")
     return doc.to_bytes()
@@ -63,8 +68,8 @@ def minutes_document(meeting: Meeting, agenda: Agenda) -> bytes:
         doc.heading1(f"{chinese_number(section)}、前次会议议定事项落实情况")
         doc.paragraph(f"前次会议议定事项中尚未完成 {len(agenda.carried)} 项，会议逐项听取了进展：")
         doc.table(["序号", "议定事项", "责任单位", "完成时限", "进展"],
-                  [(index, d.text, d.unit.name, _due(d.deadline), d.measure.get_status_display() if d.measure else "—")
-                   for index, d in enumerate(agenda.carried, start=1)], widths_mm=[12, 70, 30, 26, 18])
+                  [(index, d.text, d.unit.name, _short(d.deadline), d.measure.get_status_display() if d.measure else "—")
+                   for index, d in enumerate(agenda.carried, start=1)], widths_mm=[10, 62, 28, 30, 26])
     if agenda.sheet.count:
         section += 1
         doc.heading1(f"{chinese_number(section)}、参会单位待解决问题")
