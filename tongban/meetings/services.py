@@ -254,3 +254,23 @@ def issue_minutes(meeting: Meeting, *, by=None, on: date | None = None) -> Meeti
                       link=current.get_absolute_url(), code="meetings.minutes_issued",
                       dedupe_key=f"meetings.minutes_issued:{current.pk}")
     return current
+
+
+def hand_out_sheets(day: date) -> dict:
+    """分送问题台账: on the rota day, each leader on duty gets their problem sheet in the inbox (count, the oldest
+    problem, the link to the page and the print). Idempotent per duty day (the dedupe key); a leader on leave is
+    not sent one. A day has a handful of leaders, so one sheet each is fine."""
+    from tongban.meetings.selectors import duty_sheet
+    from tongban.notifications.services import notify
+
+    sent = 0
+    duties = DutyRota.objects.filter(duty_date=day).exclude(attendance=Attendance.EXCUSED).select_related("leader", "unit")
+    for duty in duties:
+        if not duty.leader.user_id:
+            continue
+        sheet = duty_sheet(duty)
+        oldest = f"最早的一项：{sheet.problems[0].source}，{sheet.problems[0].title}。" if sheet.count else ""
+        sent += notify([duty.leader.user_id], title=f"今日坐班问题清单：{sheet.count} 项待解决",
+                       body=f"{oldest}请在坐班页面查看、打印并记录处理意见。", link=duty.get_absolute_url(),
+                       code="meetings.duty_sheet", dedupe_key=f"meetings.duty_sheet:{duty.pk}")
+    return {"duties": len(duties), "sent": sent}

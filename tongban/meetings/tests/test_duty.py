@@ -114,3 +114,17 @@ def test_a_unit_without_a_leader_cannot_be_sent_a_problem_and_nothing_is_written
         services.send_referral(unit=county.department, title="x", reply_due=DAY - timedelta(days=1),
                                by=personas.inspector, today=DAY)
     assert not Referral.objects.exists()
+
+
+def test_the_daily_job_hands_each_leader_on_duty_their_sheet_once(leaders, overdue_measure, personas):
+    from tongban.jobs.services import run_job
+
+    services.schedule_duty(leader=leaders.deputy, duty_date=DAY)
+    excused = services.schedule_duty(leader=leaders.samr, duty_date=DAY)
+    services.record_attendance(excused, attendance=Attendance.EXCUSED, today=DAY)
+    run = run_job("meetings.hand_out_sheets", DAY, trigger="manual")
+    assert run.result == {"duties": 1, "sent": 1}
+    [message] = Notification.objects.filter(code="meetings.duty_sheet")
+    assert message.recipient == leaders.deputy.user and "1 项" in message.title and "规范窗口收件" in message.body
+    services.hand_out_sheets(DAY)  # again: nobody is told twice
+    assert Notification.objects.filter(code="meetings.duty_sheet").count() == 1
