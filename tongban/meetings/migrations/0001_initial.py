@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0003_unit_aliases'),
-        ('rectification', '0009_initial'),
+        ('rectification', '0009_measure_source_kinds_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
