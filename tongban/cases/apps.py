@@ -27,3 +27,8 @@ class CasesConfig(AppConfig):
         from tongban.documents import exports
 
         exports.register(case_exports.KIND, case_exports.write_ledger)
+
+        from tongban.core import problems  # the leader on duty's sheet and the meetings' agenda
+        from tongban.cases import problems as cases_problems
+
+        problems.register("cases.overdue", cases_problems.LABEL, cases_problems.overdue_cases)

@@ -42,3 +42,8 @@ class RectificationConfig(AppConfig):
         from tongban.rectification import home
 
         home.register_sections()  # the 工作台's to-do sections
+
+        from tongban.core import problems  # the leader on duty's sheet and the meetings' agenda
+        from tongban.rectification import problems as rectification_problems
+
+        problems.register("rectification.overdue_measures", rectification_problems.LABEL, rectification_problems.overdue_measures)

@@ -32,6 +32,8 @@ class SourceKind(models.TextChoices):
     CALLBACK = "callback", "回访不满意"
     COMPLAINT = "complaint", "投诉"
     OVERDUE_CASE = "overdue_case", "超期办件"
+    DUTY_DECISION = "duty_decision", "坐班领导交办"
+    MEETING_DECISION = "meeting_decision", "协调会议定事项"
 
 
 class UnitRole(models.TextChoices):

@@ -23,3 +23,8 @@ class SupervisionConfig(AppConfig):
         from tongban.supervision import bulletin_jobs, bulletin_sections, duty_home  # noqa: F401
 
         duty_home.register_sections()
+
+        from tongban.core import problems  # the leader on duty's sheet and the meetings' agenda
+        from tongban.supervision import problems as supervision_problems
+
+        problems.register("supervision.unanswered_urges", supervision_problems.LABEL, supervision_problems.unanswered_urges)

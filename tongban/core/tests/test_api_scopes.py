@@ -48,6 +48,11 @@ XIANGZHEN_SEES = {
     # 督办单 to 城关镇; A01's late cases and 李集镇's stay out
     "supervision/cards": ("case_title", ["城乡居民基本医疗保险参保登记"] * 3),
     "supervision/urges": ("unit_name", ["城关镇便民服务中心"] * 3),
+    # the leaders' rota and the problems sent to dispatching units are the centre's and 县市场监管局's; of the
+    # meetings, 城关镇 attends next month's township meeting (not the rectification meeting of the centre's units)
+    "duty-rota": ("id", []),
+    "referrals": ("id", []),
+    "meetings": ("kind", ["township"]),
 }
 
 
