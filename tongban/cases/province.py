@@ -154,19 +154,14 @@ def _cell(value: object) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def check_csv_upload(upload) -> None:
-    """The upload check for a CSV file (spreadsheets go through `core.uploads.check_workbook_upload`):
-    type, size and emptiness as `check_upload`, and text (no NUL bytes) in UTF-8 or GB18030."""
-    from django.core.exceptions import ValidationError
+def check_upload(upload) -> None:
+    """The one upload check (`core.uploads`) for the file types this import reads."""
+    from tongban.core.uploads import check_upload as check_csv, check_workbook_upload, extension
 
-    from tongban.core.uploads import check_upload
-
-    upload.seek(0)
-    head = upload.read(65536)
-    upload.seek(0)
-    if b"\x00" in head:
-        raise ValidationError(f"文件“{PurePath(upload.name or '').name}”不是文本格式的 CSV 文件。", code="upload_content")
-    check_upload(upload, CSV_TYPES)
+    if extension(upload.name) in CSV_TYPES:
+        check_csv(upload, CSV_TYPES)
+    else:
+        check_workbook_upload(upload)
 
 
 def _decode(data: bytes, name: str) -> str:
