@@ -45,6 +45,9 @@ def test_upload_preview_mapping_and_confirm(client_for, personas, restaurant):
     done = client.post(preview_url, {"confirm": "1"}, follow=True)
     assert "导入完成" in done.content.decode() and Case.objects.count() == 3
     assert client.post(preview_url, {"confirm": "1"}).status_code == 404  # confirmed once; the file is gone
+    case = Case.objects.get(province_number="SX2026110200001")
+    detail = client.get(f"/cases/{case.number}/").content.decode()
+    assert "SX2026110200001" in detail and "现场核查完毕" in detail
     export = client.get("/cases/province/export/", {"start": "2026-11-01", "end": "2026-11-30", "format": "csv"})
     assert export.status_code == 200 and "SX2026110200001" in export.content.decode("utf-8-sig")
     assert export["Content-Disposition"].startswith("attachment")
