@@ -661,14 +661,18 @@ def _apply(planned: list[PlannedCase], result: ProvinceImportResult, *, by, take
     fields = sorted({name for _c, values, _r in updates for name in values})
     if fields:
         Case.objects.bulk_update([c for c, _v, _r in updates], [*fields, "updated_at"], batch_size=1000)
-    touched |= {case.pk for case in cases}
-    if touched:
+    if touched or cases:
+        from django.db.models import Q
+
         from tongban.cases.clocks import count_suspension_workdays, refresh_case_clocks
 
-        ids = sorted(touched)
+        # The new cases by their key range (a plain index scan, as demo_bulk does; a case another session added in
+        # between would only have its clock recomputed to what it already is), the updated ones by key.
+        which = Q(pk__in=sorted(touched)) if touched else Q(pk__in=[])
+        if cases:
+            which |= Q(pk__gte=min(c.pk for c in cases), pk__lte=max(c.pk for c in cases))
         _analyze()
-        affected = Case.objects.filter(pk__in=ids) if len(ids) < 5000 else Case.objects.filter(
-            pk__gte=ids[0], pk__lte=ids[-1], pk__in=ids)
+        affected = Case.objects.filter(which)
         count_suspension_workdays(Suspension.objects.filter(case__in=affected))
         refresh_case_clocks(affected)
     baseline.remember(snapshots, by=by)

@@ -220,4 +220,8 @@ def test_the_command_line(exchange, tmp_path, capsys):
                                                                  "", "1", "", "不是时间", ""]])
     with pytest.raises(SystemExit):
         call_command("cases", "import", str(bad), "--json")
-    assert "第 2 行" not in capsys.readouterr().err  # --json: the errors are in the JSON
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert errors == [{"row": 2, "column": "办理时间", "message": "办理时间“不是时间”无法识别：请写成 2026-11-02 09:30:00"}]
+    with pytest.raises(SystemExit):
+        call_command("cases", "import", str(bad))
+    assert "第 2 行 办理时间：办理时间“不是时间”无法识别" in capsys.readouterr().err

@@ -56,7 +56,7 @@ def test_upload_preview_mapping_and_confirm(client_for, personas, restaurant):
 def test_bad_files_are_refused_in_chinese(client_for, personas, restaurant):
     client = client_for(personas.director)
     refused = upload(client, b"\x00\x01binary", "x.csv")
-    assert refused.status_code == 200 and "CSV" in refused.content.decode()
+    assert refused.status_code == 200 and "二进制文件" in refused.content.decode() and not Case.objects.exists()
     bad_rows = SAMPLE.read_bytes().replace(b",2026-11-02 09:30:00,", b",yesterday,")
     preview = client.get(upload(client, bad_rows)["Location"]).content.decode()
     assert re.search(r"<td>2</td><td>办理时间</td><td>办理时间“yesterday”无法识别", preview)
