@@ -63,3 +63,24 @@ def test_bad_files_are_refused_in_chinese(client_for, personas, restaurant):
     assert not Case.objects.exists()
     wrong = client.get("/cases/province/export/", {"start": "2026-11-30", "end": "2026-11-01"})
     assert wrong.status_code == 400 and "收件日期止早于收件日期起" in wrong.content.decode()
+
+
+def test_the_preview_costs_the_same_queries_for_3_or_60_cases(client_for, personas, restaurant):
+    """No query per row or per case: the dry run reads the county and the existing cases in a few queries."""
+    client = client_for(personas.director)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    many = [lines[0]] + [line.replace("SX20261", f"SX{copy:03d}") for copy in range(20) for line in lines[1:]]
+    small = upload(client)["Location"]
+    big = upload(client, "\n".join(many).encode())["Location"]
+    client.get(small)  # the first request fills the caches (content types, the session)
+    counts = []
+    for url in (small, big):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert "检查通过" in page
+        counts.append(len(queries))
+    assert "新增办件 60 件" in page
+    assert counts[1] == counts[0] and counts[0] < 40
