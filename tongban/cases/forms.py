@@ -215,3 +215,28 @@ class TaskActionForm(_ActionForm):
         data = self.cleaned_data
         return {"reason": data.get("reason", ""), "result_number": data.get("result_number") or "",
                 "kind": data.get("kind") or "", "workdays": data.get("workdays")}
+
+
+class ProvinceUploadForm(forms.Form):
+    file = forms.FileField(label="省平台导出的办件文件（.csv、.xlsx、.xls、WPS .et 或 .ods）", allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.et,.ods"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class ProvinceExportForm(forms.Form):
+    start = forms.DateField(label="收件日期起", widget=DateInput())
+    end = forms.DateField(label="收件日期止", widget=DateInput())
+    format = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV")], initial="xlsx")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("收件日期止早于收件日期起。")
+        return data

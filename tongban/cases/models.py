@@ -116,6 +116,9 @@ class CaseQuerySet(ScopedQuerySet):
 
 class Case(TimeStampedModel):
     number = models.CharField("办件编号", max_length=30, unique=True)
+    # The provincial platform's 办件编号 for a case imported from (or exported to) it: an opaque string, the
+    # key of `tongban cases import` (cases/province.py); empty (NULL) for a case only tongban knows.
+    province_number = models.CharField("省平台办件编号", max_length=64, null=True, blank=True, unique=True)
     item = models.ForeignKey("catalog.ServiceItem", verbose_name="事项", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="cases")
     bundle = models.ForeignKey("catalog.Bundle", verbose_name="一件事", null=True, blank=True,

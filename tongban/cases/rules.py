@@ -35,7 +35,17 @@ def sees_cases(user) -> bool:
     return not scope_for(user).is_empty
 
 
+@rules.predicate
+def exchanges_with_province(user) -> bool:
+    """The centre's leaders and administrators: the exchange with the provincial platform writes cases of
+    every unit (cases/province.py)."""
+    from tongban.org.choices import Role
+
+    return bool(getattr(user, "is_superuser", False)) or scope_for(user).role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN)
+
+
 rules.add_perm("cases.view_cases", sees_cases)
+rules.add_perm("cases.exchange_province", exchanges_with_province)
 rules.add_perm("cases.receive_case", works_at_a_window)
 # The full ID number and phone: the case page, for those handling it and leaders in scope; logged.
 rules.add_perm("cases.reveal_personal_data", handles_case | reviewed_case)

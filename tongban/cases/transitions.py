@@ -92,6 +92,11 @@ OTHER_EVENTS = {
     "case.pending_overdue": None,
     "case.intake_warned": None,
     "case.personal_data_revealed": None,
+    # The provincial platform's exchange (cases/province.py): its statuses without a transition here.
+    "case.revoked": 15,
+    "case.withdrawal_requested": 16,
+    "case.imported": None,
+    "case.reimported": None,
 }
 # The BLZT code of the close: 11 approved, 12 approved under 容缺, 13 refused; 14 a withdrawal after acceptance.
 BLZT_CLOSED_APPROVED, BLZT_CLOSED_PENDING, BLZT_CLOSED_DENIED, BLZT_RECALLED = 11, 12, 13, 14
@@ -108,6 +113,8 @@ EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
     "case.received": "收件登记", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
     "case.pending_overdue": "容缺材料逾期未补", "case.intake_warned": "受理期限提醒（§32）",
     "case.personal_data_revealed": "查看完整个人信息",
+    "case.revoked": "撤销", "case.withdrawal_requested": "撤回待确认", "case.imported": "由省平台导入",
+    "case.reimported": "按省平台数据更新",
 }
 
 

@@ -31,6 +31,7 @@ OOXML_MAIN = {
     ".docx": b"wordprocessingml.document.main+xml",
     ".xlsx": b"spreadsheetml.sheet.main+xml",
 }
+TEXT_TYPES = (".csv",)  # plain text: checked for NUL bytes (the importer decodes it: UTF-8 or GB18030)
 DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd")
 WORKBOOK_TYPES = SPREADSHEET_TYPES  # .xlsx, .xls, .et (WPS), .ods
 CONTENT_NAMES = {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 / WPS 工作簿", "ods": "OpenDocument 表格",
@@ -68,6 +69,13 @@ def check_upload(upload, allowed: tuple[str, ...]) -> str:
         )
     if not upload.size:
         raise service_error(ErrorCode.UPLOAD_EMPTY, name=name)
+    if ext in TEXT_TYPES:
+        upload.seek(0)
+        head = upload.read(65536)
+        upload.seek(0)
+        if b"\x00" in head:  # text has no NUL bytes; a workbook or a program renamed .csv has
+            raise service_error(ErrorCode.UPLOAD_CONTAINER, name=name, ext=ext, found="二进制文件")
+        return ext
     if ext in MAGIC:
         upload.seek(0)
         head = upload.read(16)
