@@ -217,7 +217,10 @@ def give_opinion(project_stage: ProjectStage, *, by, opinion: str, note: str = "
     if project_stage.case.status not in (CaseStatus.REVIEWING, CaseStatus.SUSPENDED):
         raise error("办件受理后、审批决定前才能填写协调意见", "project_coordination_not_open")
     units = stage_units(project_stage)
-    own = unit if unit is not None and unit in units and _staff_unit_of(by, [unit]) else _staff_unit_of(by, units)
+    if unit is not None and unit in units and (getattr(by, "is_superuser", False) or _staff_unit_of(by, [unit])):
+        own = unit
+    else:
+        own = _staff_unit_of(by, units)
     if own is None:
         raise error("只有本阶段的审查部门可以填写协调意见", "project_not_stage_department")
     if opinion not in Opinion.values:
