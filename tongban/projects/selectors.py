@@ -31,6 +31,8 @@ def listed_projects(user, data) -> QuerySet[Project]:
     """The ledger as the page lists it: the scope layer, then the one FilterSet (an invalid filter lists none)."""
     qs = with_current_stage(Project.objects.visible_to(user)).select_related("unit")
     filterset = ProjectFilterSet(data or None, queryset=qs)
+    if not filterset.is_bound:
+        return qs
     return filterset.qs if filterset.is_valid() else qs.none()
 
 

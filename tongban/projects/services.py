@@ -151,7 +151,7 @@ def next_stage(project: Project) -> int | None:
 
 @transaction.atomic
 def apply_stage(project: Project, *, by, window, materials: dict | None = None, form_data: dict | None = None,
-                accept: bool = True, received_on: date | None = None) -> ProjectStage:
+                accept: bool = True, all_brought: bool = False, received_on: date | None = None) -> ProjectStage:
     """One stage = one application at the comprehensive window: the stage's 一件事 (one form, one set of
     materials) received as one case whose items run in parallel; the stage's limit (shortened in the green
     channel) is the case's promised limit, and no task may be longer. Accepted at once when every material is
@@ -165,6 +165,9 @@ def apply_stage(project: Project, *, by, window, materials: dict | None = None, 
     if setup is None:
         raise error(f"尚未设置“{Stage(stage).label}”阶段（系统管理 → 阶段设置）", "project_stage_not_set")
     policy = ProjectSettings.load()
+    if all_brought:  # the clerk confirmed the stage's one set of materials is complete
+        materials = {m["identity"].code: "received" for m in intake.checklist_for(None, setup.bundle)
+                     if not m["produced"] and not m["is_electronic_licence"]}
     applicant = {"applicant_kind": "organisation", "applicant_name": project.builder_name,
                  "id_number": project.builder_credit_code, "phone": project.builder_phone,
                  "contact_name": project.builder_contact}

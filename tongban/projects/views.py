@@ -75,7 +75,7 @@ def project_new(request):
                 land_secured=request.POST.get("land_not_secured") != "on")
         except ValidationError as exc:
             errors = {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()} \
-                if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                if hasattr(exc, "error_dict") else {"general": exc.messages}
         else:
             messages.success(request, f"已登记项目：{project.name}")
             return redirect(project)
@@ -150,7 +150,8 @@ def _task_of(project_stage: ProjectStage, request) -> CaseTask:
 
 
 ACTIONS = {
-    "apply": lambda r, p: services.apply_stage(p, by=r.user, window=_window(r) or _no_window()),
+    "apply": lambda r, p: services.apply_stage(p, by=r.user, window=_window(r) or _no_window(),
+                                               all_brought=r.POST.get("all_brought") == "on"),
     "green_on": lambda r, p: services.set_green_channel(p, by=r.user, on=True),
     "green_off": lambda r, p: services.set_green_channel(p, by=r.user, on=False),
     "secure_land": lambda r, p: services.secure_land(p, by=r.user),
