@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from tongban.core.filtersets import FilterSet
 from tongban.projects.choices import ProjectKind, Stage
@@ -29,6 +31,7 @@ class ProjectFilterSet(FilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=text) | Q(code__startswith=text) | Q(builder_name__icontains=text))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def in_stage(self, queryset, name, value):
         if value in (None, ""):
             return queryset
