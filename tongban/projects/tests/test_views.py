@@ -140,3 +140,47 @@ def test_the_dashboard_shows_the_green_channel_kpi_against_its_target(client_for
 
     assert green_channel_kpi(personas.director) == {"industrial": 2, "green": 1, "share": 50.0, "target": 80, "met": False}
     assert green_channel_kpi(personas.township_admin)["share"] is None
+
+
+def test_the_project_page_actions_green_channel_land_and_verification(client_for, personas, project_people, make_project,
+                                                                      apply):
+    project = make_project(land_secured=False)
+    stage = apply(project)
+    clerk = client_for(personas.window_clerk)
+    assert clerk.post(f"/projects/{project.pk}/action/", {"action": "green_on"}).status_code == 302
+    stage.case.refresh_from_db()
+    assert stage.case.priority == 1 and set(stage.case.tasks.values_list("priority", flat=True)) == {1}
+    # a department cannot record the land; the window can, and nothing was conditional yet
+    assert client_for(project_people.land).post(f"/projects/{project.pk}/action/",
+                                                 {"action": "secure_land"}).status_code == 400
+    assert client_for(personas.window_clerk).post(f"/projects/{project.pk}/action/",
+                                                  {"action": "secure_land"}).status_code == 302
+    project.refresh_from_db()
+    assert project.land_secured
+    assert client_for(personas.window_clerk).get(f"/projects/{project.pk}/action/").status_code == 405
+
+
+def test_a_department_records_its_verification_on_the_todo_page(client_for, personas, project_people, make_project, apply):
+    project = make_project()
+    first = apply(project)
+    coordinate(project_people, first, section_chief=personas.section_chief)
+    from tongban.cases.services import review
+    from tongban.projects.tests.conftest import reviewers_of
+
+    for task, user in reviewers_of(project_people, first.case).items():
+        review.approve(first.case, by=user or personas.section_chief, task=task, reason="准予")
+    second = apply(project)
+    coordinate(project_people, second)
+    task = second.case.tasks.get(item__implementation_code="GC-2-3")
+    commitment = services.decide_on_commitment(second, task, by=project_people.housing)
+    assert task.item.name not in client_for(project_people.land).get("/projects/todo/").content.decode()
+    housing = client_for(project_people.housing)
+    assert task.item.name in housing.get("/projects/todo/").content.decode()
+    housing.post(f"/projects/commitments/{commitment.pk}/verify/", {"result": "not_met", "note": ""})
+    commitment.refresh_from_db()
+    assert commitment.result == "pending"  # 承诺不实 needs the facts: refused, nothing recorded
+    housing.post(f"/projects/commitments/{commitment.pk}/verify/", {"result": "met", "note": "现场核查一致"})
+    commitment.refresh_from_db()
+    assert commitment.result == "met" and commitment.verified_by == project_people.housing
+    assert client_for(project_people.fire).post(f"/projects/commitments/{commitment.pk}/verify/",
+                                                {"result": "met"}).status_code == 404  # not the fire brigade's
