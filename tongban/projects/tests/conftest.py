@@ -99,3 +99,16 @@ def coordinate(people: ProjectPeople, project_stage, *, section_chief=None) -> N
         done.add(task.unit_id)
     lead = {people.units["land"].pk: people.land, people.units["housing"].pk: people.housing}[project_stage.lead_unit_id]
     services.conclude_coordination(project_stage, by=lead, conclusion="各部门意见一致，同意进入审批")
+
+
+def to_stage_two(project, apply, people: ProjectPeople, personas):
+    """Stage 1 coordinated and approved by its departments, stage 2 applied for and coordinated."""
+    from tongban.cases.services import review
+
+    first = apply(project)
+    coordinate(people, first, section_chief=personas.section_chief)
+    for task, user in reviewers_of(people, first.case).items():
+        review.approve(first.case, by=user or personas.section_chief, task=task, reason="准予")
+    second = apply(project)
+    coordinate(people, second)
+    return second

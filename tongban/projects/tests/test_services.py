@@ -12,7 +12,7 @@ from tongban.cases.services.common import acting_on
 from tongban.projects import services
 from tongban.projects.choices import SimulatedStatus, Stage, VerificationResult
 from tongban.projects.models import Commitment, ProjectSettings, SimulatedApproval
-from tongban.projects.tests.conftest import coordinate, project_data, reviewers_of
+from tongban.projects.tests.conftest import coordinate, project_data, reviewers_of, to_stage_two
 
 pytestmark = pytest.mark.django_db
 
@@ -110,19 +110,9 @@ def test_the_next_stage_opens_only_after_the_stage_was_approved(make_project, ap
     assert {t.unit.name for t in second.case.tasks.select_related("unit")} == {"县自然资源局", "县消防救援大队", "县住建局"}
 
 
-def _to_stage_two(project, apply, people, personas):
-    ps = apply(project)
-    coordinate(people, ps, section_chief=personas.section_chief)
-    for task, user in reviewers_of(people, ps.case).items():
-        review.approve(ps.case, by=user or personas.section_chief, task=task, reason="准予")
-    second = apply(project)
-    coordinate(people, second)
-    return second
-
-
 def test_a_commitment_item_is_decided_on_the_written_commitment_and_verified_later(make_project, apply, project_people,
                                                                                   personas):
-    ps = _to_stage_two(make_project(), apply, project_people, personas)
+    ps = to_stage_two(make_project(), apply, project_people, personas)
     drain = ps.case.tasks.get(item__implementation_code="GC-2-2")
     with pytest.raises(ValidationError) as caught:
         services.decide_on_commitment(ps, drain, by=project_people.fire)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tongban.projects import services
 from tongban.projects.models import Project
-from tongban.projects.tests.conftest import coordinate
+from tongban.projects.tests.conftest import coordinate, to_stage_two
 
 pytestmark = pytest.mark.django_db
 
@@ -161,16 +161,7 @@ def test_the_project_page_actions_green_channel_land_and_verification(client_for
 
 
 def test_a_department_records_its_verification_on_the_todo_page(client_for, personas, project_people, make_project, apply):
-    project = make_project()
-    first = apply(project)
-    coordinate(project_people, first, section_chief=personas.section_chief)
-    from tongban.cases.services import review
-    from tongban.projects.tests.conftest import reviewers_of
-
-    for task, user in reviewers_of(project_people, first.case).items():
-        review.approve(first.case, by=user or personas.section_chief, task=task, reason="准予")
-    second = apply(project)
-    coordinate(project_people, second)
+    second = to_stage_two(make_project(), apply, project_people, personas)
     task = second.case.tasks.get(item__implementation_code="GC-2-3")
     commitment = services.decide_on_commitment(second, task, by=project_people.housing)
     assert task.item.name not in client_for(project_people.land).get("/projects/todo/").content.decode()
