@@ -29,6 +29,7 @@ urlpatterns = [
     path("catalog/", include("tongban.catalog.urls")),
     path("cases/", include("tongban.cases.urls")),
     path("supervision/", include("tongban.supervision.urls")),
+    path("projects/", include("tongban.projects.urls")),
     path("terminals/", include("tongban.terminals.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),

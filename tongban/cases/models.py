@@ -176,6 +176,7 @@ class Case(TimeStampedModel):
     warn_workdays = models.PositiveSmallIntegerField("预警工作日", default=0)
     due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
     warn_date = models.DateField("预警日", null=True, blank=True, db_index=True)
+    priority = models.PositiveSmallIntegerField("优先级", default=0, help_text="绿色通道项目的办件为 1，在各队列中排在前面（projects）")
 
     objects = CaseQuerySet.as_manager()
     scope_unit_field = "intake_unit"
@@ -228,6 +229,7 @@ class CaseTask(TimeStampedModel):
     # the decision (the last step is the decision itself), and whether an extension request waits.
     steps_before_decision = models.PositiveSmallIntegerField("决定前待办环节数", default=0)
     extension_pending = models.BooleanField("延期申请待审批", default=False)
+    priority = models.PositiveSmallIntegerField("优先级", default=0, help_text="同办件的优先级（绿色通道）")
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -14,6 +14,17 @@ from tongban.cases.services.common import check, event, lock, save_and_clock, st
 from tongban.catalog.choices import SpecialStepKind
 
 
+# Checks another app adds before a department decides a task (`approve`, `deny`): each is called with the case
+# and the locked task and raises a ValidationError to refuse (projects: the 多规合一 coordination round must be
+# concluded first). Apps register in their AppConfig.ready; cases imports none of them.
+before_decision_checks: list = []
+
+
+def _run_decision_checks(case: Case, task: CaseTask) -> None:
+    for check_decision in before_decision_checks:
+        check_decision(case, task)
+
+
 def open_stage(case: Case, stage: int, day: date, *, by) -> list[CaseTask]:
     """Open the waiting tasks of `stage`; each department hears of its new 待审查 (实时流转)."""
     tasks = list(case.tasks.filter(stage=stage, status=TaskStatus.WAITING).select_related("unit", "item"))
@@ -102,6 +113,7 @@ def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number
     case = lock(case)
     task = locked_task(case, task)
     check("approve", case, by, task, reason=reason)
+    _run_decision_checks(case, task)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.APPROVED, day, by, reason.strip()
     task.result_number = (result_number or "").strip()[:60]
@@ -118,6 +130,7 @@ def deny(case: Case, *, by, task: CaseTask | None, reason: str) -> Case:
     case = lock(case)
     task = locked_task(case, task)
     check("deny", case, by, task, reason=reason)
+    _run_decision_checks(case, task)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.DENIED, day, by, reason.strip()
     task.save(update_fields=["status", "decided_on", "decided_by", "reason", "updated_at"])

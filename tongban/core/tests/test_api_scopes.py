@@ -44,6 +44,7 @@ XIANGZHEN_SEES = {
     "cases": ("title", ["城乡居民基本医疗保险参保登记", "社会保障卡申领", "城乡居民基本养老保险参保登记"]),
     "review-queue": ("item_name", ["城乡居民基本医疗保险参保登记", "社会保障卡申领"]),
     "terminals": ("name", ["城关镇电子监察终端"]),
+    "projects": ("code", []),  # the demo's projects are the centre's, reviewed by county departments
     # today's scan of the demo cards 城关镇's late case (its clocks' yellow / red cards), each card with its
     # 督办单 to 城关镇; A01's late cases and 李集镇's stay out
     "supervision/cards": ("case_title", ["城乡居民基本医疗保险参保登记"] * 3),
