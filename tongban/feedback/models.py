@@ -18,7 +18,7 @@ from tongban.feedback.choices import (
     Classification, ComplaintCategory, ComplaintChannel, HandlingStatus, HotlineUrgency, Level, RatingChannel,
     RatingKind, VISIT_REQUIRED,
 )
-from tongban.org.scopes import ScopedQuerySet
+from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
 
 
 class FeedbackSettings(PolicySettingsModel):
@@ -108,7 +108,21 @@ class Handled(TimeStampedModel):
         return timezone.localdate(self.answered_at or self.closed_at) <= self.due_date
 
 
-class RatingQuerySet(ScopedQuerySet):
+class HandledQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> HandledQuerySet:
+        """The records of the user's scope, plus those 交办 to a unit in it (the unit must see what it answers)."""
+        from tongban.org.models import Unit
+
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        units = Unit.objects.filter(scope_q(Unit, scope)).values("pk")
+        return self.filter(scope_q(self.model, scope) | Q(assigned_unit__in=units))
+
+
+class RatingQuerySet(HandledQuerySet):
     def bad(self) -> RatingQuerySet:
         return self.filter(level__in=BAD_LEVELS)
 
@@ -205,7 +219,7 @@ class Complaint(Handled):
     visit_note = models.TextField("上门回访情况", blank=True)
     client_key = models.CharField("提交地址摘要", max_length=64, blank=True, editable=False, db_index=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = HandledQuerySet.as_manager()
     scope_unit_field = "unit"
 
     class Meta:
@@ -271,7 +285,7 @@ class CallbackItem(Handled):
                                     on_delete=models.SET_NULL, related_name="+")
     called_at = models.DateTimeField("回访时间", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = HandledQuerySet.as_manager()
     scope_unit_field = "unit"
     scope_window_field = "window"
 
