@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
         "CaseDecisionEnum": "tongban.cases.choices.Decision",
         "SignalDecisionEnum": ["fine", "revisit", "accountability"],
+        "RatingLevelEnum": "tongban.feedback.choices.Level",
+        "LevelEnum": "tongban.catalog.choices.ItemLevel",  # kept its name when the ratings brought a second "level"
     },
 }
 
