@@ -22,3 +22,9 @@ class FeedbackConfig(AppConfig):
         from tongban.rectification import panels
 
         panels.register("feedback.sources", "feedback/_loop_panel.html", home.loop_panel)
+
+        from tongban.cases import notices
+
+        from tongban.feedback import qr
+
+        notices.register_finisher("feedback.rating_qr", qr.add_to_notice)  # 扫码评价 on every printed notice

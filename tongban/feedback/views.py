@@ -3,7 +3,6 @@ complaint form, the wall of answered complaints, the monthly figures. Staff: the
 and records of 差评, complaints and callbacks with their actions, the hotline import, the loop dashboard."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -69,18 +68,13 @@ def rate(request, token: str):
 
 def rating_qr(request, token: str):
     """The QR code of a rating link, as SVG (printed on notices, shown on the counter's tablet)."""
-    import qrcode
-    import qrcode.image.svg
+    from tongban.feedback import qr
 
     try:
         case, channel = services.read_rating_token(token)
     except ValidationError:
         raise Http404("评价链接无效。")
-    image = qrcode.make(services.rating_link(case, channel, absolute=True), image_factory=qrcode.image.svg.SvgPathImage,
-                        box_size=10)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    return HttpResponse(qr.svg(services.rating_link(case, channel, absolute=True)), content_type="image/svg+xml")
 
 
 def complaint_form(request):

@@ -251,3 +251,21 @@ def test_the_api_lists_ratings_in_scope_and_the_figures(api_for, personas, bad_r
     figures = api_for(personas.director).get(f"/api/v1/feedback/ratings/figures/?month={timezone.localdate():%Y-%m}")
     assert figures.status_code == 200 and figures.json()["bad"] == 1
     assert api_for(personas.director).get("/api/v1/feedback/ratings/figures/?month=x").status_code == 400
+
+
+def test_every_printed_notice_carries_the_rating_qr_code(make_case):
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from tongban.cases import notices
+
+    case = make_case()
+    document = Document(io.BytesIO(notices.render(case, "acceptance")))
+    descriptions = [el.get("descr") for el in document.element.body.iter(qn("wp:docPr"))]
+    rating = [d for d in descriptions if d and d.startswith("请扫码评价（好差评）：")]
+    assert len(rating) == 1 and "/feedback/rate/" in rating[0]
+    assert list(document.element.body.iter(qn("wp:anchor")))  # floating: the notice keeps its one page
+    token = rating[0].split("/feedback/rate/")[1].split("/")[0]
+    assert services.read_rating_token(token) == (case, RatingChannel.QR)
