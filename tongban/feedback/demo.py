@@ -108,7 +108,7 @@ COMPLAINTS = [
     ("想开个小超市，不知道要办哪些证", "在网上查了半天，窗口说还要去别的部门", ComplaintCategory.PAIN_POINT, True),
     ("公司变更登记办不成", "跑了两次都说系统问题，没人给个准话", ComplaintCategory.CANNOT_GET_DONE, False),
     ("施工许可审批太慢", "企业项目等了 20 多个工作日", ComplaintCategory.ENTERPRISE, False),
-    ("中午窗口没人", "12 点去办事，窗口都在休息", ComplaintCategory.EFFICIENCY, True),
+    ("城关镇便民服务中心中午窗口没人", "12 点去办事，窗口都在休息", ComplaintCategory.EFFICIENCY, True),
     ("停车不方便", "中心门口没有停车位", ComplaintCategory.OTHER, True),
 ]
 HOTLINE = [
@@ -120,6 +120,9 @@ HOTLINE = [
 
 
 def _complaints(office, unit_user, unit) -> int:
+    from tongban.org.models import Unit
+
+    township = Unit.objects.filter(code="tw-chengguan").first() or unit
     with transaction.atomic():
         made = []
         for i, (title, content, category, anonymous) in enumerate(COMPLAINTS):
@@ -132,13 +135,15 @@ def _complaints(office, unit_user, unit) -> int:
         for i, complaint in enumerate(made):
             if i % 3 == 2:
                 continue  # waiting to be classified
+            target = township if "城关镇" in complaint.title else unit
+            answerer = unit_user if target == unit else office
             services.assign(complaint, classification=Classification.FIX_NOW if i % 2 == 0 else Classification.NO_BASIS,
-                            unit=unit, note="请核实办理", by=office)
+                            unit=target, note="请核实办理", by=office)
             if i % 4 == 1:
                 continue
-            services.answer(complaint, text="已核实处理，并向反映人说明", by=unit_user)
+            services.answer(complaint, text="已核实处理，并向反映人说明", by=answerer)
             if complaint.needs_visit:
-                services.record_visit(complaint, note="已上门回访，企业表示认可", by=unit_user)
+                services.record_visit(complaint, note="已上门回访，企业表示认可", by=answerer)
             services.close(complaint, satisfied=True, note="已回访反映人，满意", by=office)
             services.publish(complaint, public_answer="已核实处理：" + complaint.title + "的问题已整改。", by=office)
     return len(made)

@@ -48,6 +48,9 @@ XIANGZHEN_SEES = {
     # 督办单 to 城关镇; A01's late cases and 李集镇's stay out
     "supervision/cards": ("case_title", ["城乡居民基本医疗保险参保登记"] * 3),
     "supervision/urges": ("unit_name", ["城关镇便民服务中心"] * 3),
+    # none of the demo's ratings is of a 城关镇 case; one demo complaint is about (and 交办 to) 城关镇
+    "feedback/ratings": ("id", []),
+    "feedback/complaints": ("title", ["城关镇便民服务中心中午窗口没人"]),
 }
 
 
