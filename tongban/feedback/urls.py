@@ -18,6 +18,7 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/<int:pk>/", views.record_detail, {"kind": "complaint"}, name="complaint_detail"),
     path("complaints/import/", views.hotline_import, name="hotline_import"),
+    path("complaints/new/", views.complaint_register, name="complaint_register"),
     path("callbacks/", views.callback_list, name="callback_list"),
     path("callbacks/sample/", views.callback_sample, name="callback_sample"),
     path("callbacks/<int:pk>/", views.record_detail, {"kind": "callback"}, name="callback_detail"),

@@ -143,6 +143,27 @@ def counter(request):
                   status=404 if error else 200)
 
 
+@login_required
+def complaint_register(request):
+    """A complaint made in person or by phone to the centre, registered by a clerk or the office (窗口登记)."""
+    if not request.user.has_perm("feedback.counter"):
+        raise PermissionDenied
+    context = {"categories": ComplaintCategory.choices, "error": "", "data": {}, "staff": True}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            complaint = services.submit_complaint(
+                title=data.get("title", ""), content=data.get("content", ""), anonymous=data.get("anonymous") == "on",
+                name=data.get("name", ""), phone=data.get("phone", ""), category=data.get("category", ""),
+                channel=ComplaintChannel.WINDOW)
+        except ValidationError as exc:
+            context.update(error=" ".join(exc.messages), data=data)
+            return render(request, "feedback/complaint_register.html", context, status=400)
+        messages.success(request, f"已登记投诉 {complaint.number}。")
+        return redirect("feedback:complaint_list")
+    return render(request, "feedback/complaint_register.html", context)
+
+
 # --- Staff lists ------------------------------------------------------------------------------------------
 
 LIST_ORDER = ("-pk",)

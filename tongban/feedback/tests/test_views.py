@@ -269,3 +269,13 @@ def test_every_printed_notice_carries_the_rating_qr_code(make_case):
     assert list(document.element.body.iter(qn("wp:anchor")))  # floating: the notice keeps its one page
     token = rating[0].split("/feedback/rate/")[1].split("/")[0]
     assert services.read_rating_token(token) == (case, RatingChannel.QR)
+
+
+def test_a_clerk_registers_a_complaint_made_at_the_window(client_for, personas):
+    clerk = client_for(personas.window_clerk)
+    assert clerk.post(reverse("feedback:complaint_register"), {"title": "t", "content": ""}).status_code == 400
+    response = clerk.post(reverse("feedback:complaint_register"),
+                          {"title": "复印要收费", "content": "窗口要求自费复印", "anonymous": "on"})
+    assert response.status_code == 302
+    assert Complaint.objects.get().channel == "window"
+    assert client_for(personas.inspector).get(reverse("feedback:complaint_register")).status_code == 403
