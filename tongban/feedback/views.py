@@ -77,21 +77,28 @@ def rating_qr(request, token: str):
     return HttpResponse(qr.svg(services.rating_link(case, channel, absolute=True)), content_type="image/svg+xml")
 
 
+def _complaint_page(request, template: str, on_success, **submit):
+    """The complaint form, public or staff: the service decides; a refusal keeps what was typed."""
+    context = {"categories": ComplaintCategory.choices, "error": "", "data": {}}
+    if request.method != "POST":
+        return render(request, template, context)
+    data = request.POST
+    try:
+        complaint = services.submit_complaint(
+            title=data.get("title", ""), content=data.get("content", ""), anonymous=data.get("anonymous") == "on",
+            name=data.get("name", ""), phone=data.get("phone", ""), category=data.get("category", ""), **submit)
+    except ValidationError as exc:
+        context.update(error=" ".join(exc.messages), data=data)
+        return render(request, template, context, status=400)
+    return on_success(complaint)
+
+
 def complaint_form(request):
     """吐槽找茬: a public complaint (named or anonymous), limited per address."""
-    context = {"categories": [c for c in ComplaintCategory.choices], "error": "", "data": {}}
-    if request.method == "POST":
-        data = request.POST
-        try:
-            complaint = services.submit_complaint(
-                title=data.get("title", ""), content=data.get("content", ""), anonymous=data.get("anonymous") == "on",
-                name=data.get("name", ""), phone=data.get("phone", ""), category=data.get("category", ""),
-                address=_client_address(request))
-        except ValidationError as exc:
-            context.update(error=" ".join(exc.messages), data=data)
-            return render(request, "feedback/public/complaint_form.html", context, status=400)
-        return render(request, "feedback/public/complaint_done.html", {"complaint": complaint})
-    return render(request, "feedback/public/complaint_form.html", context)
+    return _complaint_page(
+        request, "feedback/public/complaint_form.html",
+        lambda complaint: render(request, "feedback/public/complaint_done.html", {"complaint": complaint}),
+        address=_client_address(request))
 
 
 def wall(request):
@@ -148,20 +155,12 @@ def complaint_register(request):
     """A complaint made in person or by phone to the centre, registered by a clerk or the office (窗口登记)."""
     if not request.user.has_perm("feedback.counter"):
         raise PermissionDenied
-    context = {"categories": ComplaintCategory.choices, "error": "", "data": {}, "staff": True}
-    if request.method == "POST":
-        data = request.POST
-        try:
-            complaint = services.submit_complaint(
-                title=data.get("title", ""), content=data.get("content", ""), anonymous=data.get("anonymous") == "on",
-                name=data.get("name", ""), phone=data.get("phone", ""), category=data.get("category", ""),
-                channel=ComplaintChannel.WINDOW)
-        except ValidationError as exc:
-            context.update(error=" ".join(exc.messages), data=data)
-            return render(request, "feedback/complaint_register.html", context, status=400)
+
+    def registered(complaint):
         messages.success(request, f"已登记投诉 {complaint.number}。")
         return redirect("feedback:complaint_list")
-    return render(request, "feedback/complaint_register.html", context)
+
+    return _complaint_page(request, "feedback/complaint_register.html", registered, channel=ComplaintChannel.WINDOW)
 
 
 # --- Staff lists ------------------------------------------------------------------------------------------
