@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.cases.choices import CaseStatus
+from tongban.cases.choices import FINAL_STATUSES, CaseStatus
 from tongban.cases.models import Case
 from tongban.feedback.choices import (
-    BAD_LEVELS, UPHELD, VISIT_REQUIRED, AppealStatus, CallbackOutcome, Classification, ComplaintCategory,
+    BAD_LEVELS, UPHELD, AppealStatus, CallbackOutcome, Classification, ComplaintCategory,
     ComplaintChannel, HandlingStatus, HotlineUrgency, Level, RatingChannel, RatingKind, RatingTag,
 )
 from tongban.feedback.error_codes import FeedbackError as E
@@ -64,8 +64,8 @@ def read_rating_token(token: str) -> tuple[Case, str]:
 
 
 def rating_kind_for(case: Case) -> RatingKind:
-    """一事一评 once the case is closed; before that, each visit is rated (一次一评)."""
-    return RatingKind.CASE if case.status == CaseStatus.CLOSED else RatingKind.VISIT
+    """一事一评 once the case is over (closed, refused or withdrawn); before that, each visit (一次一评)."""
+    return RatingKind.CASE if case.status in FINAL_STATUSES else RatingKind.VISIT
 
 
 def existing_rating(case: Case, today: date | None = None) -> Rating | None:
@@ -90,8 +90,6 @@ def rate(case: Case, *, level, channel: str, tags: Iterable[str] = (), comment: 
     if level not in BAD_LEVELS:
         tags = []
     kind = rating_kind_for(case)
-    if case.status in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN) and kind == RatingKind.VISIT:
-        kind = RatingKind.CASE  # a refused or withdrawn application is rated once, like a closed one
     settings_ = FeedbackSettings.load()
     rating = Rating(case=case, kind=kind, visit_on=today if kind == RatingKind.VISIT else None, channel=channel,
                     level=level, tags=tags, comment=(comment or "").strip()[:2000], rated_at=now,

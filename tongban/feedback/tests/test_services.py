@@ -155,3 +155,9 @@ def test_a_rating_token_names_its_case_and_channel_and_a_forged_one_is_refused(m
     assert services.read_rating_token(token) == (case, RatingChannel.QR)
     with pytest.raises(ValidationError):
         services.read_rating_token(token[:-2] + "xx")
+
+
+def test_a_refused_application_is_rated_once_like_a_closed_case(make_case):
+    case = make_case(status="refused")
+    assert services.rate(case, level=Level.BASIC, channel=RatingChannel.WEB).kind == RatingKind.CASE
+    assert services.existing_rating(case) is not None
