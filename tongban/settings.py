@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongban.terminals",
     "tongban.supervision",
     "tongban.projects",
+    "tongban.feedback",
     "tongban.portal",
     "tongban.meetings",
 ]
@@ -276,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
         "CaseDecisionEnum": "tongban.cases.choices.Decision",
         "SignalDecisionEnum": ["fine", "revisit", "accountability"],
+        "RatingLevelEnum": "tongban.feedback.choices.Level",
+        "LevelEnum": "tongban.catalog.choices.ItemLevel",  # kept its name when the ratings brought a second "level"
     },
 }
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("supervision/", include("tongban.supervision.urls")),
     path("projects/", include("tongban.projects.urls")),
     path("terminals/", include("tongban.terminals.urls")),
+    path("feedback/", include("tongban.feedback.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
     path("exports/", include("tongban.documents.urls")),

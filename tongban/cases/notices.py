@@ -88,11 +88,23 @@ def context(case) -> dict:
     }
 
 
+# What other apps add to every printed notice (feedback: the QR code to rate the case), registered from their
+# AppConfig.ready() so this app does not depend on them: finisher(case, kind, document) edits the rendered
+# python-docx document in place.
+_FINISHERS: dict[str, Callable] = {}
+
+
+def register_finisher(key: str, finisher: Callable) -> None:
+    _FINISHERS[key] = finisher
+
+
 def render(case, kind: str) -> bytes:
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(str(template_path(kind)))
     template.render(context(case), autoescape=True)
+    for key in sorted(_FINISHERS):
+        _FINISHERS[key](case, kind, template.docx)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

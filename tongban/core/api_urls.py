@@ -19,6 +19,7 @@ API_MODULES = [
     "tongban.supervision.api.duty",
     "tongban.supervision.api.urls",
     "tongban.projects.api.urls",
+    "tongban.feedback.api.urls",
     "tongban.portal.api.urls",
     "tongban.meetings.api.urls",
 ]

@@ -214,6 +214,10 @@ def track(request):
             if context["found"] is None:
                 tracking.record_failure(address)
                 context["error"] = TRACK_NOT_FOUND
+            else:  # the applicant proved the second factor: they may rate the case or see their rating's answer
+                from tongban.feedback.services import web_rating_link
+
+                context["rating_url"] = web_rating_link(context["found"].number)
     response = render(request, "portal/track.html", context, status=status)
     response["Cache-Control"] = "no-store"  # a shared phone's back button does not replay someone's case
     return response

@@ -133,6 +133,9 @@ def dashboard(request):
         "signals": (selectors.verified_with_unresolved_signals(measures)
                     if request.user.has_perm("rectification.view_signals") else None),
     }
+    from tongban.rectification import panels
+
+    context["panels"] = panels.panels_for(request, today)  # other sources of the loop (X1), e.g. feedback
     return render(request, "rectification/dashboard.html", context)
 
 

@@ -54,6 +54,9 @@ XIANGZHEN_SEES = {
     "duty-rota": ("id", []),
     "referrals": ("id", []),
     "meetings": ("kind", ["township"]),
+    # none of the demo's ratings is of a 城关镇 case; one demo complaint is about (and 交办 to) 城关镇
+    "feedback/ratings": ("id", []),
+    "feedback/complaints": ("title", ["城关镇便民服务中心中午窗口没人"]),
 }
 
 
