@@ -59,6 +59,7 @@ class SealProvider:
         raise NotImplementedError
 
 
+@lru_cache(maxsize=4)
 def seal_image_png(label: str) -> bytes:
     """A red round seal (ring, star, the centre's name) drawn with Pillow: the visible stamp's background."""
     from PIL import Image, ImageDraw, ImageFont
