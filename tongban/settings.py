@@ -279,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
         "CaseDecisionEnum": "tongban.cases.choices.Decision",
         "SignalDecisionEnum": ["fine", "revisit", "accountability"],
+        "ApplicantKindEnum": "tongban.cases.choices.ApplicantKind",  # the same set as licences' HolderKind
     },
 }
 

@@ -147,3 +147,11 @@ class _on_commit:
 
     def __exit__(self, *exc):
         return self._ctx.__exit__(*exc)
+
+
+def test_the_bundle_arithmetic_counts_electronic_licences_as_not_to_be_brought(restaurant):
+    from tongban.catalog.bundles import bundle_figures
+
+    figures = bundle_figures(restaurant.bundle)  # 身份证 is accepted as an electronic licence by its one item
+    assert figures.materials_electronic == 1
+    assert figures.materials_to_bring == figures.materials_merged - 1
