@@ -79,8 +79,12 @@ def seal_image_png(label: str) -> bytes:
     draw.polygon(points, fill=red)
     font_path = _cjk_font()
     if font_path and label:
-        font = ImageFont.truetype(font_path, 34)
-        text = label[:14]
+        text = label[:16]
+        size_pt = 40
+        font = ImageFont.truetype(font_path, size_pt)
+        while draw.textlength(text, font=font) > size * 0.62 and size_pt > 14:
+            size_pt -= 2
+            font = ImageFont.truetype(font_path, size_pt)
         width = draw.textlength(text, font=font)
         draw.text((cx - width / 2, cy + 85), text, fill=red, font=font)
     buffer = io.BytesIO()
@@ -126,7 +130,7 @@ class PadesRsaProvider(SealProvider):
         reader_pages = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"]
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         background = images.PdfImage(Image.open(io.BytesIO(seal_image_png(self.label))))
-        style = QRStampStyle(stamp_text="Sealed: %(signer)s\n%(ts)s\nScan to verify", background=background,
+        style = QRStampStyle(stamp_text="Sealed %(ts)s\nScan the QR code to verify", background=background,
                              background_opacity=0.9, border_width=0)
         meta = signers.PdfSignatureMetadata(field_name=SEAL_FIELD, reason=reason[:100], location=self.label[:60],
                                             md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
@@ -173,12 +177,30 @@ def verify_pdf(pdf: bytes, *, trust: list) -> Verification:
                         whole_file=whole, trusted=bool(status.trusted), problem=problem)
 
 
-def provider() -> SealProvider:
-    """The configured provider (settings.SEAL_PROVIDER; only "pades" today)."""
+DEMO_PASSPHRASE = "tongban-demo"
+
+
+def demo_cert_path() -> Path:
+    return Path(settings.VAR_DIR) / "seal" / "demo-seal.p12"
+
+
+def configured_certificate() -> tuple[str, str] | None:
+    """(path, passphrase): TONGBAN_SEAL_CERT when set; otherwise the demo's self-signed certificate when
+    `tongban demo` made one (its name says 演示证书, so nobody mistakes it for the centre's)."""
     cert = getattr(settings, "SEAL_CERT", "")
-    if not cert or not Path(cert).exists():
+    if cert:
+        return (cert, settings.SEAL_PASSPHRASE) if Path(cert).exists() else None
+    demo = demo_cert_path()
+    return (str(demo), DEMO_PASSPHRASE) if demo.exists() else None
+
+
+def provider() -> SealProvider:
+    """The configured provider (only PAdES with an X.509 certificate today)."""
+    found = configured_certificate()
+    if found is None:
         raise licence_error(LicenceError.SEAL_NOT_CONFIGURED)
-    return _provider(cert, settings.SEAL_PASSPHRASE, settings.SEAL_NAME, Path(cert).stat().st_mtime)
+    cert, passphrase = found
+    return _provider(cert, passphrase, settings.SEAL_NAME, Path(cert).stat().st_mtime)
 
 
 @lru_cache(maxsize=4)
@@ -187,8 +209,7 @@ def _provider(cert: str, passphrase: str, label: str, _mtime: float) -> SealProv
 
 
 def is_configured() -> bool:
-    cert = getattr(settings, "SEAL_CERT", "")
-    return bool(cert) and Path(cert).exists()
+    return configured_certificate() is not None
 
 
 def make_self_signed(path: Path, passphrase: str, common_name: str, *, years: int = 3) -> Path:
@@ -223,22 +244,33 @@ def make_self_signed(path: Path, passphrase: str, common_name: str, *, years: in
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
-    """LibreOffice (headless, its own profile in a temporary folder) turns the .docx into PDF."""
+    return docx_to_pdfs([docx])[0]
+
+
+def docx_to_pdfs(documents: list[bytes]) -> list[bytes]:
+    """LibreOffice (headless, its own profile in a temporary folder) turns the .docx files into PDF in one run
+    (starting LibreOffice is most of the cost)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         raise licence_error(LicenceError.CONVERT_FAILED, reason="未安装 LibreOffice（运行 scripts/ensure-chromium.sh）")
     with tempfile.TemporaryDirectory(prefix="tongban-pdf-") as folder:
-        source = Path(folder) / "document.docx"
-        source.write_bytes(docx)
+        sources = []
+        for n, docx in enumerate(documents):
+            source = Path(folder) / f"document{n}.docx"
+            source.write_bytes(docx)
+            sources.append(source)
         try:
             subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to",
-                            "pdf", "--outdir", folder, str(source)], check=True, capture_output=True, timeout=120)
+                            "pdf", "--outdir", folder, *map(str, sources)], check=True, capture_output=True, timeout=180)
         except (subprocess.SubprocessError, OSError) as exc:
             raise licence_error(LicenceError.CONVERT_FAILED, reason=str(exc)[:200])
-        target = Path(folder) / "document.pdf"
-        if not target.exists():
-            raise licence_error(LicenceError.CONVERT_FAILED, reason="LibreOffice 没有生成文件")
-        return target.read_bytes()
+        results = []
+        for source in sources:
+            target = source.with_suffix(".pdf")
+            if not target.exists():
+                raise licence_error(LicenceError.CONVERT_FAILED, reason="LibreOffice 没有生成文件")
+            results.append(target.read_bytes())
+        return results
 
 
 def sha256(data: bytes) -> str:

@@ -213,14 +213,15 @@ def seal(pdf: bytes, *, kind: str, title: str, verify_url: str, case=None, licen
     return document
 
 
-def seal_licence(licence: Licence, *, by=None, site_url: str = "") -> SealedDocument:
-    """The licence as .docx (公文 look) → PDF (LibreOffice) → sealed, with the QR code of its verification page."""
+def seal_licence(licence: Licence, *, by=None, site_url: str = "", pdf: bytes | None = None) -> SealedDocument:
+    """The licence as .docx (公文 look) → PDF (LibreOffice) → sealed, with the QR code of its verification page.
+    `pdf`: the licence already converted (the demo converts its documents in one LibreOffice run)."""
     from django.conf import settings
 
     from tongban.licences.documents import licence_docx
     from tongban.licences.sealing import docx_to_pdf
 
-    pdf = docx_to_pdf(licence_docx(licence))
+    pdf = pdf or docx_to_pdf(licence_docx(licence))
     url = (site_url or settings.SITE_URL).rstrip("/") + licence.get_verify_url()
     document = seal(pdf, kind="licence", title=f"{licence.title}（{licence.number}）", verify_url=url,
                     licence=licence, case=licence.case, by=by)
@@ -230,7 +231,7 @@ def seal_licence(licence: Licence, *, by=None, site_url: str = "") -> SealedDocu
     return document
 
 
-def seal_notice(case, kind: str, *, by=None) -> SealedDocument:
+def seal_notice(case, kind: str, *, by=None, pdf: bytes | None = None) -> SealedDocument:
     """A case's notice (受理通知书, 行政许可决定书 …) from `cases.notices` as sealed PDF."""
     from django.conf import settings
 
@@ -239,7 +240,7 @@ def seal_notice(case, kind: str, *, by=None) -> SealedDocument:
 
     spec = notices.NOTICES[kind]
     url = settings.SITE_URL.rstrip("/") + "/licences/verify/"
-    return seal(docx_to_pdf(notices.render(case, kind)), kind=kind, title=f"{spec.title}（{case.number}）",
+    return seal(pdf or docx_to_pdf(notices.render(case, kind)), kind=kind, title=f"{spec.title}（{case.number}）",
                 verify_url=url, case=case, by=by)
 
 

@@ -150,3 +150,17 @@ def test_the_upload_check_reads_a_sealed_pdf(client, sealing_on):
 def test_the_upload_check_refuses_what_is_no_pdf(client, sealing_on):
     response = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", b"hello world, not a pdf")})
     assert response.status_code == 400 and "verify-upload-error" in response.content.decode()
+
+
+def test_a_licence_is_sealed_as_pdf_that_verifies_and_carries_its_qr_link(client_for, personas, make_licence, sealing_on):
+    """The real path: .docx → LibreOffice → PAdES seal with the QR code; then the public upload check."""
+    from tongban.licences import sealing
+
+    licence = make_licence()
+    response = client_for(personas.director).post(f"/licences/{licence.pk}/seal/")
+    assert response.status_code == 302
+    licence.refresh_from_db()
+    pdf = licence.document.open("rb").read()
+    assert sealing.provider().verify(pdf).ok
+    assert client_for(personas.director).get(f"/licences/{licence.pk}/document/").status_code == 200
+    assert client_for(personas.other_township_admin).get(f"/licences/{licence.pk}/document/").status_code == 404
