@@ -9,10 +9,11 @@ class LicencesConfig(AppConfig):
     def ready(self) -> None:
         from tongban.cases.signals import case_decided
         from tongban.core.audit import audit
-        from tongban.licences import jobs, models as m, rules  # noqa: F401  (register jobs and permissions)
+        from tongban.licences import home, jobs, models as m, rules  # noqa: F401  (register jobs and permissions)
 
         audit(m.LicenceSettings)
         audit(m.Licence, exclude=["reminded_for", "document"])
+        home.register_sections()
         case_decided.connect(_issue_on_approval, dispatch_uid="licences.issue_on_approval")
 
 

@@ -164,3 +164,13 @@ def test_a_licence_is_sealed_as_pdf_that_verifies_and_carries_its_qr_link(client
     assert sealing.provider().verify(pdf).ok
     assert client_for(personas.director).get(f"/licences/{licence.pk}/document/").status_code == 200
     assert client_for(personas.other_township_admin).get(f"/licences/{licence.pk}/document/").status_code == 404
+
+
+def test_the_workbench_lists_licences_expiring_soon_in_scope(client_for, personas, make_licence):
+    from datetime import date, timedelta
+
+    make_licence(number="DZ-SOON", valid_until=date.today() + timedelta(days=5))
+    make_licence(number="DZ-LATER")
+    page = client_for(personas.director).get("/workbench/").content.decode()
+    assert "即将到期的电子证照" in page and "DZ-SOON" in page and "DZ-LATER" not in page
+    assert "DZ-SOON" not in client_for(personas.other_township_admin).get("/workbench/").content.decode()
