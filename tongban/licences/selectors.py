@@ -74,3 +74,16 @@ def listed_licences(user, filterset_data):
 
     qs = Licence.objects.visible_to(user).select_related("kind", "unit")
     return LicenceFilterSet(filterset_data, queryset=qs)
+
+
+def open_offer_count(case, today: date | None = None) -> int:
+    """Materials of a case before acceptance that accept a licence, have none chosen yet, and for which the
+    applicant holds a valid licence of that kind: one COUNT."""
+    from tongban.cases.models import CaseMaterial
+
+    if not can_use_now(case) or not case.id_number:
+        return 0
+    today = today or timezone.localdate()
+    kinds = Licence.objects.filter(usable_q(case.id_number, today)).values("kind_id")
+    return (CaseMaterial.objects.filter(case=case, is_electronic_licence=True, licence_use__isnull=True,
+                                        identity_id__in=kinds).count())

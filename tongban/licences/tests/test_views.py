@@ -174,3 +174,16 @@ def test_the_workbench_lists_licences_expiring_soon_in_scope(client_for, persona
     page = client_for(personas.director).get("/workbench/").content.decode()
     assert "即将到期的电子证照" in page and "DZ-SOON" in page and "DZ-LATER" not in page
     assert "DZ-SOON" not in client_for(personas.other_township_admin).get("/workbench/").content.decode()
+
+
+def test_the_case_page_tells_the_clerk_a_licence_can_stand_in(client_for, personas, food_case, make_licence, case_people):
+    from tongban.licences import services
+
+    make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    clerk = client_for(personas.window_clerk)
+    assert "licence-offers-hint" not in clerk.get(food_case.get_absolute_url()).content.decode()
+    own = make_licence()
+    assert "可代替 1 份材料" in clerk.get(food_case.get_absolute_url()).content.decode()
+    material = food_case.materials.get(identity__code="business_licence")
+    services.use_licences(food_case, {material.pk: own.pk}, by=case_people.clerk)
+    assert "licence-offers-hint" not in clerk.get(food_case.get_absolute_url()).content.decode()
