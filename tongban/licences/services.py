@@ -7,15 +7,16 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from tongban.cases.choices import BEFORE_ACCEPTANCE
 from tongban.history.services import record_event
 from tongban.licences.choices import HolderKind, LicenceSource, LicenceStatus
 from tongban.licences.error_codes import LicenceError, licence_error
 from tongban.licences.models import Licence, LicenceSettings, LicenceUse, SealedDocument
 
-OPEN_FOR_USE = ("received", "correction")  # 收件后、受理前: the clerk may still settle the checklist
+OPEN_FOR_USE = BEFORE_ACCEPTANCE  # 收件后、受理前: the checklist is still open, so a licence may stand in
 
 
 def licence_number(task) -> str:
@@ -157,7 +158,7 @@ def remind_expiring(today: date) -> dict:
     days = LicenceSettings.load().expiry_reminder_days
     due = list(Licence.objects.filter(status=LicenceStatus.VALID, valid_until__gte=today,
                                       valid_until__lte=today + timedelta(days=days))
-               .exclude(reminded_for=models_F("valid_until")).select_related("unit"))
+               .exclude(reminded_for=F("valid_until")).select_related("unit"))
     if not due:
         return {"licences_reminded": 0}
     staff = {}
@@ -186,14 +187,8 @@ def remind_expiring(today: date) -> dict:
                 body=f"{lic.title}（{lic.number}）将于 {lic.valid_until} 到期，可在本件中一并办理延续。",
                 link=f"/cases/{n}/", code="licences.expiring_case", dedupe_key=f"licences.expiring.{lic.pk}.case.{c}"))
         record_event(licence, "licences.expiry_reminded", f"有效期 {licence.valid_until} 到期提醒已发送")
-    Licence.objects.filter(pk__in=[lic.pk for lic in due]).update(reminded_for=models_F("valid_until"))
+    Licence.objects.filter(pk__in=[lic.pk for lic in due]).update(reminded_for=F("valid_until"))
     return {"licences_reminded": len(due)}
-
-
-def models_F(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 # --- 电子印章 ---------------------------------------------------------------------------------------------

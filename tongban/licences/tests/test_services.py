@@ -155,3 +155,15 @@ def test_the_bundle_arithmetic_counts_electronic_licences_as_not_to_be_brought(r
     figures = bundle_figures(restaurant.bundle)  # 身份证 is accepted as an electronic licence by its one item
     assert figures.materials_electronic == 1
     assert figures.materials_to_bring == figures.materials_merged - 1
+
+
+def test_a_licence_may_stand_in_while_the_case_waits_for_correction(food_case, make_licence, case_people):
+    from tongban.cases.choices import CaseStatus
+    from tongban.cases.services import intake
+
+    case = intake.notify_correction(food_case, by=case_people.clerk)
+    assert case.status == CaseStatus.CORRECTING
+    material = case.materials.get(identity__code="business_licence")
+    services.use_licences(case, {material.pk: make_licence().pk}, by=case_people.clerk)
+    material.refresh_from_db()
+    assert material.state == MaterialState.ELECTRONIC
