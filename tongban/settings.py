@@ -57,6 +57,10 @@ SITE_NAME = env("SITE_NAME", "通办 · 政务服务一体化平台")
 # The centre's name on the login page and the public portal; empty: the root unit's name (XX县行政审批服务中心).
 CENTRE_NAME = env("CENTRE_NAME", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# 电子印章 (licences/sealing.py): the seal certificate and key as PKCS#12, its passphrase, the name under the seal.
+SEAL_CERT = env("TONGBAN_SEAL_CERT", "")
+SEAL_PASSPHRASE = env("TONGBAN_SEAL_PASSPHRASE", "")
+SEAL_NAME = env("TONGBAN_SEAL_NAME", "行政审批服务中心")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +96,7 @@ INSTALLED_APPS = [
     "tongban.feedback",
     "tongban.portal",
     "tongban.meetings",
+    "tongban.licences",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "SignalDecisionEnum": ["fine", "revisit", "accountability"],
         "RatingLevelEnum": "tongban.feedback.choices.Level",
         "LevelEnum": "tongban.catalog.choices.ItemLevel",  # kept its name when the ratings brought a second "level"
+        "ApplicantKindEnum": "tongban.cases.choices.ApplicantKind",  # the same set as licences' HolderKind
     },
 }
 

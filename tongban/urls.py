@@ -32,6 +32,7 @@ urlpatterns = [
     path("projects/", include("tongban.projects.urls")),
     path("terminals/", include("tongban.terminals.urls")),
     path("feedback/", include("tongban.feedback.urls")),
+    path("licences/", include("tongban.licences.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
     path("exports/", include("tongban.documents.urls")),

@@ -10,6 +10,8 @@ Rules (docs/catalog.md says the same):
 - fields_separate: Σ form fields; fields_merged: distinct DataElement.
 - days_separate: Σ promised_days; days_critical_path: the longest path through the stage graph by
   promised_days (items without a path between them run in parallel). Special steps do not count.
+- materials_electronic: of the merged, those every item accepts as an electronic licence (免提交): not to be
+  brought; materials_to_bring = materials_merged − materials_electronic.
 - trips_separate: Σ visits_on_site; trips_merged: the maximum over the items — one window receives the
   whole application and hands out every result, so the applicant comes as often as the most demanding
   item requires, not once per item.
@@ -76,6 +78,13 @@ class BundleFigures:
     days_critical_path: int
     trips_separate: int
     trips_merged: int
+    # Of materials_merged, those the applicant need not bring: every item accepts the electronic licence
+    # (电子证照免提交; the window calls it up instead of asking for paper).
+    materials_electronic: int = 0
+
+    @property
+    def materials_to_bring(self) -> int:
+        return self.materials_merged - self.materials_electronic
 
     def as_dict(self) -> dict:
         return {
@@ -84,6 +93,7 @@ class BundleFigures:
             "fields_separate": self.fields_separate, "fields_merged": self.fields_merged,
             "days_separate": self.days_separate, "days_critical_path": self.days_critical_path,
             "trips_separate": self.trips_separate, "trips_merged": self.trips_merged,
+            "materials_electronic": self.materials_electronic, "materials_to_bring": self.materials_to_bring,
         }
 
     @staticmethod
@@ -279,6 +289,7 @@ def _guide(bundle: Bundle, bundle_items: list[BundleItem]) -> BundleGuide:
         days_critical_path=max((n.finish for n in nodes), default=0),
         trips_separate=sum(n.visits_on_site for n in nodes),
         trips_merged=max((n.visits_on_site for n in nodes), default=0),
+        materials_electronic=sum(1 for m in materials if not m.produced_in_bundle and m.is_electronic_licence),
     )
     return BundleGuide(bundle, nodes, stages, critical, materials, list(fields.values()), figures)
 

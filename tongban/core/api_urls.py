@@ -22,6 +22,7 @@ API_MODULES = [
     "tongban.feedback.api.urls",
     "tongban.portal.api.urls",
     "tongban.meetings.api.urls",
+    "tongban.licences.api.urls",
 ]
 extra = []
 for name in API_MODULES:

@@ -10,6 +10,7 @@ from tongban.cases.choices import TASK_DONE, CaseStatus, Decision, ExtensionStat
 from tongban.cases.clocks import count_suspension_workdays
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseSettings, CaseTask, Extension, StageJoinRule, Suspension, TaskStep
+from tongban.cases.signals import case_decided
 from tongban.cases.services.common import check, event, lock, save_and_clock, staff_users, tell_users, today
 from tongban.catalog.choices import SpecialStepKind
 
@@ -103,6 +104,7 @@ def _decide(case: Case, decision: str, reason: str, day: date, *, by) -> None:
     case.delivery_workdays = CaseSettings.load().delivery_workdays  # §44: the result goes out within these days
     case.save(update_fields=["status", "decision", "decision_reason", "decided_on", "delivery_workdays", "updated_at"])
     event(case, "case.decided", f"审批决定：{Decision(decision).label}（{reason}）", by=by, decision=decision)
+    case_decided.send(sender=Case, case=case, by=by)
     tell_users(staff_users(window=case.delivery_window_id), title=f"待出件：{case.number} {case.title}",
                body=f"审批结果：{Decision(decision).label}，请通知申请人领取。", case=case, code="cases.ready",
                dedupe=f"cases.ready.{case.pk}")

@@ -114,5 +114,5 @@ def test_an_empty_bundle_has_zero_figures(county):
     assert bundle_figures(bundle).as_dict() == {
         "slug": "empty", "name": "空", "items": 0, "materials_separate": 0, "materials_merged": 0,
         "fields_separate": 0, "fields_merged": 0, "days_separate": 0, "days_critical_path": 0,
-        "trips_separate": 0, "trips_merged": 0,
+        "trips_separate": 0, "trips_merged": 0, "materials_electronic": 0, "materials_to_bring": 0,
     }

@@ -11,7 +11,8 @@ from tongban.catalog.models import ItemMaterial, MaterialIdentity, ServiceItem
 pytestmark = pytest.mark.django_db
 
 SHOW_KEYS = ["slug", "name", "items", "materials_separate", "materials_merged", "fields_separate", "fields_merged",
-             "days_separate", "days_critical_path", "trips_separate", "trips_merged"]
+             "days_separate", "days_critical_path", "trips_separate", "trips_merged", "materials_electronic",
+             "materials_to_bring"]
 
 
 def run(*args) -> str:

@@ -1,0 +1,189 @@
+"""Persona tests for every page: the staff pages by scope and permission, the 免提交 page at intake, the import,
+and the two public pages (which show nothing personal)."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tongban.licences.models import Licence, LicenceUse
+from tongban.licences.tests.conftest import ORG_CODE, OTHER_CODE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login_for_staff_pages(client, make_licence):
+    licence = make_licence()
+    for url in ("/licences/", f"/licences/{licence.pk}/", "/licences/import/", "/licences/case/1/"):
+        assert client.get(url).status_code == 302, url
+
+
+def test_the_list_and_a_licence_follow_the_scope(client_for, personas, make_licence):
+    licence = make_licence()
+    director = client_for(personas.director)
+    assert licence.number in director.get("/licences/").content.decode()
+    assert director.get(f"/licences/{licence.pk}/").status_code == 200
+    stranger = client_for(personas.other_township_admin)
+    assert licence.number not in stranger.get("/licences/").content.decode()
+    assert stranger.get(f"/licences/{licence.pk}/").status_code == 404
+
+
+def test_the_list_asks_the_same_queries_for_one_and_many(client_for, personas, make_licence, django_assert_max_num_queries):
+    make_licence()
+    director = client_for(personas.director)
+    director.get("/licences/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        director.get("/licences/")
+    for n in range(2, 12):
+        make_licence(number=f"DZ-{n:04d}")
+    with CaptureQueriesContext(connection) as many:
+        director.get("/licences/")
+    assert len(many) == len(one)
+
+
+def test_the_public_page_shows_nothing_personal(client, make_licence, food_case):
+    licence = make_licence(case=food_case)
+    page = client.get(f"/licences/v/{licence.verify_token}/").content.decode()
+    assert licence.number in page and "有效" in page and "城关" in page
+    for personal in (ORG_CODE, "城关美味餐饮有限公司", food_case.number, food_case.phone, "刘老板"):
+        assert personal not in page
+
+
+def test_an_unknown_token_is_not_found(client):
+    assert client.get("/licences/v/nothing-here/").status_code == 404
+
+
+def test_a_revoked_licence_reads_revoked_in_public(client, make_licence):
+    licence = make_licence(status="revoked")
+    assert "已注销" in client.get(f"/licences/v/{licence.verify_token}/").content.decode()
+
+
+def test_the_clerk_ticks_the_applicants_licence_at_intake(client_for, personas, food_case, make_licence):
+    own = make_licence()
+    other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    clerk = client_for(personas.window_clerk)
+    page = clerk.get(f"/licences/case/{food_case.number}/").content.decode()
+    assert own.number in page and other.number not in page
+    material = food_case.materials.get(identity__code="business_licence")
+
+    response = clerk.post(f"/licences/case/{food_case.number}/", {f"material-{material.pk}": own.pk})
+
+    assert response.status_code == 302
+    assert LicenceUse.objects.get(material=material).licence == own
+
+
+def test_a_forged_post_with_another_holders_licence_is_refused(client_for, personas, food_case, make_licence):
+    other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    material = food_case.materials.get(identity__code="business_licence")
+    response = client_for(personas.window_clerk).post(f"/licences/case/{food_case.number}/",
+                                                      {f"material-{material.pk}": other.pk})
+    assert response.status_code == 400 and "持证主体不是本办件的申请人" in response.content.decode()
+    assert not LicenceUse.objects.exists()
+
+
+def test_only_the_intake_side_may_tick(client_for, personas, food_case, make_licence):
+    licence = make_licence()
+    material = food_case.materials.get(identity__code="business_licence")
+    inspector = client_for(personas.inspector)
+    assert inspector.get(f"/licences/case/{food_case.number}/").status_code == 200
+    assert inspector.post(f"/licences/case/{food_case.number}/", {f"material-{material.pk}": licence.pk}).status_code == 403
+    assert client_for(personas.other_township_admin).get(f"/licences/case/{food_case.number}/").status_code == 404
+
+
+def test_revoking_needs_a_manager_and_a_reason(client_for, personas, make_licence):
+    licence = make_licence()
+    assert client_for(personas.window_clerk).post(f"/licences/{licence.pk}/revoke/", {"reason": "x"}).status_code in (403, 404)
+    director = client_for(personas.director)
+    assert director.post(f"/licences/{licence.pk}/revoke/", {"reason": ""}).status_code == 400
+    assert director.post(f"/licences/{licence.pk}/revoke/", {"reason": "依法吊销"}).status_code == 302
+    licence.refresh_from_db()
+    assert licence.status == "revoked"
+
+
+CSV_HEADER = "证照编号,证照类型,证照名称,持证主体,持证主体类型,证件号码,发证机关,发证日期,有效期自,有效期至\n"
+
+
+def csv_upload(body: str, name="licences.csv"):
+    return SimpleUploadedFile(name, (CSV_HEADER + body).encode("utf-8"), content_type="text/csv")
+
+
+def test_import_is_all_or_nothing_with_row_numbers(client_for, personas, restaurant):
+    director = client_for(personas.director)
+    body = (f"SZ-1,营业执照,营业执照,甲公司,法人,{ORG_CODE},市市场监管局,2025-01-02,2025-01-02,2030-01-01\n"
+            f"SZ-2,不存在的证,,乙公司,法人,{OTHER_CODE},市市场监管局,2025-13-40,,\n")
+    response = director.post("/licences/import/", {"file": csv_upload(body)})
+    page = response.content.decode()
+    assert response.status_code == 400 and "<td>3</td>" in page and "不存在的证" in page
+    assert not Licence.objects.exists()
+
+
+def test_import_is_idempotent_by_number(client_for, personas, restaurant):
+    director = client_for(personas.director)
+    body = f"SZ-1,business_licence,营业执照,甲公司,法人,{ORG_CODE},市市场监管局,2025-01-02,2025-01-02,2030-01-01\n"
+    assert director.post("/licences/import/", {"file": csv_upload(body)}).status_code == 200
+    assert director.post("/licences/import/", {"file": csv_upload(body)}).status_code == 200
+    licence = Licence.objects.get()
+    assert (licence.number, licence.holder_id, licence.source) == ("SZ-1", ORG_CODE, "imported")
+
+
+def test_import_is_for_managers(client_for, personas):
+    assert client_for(personas.window_clerk).get("/licences/import/").status_code == 403
+
+
+def test_the_upload_check_reads_a_sealed_pdf(client, sealing_on):
+    from tongban.licences import sealing
+    from tongban.licences.tests.test_sealing import blank_pdf
+
+    signed = sealing.provider().sign(blank_pdf(), reason="受理通知书", verify_url="http://x/")
+    ok = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", signed)}).content.decode()
+    assert "印章有效，文件未被改动" in ok and "测试县行政审批服务中心" in ok
+    at = signed.index(b"/MediaBox")
+    tampered = signed[:at] + signed[at:].replace(b"595", b"596", 1)
+    bad = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", tampered)}).content.decode()
+    assert "核验未通过" in bad
+
+
+def test_the_upload_check_refuses_what_is_no_pdf(client, sealing_on):
+    response = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", b"hello world, not a pdf")})
+    assert response.status_code == 400 and "verify-upload-error" in response.content.decode()
+
+
+def test_a_licence_is_sealed_as_pdf_that_verifies_and_carries_its_qr_link(client_for, personas, make_licence, sealing_on):
+    """The real path: .docx → LibreOffice → PAdES seal with the QR code; then the public upload check."""
+    from tongban.licences import sealing
+
+    licence = make_licence()
+    response = client_for(personas.director).post(f"/licences/{licence.pk}/seal/")
+    assert response.status_code == 302
+    licence.refresh_from_db()
+    pdf = licence.document.open("rb").read()
+    assert sealing.provider().verify(pdf).ok
+    assert client_for(personas.director).get(f"/licences/{licence.pk}/document/").status_code == 200
+    assert client_for(personas.other_township_admin).get(f"/licences/{licence.pk}/document/").status_code == 404
+
+
+def test_the_workbench_lists_licences_expiring_soon_in_scope(client_for, personas, make_licence):
+    from datetime import date, timedelta
+
+    make_licence(number="DZ-SOON", valid_until=date.today() + timedelta(days=5))
+    make_licence(number="DZ-LATER")
+    page = client_for(personas.director).get("/workbench/").content.decode()
+    assert "即将到期的电子证照" in page and "DZ-SOON" in page and "DZ-LATER" not in page
+    assert "DZ-SOON" not in client_for(personas.other_township_admin).get("/workbench/").content.decode()
+
+
+def test_the_case_page_tells_the_clerk_a_licence_can_stand_in(client_for, personas, food_case, make_licence, case_people):
+    from tongban.licences import services
+
+    make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    clerk = client_for(personas.window_clerk)
+    assert "licence-offers-hint" not in clerk.get(food_case.get_absolute_url()).content.decode()
+    own = make_licence()
+    assert "可代替 1 份材料" in clerk.get(food_case.get_absolute_url()).content.decode()
+    material = food_case.materials.get(identity__code="business_licence")
+    services.use_licences(food_case, {material.pk: own.pk}, by=case_people.clerk)
+    assert "licence-offers-hint" not in clerk.get(food_case.get_absolute_url()).content.decode()
