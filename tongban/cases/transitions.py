@@ -92,6 +92,8 @@ OTHER_EVENTS = {
     "case.pending_overdue": None,
     "case.intake_warned": None,
     "case.personal_data_revealed": None,
+    "case.signed": None,  # 电子签名 (app archives)
+    "case.archived": None,  # 电子档案 (app archives)
 }
 # The BLZT code of the close: 11 approved, 12 approved under 容缺, 13 refused; 14 a withdrawal after acceptance.
 BLZT_CLOSED_APPROVED, BLZT_CLOSED_PENDING, BLZT_CLOSED_DENIED, BLZT_RECALLED = 11, 12, 13, 14
@@ -108,6 +110,7 @@ EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
     "case.received": "收件登记", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
     "case.pending_overdue": "容缺材料逾期未补", "case.intake_warned": "受理期限提醒（§32）",
     "case.personal_data_revealed": "查看完整个人信息",
+    "case.signed": "申请人电子签名", "case.archived": "电子档案归档",
 }
 
 
