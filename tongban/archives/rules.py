@@ -9,5 +9,7 @@ from tongban.cases.rules import handles_case, reviewed_case, sees_cases
 # those handling the case and leaders over it — the same people who may print its notices.
 rules.add_perm("archives.sign", handles_case)
 rules.add_perm("archives.download_package", handles_case | reviewed_case)
+# Checking a stored package records its status: those who may download it.
+rules.add_perm("archives.verify_package", handles_case | reviewed_case)
 # The list and a verification reveal nothing personal: everyone with a data scope.
 rules.add_perm("archives.view_packages", sees_cases)

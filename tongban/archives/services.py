@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -126,9 +127,8 @@ def verify_package(package: ArchivePackage, *, by=None) -> packages.Verification
     else:
         try:
             result = packages.verify_zip(path)
-        except Exception as exc:  # a ValidationError from the checks: the package is damaged
-            messages = getattr(exc, "messages", None) or [str(exc)]
-            result = packages.Verification(errors=list(messages))
+        except ValidationError as exc:  # unreadable or over the limits: the stored package is damaged
+            result = packages.Verification(errors=list(exc.messages))
         if result.ok and signing.sha256(path.read_bytes()) != package.sha256:
             result.errors.append("归档包与归档时记录的 SHA-256 不一致")
     package.status = PackageStatus.INTACT if result.ok else PackageStatus.DAMAGED

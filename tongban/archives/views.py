@@ -94,7 +94,9 @@ def signature_file(request, pk: int, part: str):
     stored = signature.image if part == "image" else signature.document
     if part == "image":
         return FileResponse(stored.open("rb"), content_type="image/png")
-    return _attachment(stored.open("rb").read(), f"{signature.get_kind_display()}（已签名）-{case.number}.docx", DOCX)
+    with stored.open("rb") as handle:
+        data = handle.read()
+    return _attachment(data, f"{signature.get_kind_display()}（已签名）-{case.number}.docx", DOCX)
 
 
 @login_required
@@ -137,6 +139,7 @@ def package_detail(request, pk: int):
     package.status_color = PACKAGE_STATUS_COLORS[package.status]
     return render(request, "archives/package_detail.html", {
         "package": package, "can_download": request.user.has_perm("archives.download_package", package.case),
+        "can_verify": request.user.has_perm("archives.verify_package", package.case),
     })
 
 
@@ -154,7 +157,9 @@ def package_download(request, pk: int):
 @login_required
 @require_POST
 def package_verify(request, pk: int):
+    """Records the status: a write, so for those handling the case and leaders (not the read-only inspector)."""
     package = _package(request, pk)
+    _require(request, "archives.verify_package", package.case)
     result = services.verify_package(package, by=request.user)
     (messages.success if result.ok else messages.error)(request, result.summary())
     return redirect("archives:package", pk=package.pk)

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -37,7 +38,11 @@ def test_each_persona_sees_a_package_only_in_scope_and_downloads_it_only_when_ha
     assert download.status_code == (DOWNLOADS.get(name, 403) if SEES[name] else 404)
     if download.status_code == 200:
         assert b"".join(download.streaming_content)[:4] == b"PK\x03\x04"
-    assert client.post(f"/archives/{package.pk}/verify/").status_code == (302 if SEES[name] else 404)
+    verify = client.post(f"/archives/{package.pk}/verify/").status_code
+    assert verify == ({200: 302}.get(download.status_code, download.status_code))
+    if SEES[name]:
+        timeline = client.get(f"/history/{ContentType.objects.get_for_model(package).pk}/{package.pk}/")
+        assert timeline.status_code == 200
 
 
 def test_verifying_from_the_page_records_the_status_on_the_list(client_for, personas, package):
