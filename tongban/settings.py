@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "SpecialStepKindEnum": "tongban.catalog.choices.SpecialStepKind",
         "CaseDecisionEnum": "tongban.cases.choices.Decision",
         "SignalDecisionEnum": ["fine", "revisit", "accountability"],
+        "ArchivePackageStatusEnum": "tongban.archives.choices.PackageStatus",
     },
 }
 

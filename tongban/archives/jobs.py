@@ -12,4 +12,6 @@ register_labels({"packed": "归档信息包"})
 
 @job("archives.pack_closed", frequency="daily", title="电子档案归档（办结办件打包）")
 def pack_closed(run, for_date: date) -> dict:
-    return {"packed": services.pack_closed_cases()}
+    from tongban.archives.models import ArchiveSettings
+
+    return {"packed": services.pack_closed_cases(limit=ArchiveSettings.load().daily_pack_limit)}

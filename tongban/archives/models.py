@@ -34,6 +34,9 @@ class ArchiveSettings(PolicySettingsModel):
         "校验时归档包解压后上限（MB）", default=500,
         help_text="上传校验的归档包解压后超过此大小即拒绝，不再读取 [local]")
     max_files = models.PositiveIntegerField("校验时归档包文件数上限", default=5000, help_text="[local]")
+    daily_pack_limit = models.PositiveIntegerField(
+        "每日任务最多打包（件）", default=2000,
+        help_text="每件约 0.5 秒；首次运行时已办结的旧办件分几天打完，不占满任务进程 [local]")
 
     class Meta:
         verbose_name = "电子档案设置"

@@ -146,3 +146,17 @@ def test_export_copies_the_packages_closed_in_the_range_with_a_transfer_list(clo
     with pytest.raises(CommandError, match="起始日期不能晚于截止日期"):
         call_command("archive", "export", "--from", day.isoformat(), "--to", (day - timedelta(days=1)).isoformat(),
                      "-o", str(tmp_path / "x"))
+
+
+def test_the_daily_job_packs_at_most_its_limit_and_the_next_run_takes_the_rest(close_case):
+    from datetime import date
+
+    from tongban.archives.jobs import pack_closed
+
+    close_case(), close_case()
+    limits = ArchiveSettings.load()
+    limits.daily_pack_limit = 1
+    limits.save()
+    assert pack_closed(None, date.today()) == {"packed": 1}
+    assert pack_closed(None, date.today()) == {"packed": 1}
+    assert pack_closed(None, date.today()) == {"packed": 0} and ArchivePackage.objects.count() == 2

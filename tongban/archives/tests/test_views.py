@@ -89,3 +89,17 @@ def test_the_receipt_and_the_package_are_linked_from_the_case_page(client_for, c
     assert f"/archives/case/{package.case.number}/receipt/" in page and f"/archives/{package.pk}/" in page
     receipt = client.get(f"/archives/case/{package.case.number}/receipt/")
     assert receipt.status_code == 200 and receipt.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("name, sees, verify", [("director", 1, 200), ("inspector", 1, 403),
+                                                ("township_admin", 0, 404), ("window_clerk", 1, 200)])
+def test_the_api_lists_packages_in_scope_and_verifies_for_handlers(api_for, personas, package, name, sees, verify):
+    api = api_for(getattr(personas, name))
+    body = api.get("/api/v1/archive-packages/").json()
+    assert len(body["results"]) == sees
+    if sees:
+        assert body["results"][0]["case_number"] == package.case.number and body["results"][0]["status"] == "unverified"
+    answer = api.post(f"/api/v1/archive-packages/{package.pk}/verify/")
+    assert answer.status_code == verify
+    if verify == 200:
+        assert answer.json() == {"ok": True, "status": "intact", "messages": []}
