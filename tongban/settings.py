@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tongban.portal",
     "tongban.meetings",
     "tongban.licences",
+    "tongban.archives",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,8 @@ UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 5000)
 EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# 电子签名: the largest signature image (PNG) a counter's pad may send (docs/archives.md).
+SIGNATURE_MAX_BYTES = envint("SIGNATURE_MAX_KB", 200) * 1024
 # Spreadsheet uploads are checked before any parser sees them (tongban.core.spreadsheets): what they
 # unpack to and how far their sheets reach. A 2,000-item catalogue is about 15 MB unpacked.
 SPREADSHEET_MAX_UNPACKED_MB = envint("SPREADSHEET_MAX_UNPACKED_MB", 50)
@@ -285,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "RatingLevelEnum": "tongban.feedback.choices.Level",
         "LevelEnum": "tongban.catalog.choices.ItemLevel",  # kept its name when the ratings brought a second "level"
         "ApplicantKindEnum": "tongban.cases.choices.ApplicantKind",  # the same set as licences' HolderKind
+        "ArchivePackageStatusEnum": "tongban.archives.choices.PackageStatus",
     },
 }
 

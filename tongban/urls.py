@@ -33,6 +33,7 @@ urlpatterns = [
     path("terminals/", include("tongban.terminals.urls")),
     path("feedback/", include("tongban.feedback.urls")),
     path("licences/", include("tongban.licences.urls")),
+    path("archives/", include("tongban.archives.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
     path("exports/", include("tongban.documents.urls")),

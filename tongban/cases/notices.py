@@ -42,6 +42,26 @@ NOTICES = {n.kind: n for n in [
 ]}
 
 
+# 电子签名 (app archives) registers itself here, so that cases does not import it: `signed_copy(case, kind)`
+# answers the exact .docx the applicant signed (served instead of a fresh render), `links(case, user)` the
+# extra links of the case page's 文书 card (sign, signed copies, the receipt, the archive package).
+_SIGNING: dict[str, Callable | None] = {"signed_copy": None, "links": None}
+
+
+def register_signing(*, signed_copy: Callable, links: Callable) -> None:
+    _SIGNING.update(signed_copy=signed_copy, links=links)
+
+
+def signed_copy(case, kind: str) -> bytes | None:
+    provider = _SIGNING["signed_copy"]
+    return provider(case, kind) if provider else None
+
+
+def extra_links(case, user) -> list:
+    provider = _SIGNING["links"]
+    return provider(case, user) if provider else []
+
+
 def cn_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "____年__月__日"
 

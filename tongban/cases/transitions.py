@@ -97,6 +97,8 @@ OTHER_EVENTS = {
     "case.withdrawal_requested": 16,
     "case.imported": None,
     "case.reimported": None,
+    "case.signed": None,  # 电子签名 (app archives)
+    "case.archived": None,  # 电子档案 (app archives)
 }
 # The BLZT code of the close: 11 approved, 12 approved under 容缺, 13 refused; 14 a withdrawal after acceptance.
 BLZT_CLOSED_APPROVED, BLZT_CLOSED_PENDING, BLZT_CLOSED_DENIED, BLZT_RECALLED = 11, 12, 13, 14
@@ -115,6 +117,7 @@ EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
     "case.personal_data_revealed": "查看完整个人信息",
     "case.revoked": "撤销", "case.withdrawal_requested": "撤回待确认", "case.imported": "由省平台导入",
     "case.reimported": "按省平台数据更新",
+    "case.signed": "申请人电子签名", "case.archived": "电子档案归档",
 }
 
 

@@ -254,6 +254,7 @@ def _detail(request, case: Case, *, form=None, revealed: dict | None = None, sta
         and case.delivery_due_date < today,
         "can_reveal": can_reveal, "revealed": revealed, "error": error, "today": today,
         "notices": notices.available(case) if can_reveal else [],
+        "document_links": notices.extra_links(case, request.user) if can_reveal else [],
     }, status=status)
 
 
@@ -301,7 +302,7 @@ def notice(request, number: str, kind: str):
     spec = notices.NOTICES.get(kind)
     if spec is None or not spec.applies(case):
         raise Http404("该办件没有这份文书。")
-    response = HttpResponse(notices.render(case, kind),
+    response = HttpResponse(notices.signed_copy(case, kind) or notices.render(case, kind),
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     filename = quote(f"{spec.title}-{case.number}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"

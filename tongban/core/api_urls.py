@@ -23,6 +23,7 @@ API_MODULES = [
     "tongban.portal.api.urls",
     "tongban.meetings.api.urls",
     "tongban.licences.api.urls",
+    "tongban.archives.api.urls",
 ]
 extra = []
 for name in API_MODULES:

@@ -25,6 +25,7 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
+    ".zip": (b"PK\x03\x04",),  # an archive package to verify (archives); its unpacked size is checked there
 }
 # Zip containers and the content type their [Content_Types].xml must declare for their main part.
 OOXML_MAIN = {
