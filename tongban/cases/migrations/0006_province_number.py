@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_tracking_attempt'),
+        ('cases', '0005_projects_priority'),
     ]
 
     operations = [
