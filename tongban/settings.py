@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.terminals",
     "tongban.supervision",
+    "tongban.assessment",
     "tongban.portal",
 ]
 

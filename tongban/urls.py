@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/", include("tongban.cases.urls")),
     path("supervision/", include("tongban.supervision.urls")),
     path("terminals/", include("tongban.terminals.urls")),
+    path("assessment/", include("tongban.assessment.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("exports/", include("tongban.documents.urls")),
     path("api/v1/", include(api_v1)),
