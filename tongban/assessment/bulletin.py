@@ -8,6 +8,7 @@ from datetime import date
 
 from tongban.assessment import selectors
 from tongban.assessment.choices import Group
+from tongban.assessment.selectors import points_text
 from tongban.assessment.models import AssessmentMonth
 from tongban.documents.gongwen import GongwenDocument
 from tongban.rectification.models import chinese_number
@@ -20,7 +21,7 @@ def board_section(assessment: AssessmentMonth) -> Section:
     for group in Group.values:
         for side, word in (("red", "红榜"), ("black", "黑榜")):
             for r in board[group][side]:
-                rows.append([f"{board[group]['label']}{word}", r["unit"], f"{r['total']:g}", r["reasons"]])
+                rows.append([f"{board[group]['label']}{word}", r["unit"], f"{points_text(r['total'])}", r["reasons"]])
     text = []
     for group in Group.values:
         red = "、".join(r["unit"] for r in board[group]["red"]) or "无"
@@ -35,7 +36,7 @@ def report(assessment: AssessmentMonth, today: date) -> BulletinReport:
     results = selectors.month_results(assessment)
     sections = [Section("总体情况", [
         f"按照《{assessment.scheme.name}》，{label}共考核{figures['units']}个单位，计分{figures['items']}项，"
-        f"合计扣分{figures['deductions']:g}分，不合格{figures['failing']}个；受理申诉{figures['filed']}件，"
+        f"合计扣分{points_text(figures['deductions'])}分，不合格{figures['failing']}个；受理申诉{figures['filed']}件，"
         f"申诉成立{figures['upheld']}件（相应计分已撤销）。"])]
     for group in Group.values:
         rows = results[group]
@@ -43,13 +44,13 @@ def report(assessment: AssessmentMonth, today: date) -> BulletinReport:
             continue
         sections.append(Section(f"{Group(group).label}考核得分", [f"共{len(rows)}个单位，按得分从高到低排列。"], table=(
             ["名次", "单位", "扣分", "加分", "得分", "等次"],
-            [[str(r["rank"]), r["unit"], f"{r['deductions']:g}", f"{r['bonus']:g}", f"{r['total']:g}", r["grade"]]
+            [[str(r["rank"]), r["unit"], f"{points_text(r['deductions'])}", f"{points_text(r['bonus'])}", f"{points_text(r['total'])}", r["grade"]]
              for r in rows], [14, 60, 18, 18, 20, 26])))
     sections.append(board_section(assessment))
     notable = list(selectors.notable_items(assessment))
     sections.append(Section("典型问题", [
         "当月扣分较多的事项如下，请有关单位对照整改。" if notable else "当月没有扣分事项。"],
-        table=(["单位", "事项", "扣分"], [[i.sheet.unit.name, i.label, f"{i.counted:g}"] for i in notable],
+        table=(["单位", "事项", "扣分"], [[i.sheet.unit.name, i.label, f"{points_text(i.counted)}"] for i in notable],
                [44, 96, 16]) if notable else None))
     sections.append(Section("下一步工作要求", [
         "各单位要对照考核结果，逐项分析扣分原因，限期整改；黑榜单位主要负责人要作出书面说明。"

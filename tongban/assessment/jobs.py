@@ -12,7 +12,11 @@ def score_previous_month(run, for_date: date) -> dict:
     from tongban.assessment import services
     from tongban.supervision.reports import Month
 
+    from tongban.assessment.models import Scheme
+
     month = Month.of(for_date).previous()
+    if not Scheme.objects.filter(valid_from__lte=month.first).exists():
+        return {"month": month.key, "skipped": "没有在用的考核方案"}
     assessment, created = services.score_month(month, for_date)
     return {"month": month.key, "created": created, "sheets": assessment.sheets.count()}
 

@@ -81,7 +81,7 @@ def parse(source, name: str) -> Parsed:
 
     parsed = Parsed()
     errors = parsed.errors
-    by_title = {s.title: s for s in read_workbook(source, name=name)}
+    by_title = {s.name: s for s in read_workbook(source, name=name)}
     settings_sheet, indicator_sheet = by_title.get("方案"), by_title.get("指标")
     if settings_sheet is None or indicator_sheet is None:
         errors.append("工作簿须有“方案”和“指标”两个工作表（可先导出一个方案作模板）。")

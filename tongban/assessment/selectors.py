@@ -38,8 +38,13 @@ def reasons(sheet_ids: list[int]) -> dict[int, list[tuple[str, int, Decimal]]]:
     return found
 
 
+def points_text(value) -> str:
+    """100.00 → "100", -0.50 → "-0.5": how the pages and the 通报 write points."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def reason_text(rows) -> str:
-    return "；".join(f"{name}{n}次{'+' if points > 0 else ''}{points:g}分" for name, n, points in rows) or "无扣分"
+    return "；".join(f"{name}{n}次{'+' if points > 0 else ''}{points_text(points)}分" for name, n, points in rows) or "无扣分"
 
 
 def month_results(assessment: AssessmentMonth, user=None) -> dict:

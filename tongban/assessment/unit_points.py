@@ -53,7 +53,7 @@ def parse(source, name: str) -> Parsed:
 
     parsed = Parsed()
     errors = parsed.errors
-    sheets = {s.title: s for s in read_workbook(source, name=name)}
+    sheets = {s.name: s for s in read_workbook(source, name=name)}
     if "指标" not in sheets:
         errors.append("工作簿须有“指标”工作表（可下载模板）。")
         return parsed
