@@ -62,7 +62,6 @@ def build_demo(county) -> str:
                                             by=township, today=today)
         services.decide_objection(objection, upheld=True, decision="经核查属实，撤销本项扣分。", by=office)
     for month in months:
-        assessment = services.scheme_for(month) and services.score_month(month, today)[0]
-        services.lock_month(assessment, by=office)
+        latest = services.lock_month(services.score_month(month, today)[0], by=office)
     services.publish_board(latest, by=office)
     return f"考核月份 {len(months)} 个，得分表 {ScoreSheet.objects.count()} 张，红黑榜已发布：{latest}"
