@@ -112,7 +112,8 @@ def reference_totals(scheme, unit_ids: list[int], first: date, last: date) -> di
             for unit, delta in rows}
 
 
-def run_assessment_bench(cases: int = 1_000_000, *, units: int = 20, log: Callable[[str], None] = print) -> dict:
+def run_assessment_bench(cases: int = 1_000_000, *, units: int = 20, notice: bool = True,
+                         log: Callable[[str], None] = print) -> dict:
     from tongban.assessment import bulletin, services
     from tongban.assessment.demo import ensure_scheme
     from tongban.assessment.models import AssessmentMonth, ScoreItem, ScoreSheet
@@ -143,7 +144,7 @@ def run_assessment_bench(cases: int = 1_000_000, *, units: int = 20, log: Callab
             if not same:
                 log(f"  tongban {sorted(got.items())}\n  参照   {sorted(expected.items())}")
             tick = time.perf_counter()
-            content = bulletin.render(bulletin.report(assessment, SCORED_ON))
+            content = bulletin.render(bulletin.report(assessment, SCORED_ON)) if notice else b""
             bulletin_seconds = time.perf_counter() - tick
             count = ScoreItem.objects.filter(sheet__assessment=assessment).count()
             log(f"评分 {score_seconds:.2f} 秒（{count} 项计分）；参照（一条 SQL）{reference_seconds:.2f} 秒；"
