@@ -18,6 +18,7 @@ API_MODULES = [
     "tongban.terminals.api.urls",
     "tongban.supervision.api.duty",
     "tongban.supervision.api.urls",
+    "tongban.assessment.api.urls",
     "tongban.portal.api.urls",
 ]
 extra = []

@@ -48,6 +48,8 @@ XIANGZHEN_SEES = {
     # 督办单 to 城关镇; A01's late cases and 李集镇's stay out
     "supervision/cards": ("case_title", ["城乡居民基本医疗保险参保登记"] * 3),
     "supervision/urges": ("unit_name", ["城关镇便民服务中心"] * 3),
+    # the demo's three scored months: 城关镇's own sheet of each
+    "assessment/sheets": ("unit_name", ["城关镇便民服务中心"] * 3),
 }
 
 
