@@ -57,8 +57,10 @@ def choices() -> list[tuple[str, str]]:
     return [(key, s.label) for key, s in sorted(SOURCES.items())] + [(MANUAL, label_of(MANUAL))]
 
 
-def _case_url(number: str) -> str:
-    return reverse("cases:case_detail", args=[number])
+def url_maker(name: str, sample: str = "0") -> Callable[[object], str]:
+    """reverse() once per source call, then string formatting per row (reverse per row is ~1 ms a row)."""
+    head, _, tail = reverse(name, args=[sample]).rpartition(sample)
+    return lambda key: f"{head}{key}{tail}"
 
 
 @source("cases.overdue", "办件超期（承诺时限，首次超期在当月）")
@@ -70,8 +72,9 @@ def overdue_cases(start: date, end: date) -> Iterable[Occurrence]:
 
     rows = Clock.objects.filter(kind=ClockKind.CASE_PROMISED, first_overdue_on__range=(start, end)).values_list(
         "unit_id", "first_overdue_on", "case__number", "case__title", "case_id")
+    case_url = url_maker("cases:case_detail")
     for unit_id, day, number, title, case_id in rows:
-        yield Occurrence(unit_id, day, f"办件 {number} {title} 超过承诺时限", _case_url(number), str(case_id))
+        yield Occurrence(unit_id, day, f"办件 {number} {title} 超过承诺时限", case_url(number), str(case_id))
 
 
 def _cards(color: str, start: date, end: date) -> Iterable[Occurrence]:
@@ -80,8 +83,9 @@ def _cards(color: str, start: date, end: date) -> Iterable[Occurrence]:
     rows = Card.objects.filter(color=color, issued_on__range=(start, end)).values_list(
         "unit_id", "issued_on", "case__number", "case__title", "pk", "reason")
     word = "黄牌" if color == "yellow" else "红牌"
+    case_url = url_maker("cases:case_detail")
     for unit_id, day, number, title, pk, reason in rows:
-        yield Occurrence(unit_id, day, f"{word}：办件 {number} {title}", _case_url(number), str(pk))
+        yield Occurrence(unit_id, day, f"{word}：办件 {number} {title}", case_url(number), str(pk))
 
 
 @source("supervision.yellow_card", "电子监察黄牌")
@@ -105,9 +109,9 @@ def unanswered_urges(start: date, end: date) -> Iterable[Occurrence]:
     rows = (Urge.objects.filter(reply_due__range=(start, end))
             .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=F("reply_due")))
             .values_list("unit_id", "reply_due", "pk", "case__number", "case__title"))
+    urge_url = url_maker("supervision:urge_detail")
     for unit_id, due, pk, number, title in rows:
-        yield Occurrence(unit_id, due, f"督办单 {pk}（办件 {number} {title}）逾期未答复",
-                         reverse("supervision:urge_detail", args=[pk]), str(pk))
+        yield Occurrence(unit_id, due, f"督办单 {pk}（办件 {number} {title}）逾期未答复", urge_url(pk), str(pk))
 
 
 @source("rectification.measure_overdue", "整改措施逾期未完成")
@@ -119,8 +123,8 @@ def overdue_measures(start: date, end: date) -> Iterable[Occurrence]:
 
     rows = Measure.objects.filter(deadline__range=(start, end)).values_list(
         "lead_unit_id", "deadline", "pk", "text", "verified_at")
+    measure_url = url_maker("rectification:measure_detail")
     for unit_id, deadline, pk, text, verified_at in rows:
         if verified_at is not None and timezone.localdate(verified_at) <= deadline:
             continue
-        yield Occurrence(unit_id, deadline, f"整改措施逾期：{text[:60]}",
-                         reverse("rectification:measure_detail", args=[pk]), str(pk))
+        yield Occurrence(unit_id, deadline, f"整改措施逾期：{text[:60]}", measure_url(pk), str(pk))
