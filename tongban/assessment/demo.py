@@ -12,12 +12,15 @@ from django.utils import timezone
 SCHEME_NAME = "县政务服务中心窗口单位及乡镇便民服务中心效能考核办法（试行）"
 INDICATORS = [
     # code, name, group, source, points, cap, basis
-    ("overdue", "办件超过承诺时限", "", "cases.overdue", "-2", "20", "第七条：每超期一件扣 2 分"),
+    ("overdue", "办件超过承诺时限", "", "cases.overdue", "-5", "30", "第七条：每超期一件扣 5 分（RULES.md）"),
     ("yellow", "电子监察黄牌", "", "supervision.yellow_card", "-0.5", "10", "第八条：每张黄牌扣 0.5 分"),
     ("red", "电子监察红牌", "", "supervision.red_card", "-2", "20", "第八条：每张红牌扣 2 分"),
     ("urge", "督办单逾期未答复", "", "supervision.urge_unanswered", "-1", "10", "第九条：逾期未答复每件扣 1 分"),
     ("measure", "整改措施逾期未完成", "", "rectification.measure_overdue", "-2", "10", "第十条：每项扣 2 分"),
     ("bad_review", "差评经核实属实", "", "manual", "-2", "10", "第十一条：每件扣 2 分（好差评接入前人工录入）"),
+    ("irregular", "违规受理或退件", "", "manual", "-2", "", "第十一条：每件扣 2 分（RULES.md）"),
+    ("fee", "擅自收费", "", "manual", "-5", "", "第十一条：每次扣 5 分（RULES.md）"),
+    ("media", "被媒体负面曝光", "", "manual", "-15", "", "第十一条：每次扣 15 分（RULES.md）"),
     ("discipline", "窗口纪律（迟到早退、脱岗、着装）", "window", "manual", "-1", "10", "第十二条：每人次扣 1 分"),
     ("praise", "群众表扬、锦旗、感谢信", "", "manual", "1", "5", "第十四条：每次加 1 分，最多 5 分"),
     ("innovation", "改革创新经验被上级推广", "", "manual", "2", "5", "第十四条：每项加 2 分，最多 5 分"),
@@ -28,7 +31,7 @@ def ensure_scheme(valid_from: date):
     from tongban.assessment.models import Indicator, Scheme
 
     scheme, created = Scheme.objects.get_or_create(valid_from=valid_from, defaults={
-        "name": SCHEME_NAME, "basis": "参照各地政务服务中心效能考核办法：百分制，最高 110 分，90 分以上合格，80 分以上基本合格"})
+        "name": SCHEME_NAME, "basis": "参照各地政务服务中心效能考核办法：百分制，最高 110 分，80 分以上合格，60 分以上基本合格"})
     if created:
         Indicator.objects.bulk_create([
             Indicator(scheme=scheme, code=code, name=name, group=group, source=source, points=Decimal(points),

@@ -32,8 +32,8 @@ class AssessmentSettings(PolicySettingsModel):
     """The region's assessment policy (one row, edited in 系统管理); every default names its source."""
 
     board_size = models.PositiveSmallIntegerField(
-        "红黑榜各列几名", default=3,
-        help_text="窗口单位和乡镇各列得分最高（红榜）和最低（黑榜）的前 N 名。来源：各地效能考核办法红黑榜通常各 3 名 [local]")
+        "红黑榜各列几名", default=5,
+        help_text="窗口单位和乡镇各列得分最高（红榜）和最低（黑榜）的前 N 名。来源：RULES.md 行政效能考核“红黑榜每月前 5 名、后 5 名，附原因”[local]")
     objection_workdays = models.PositiveSmallIntegerField(
         "申诉期（工作日）", default=3,
         help_text="考核结果发布后 N 个工作日内可申诉，期满后由整改办锁定。来源：各地考核办法“结果公示 3 个工作日”[local][unconfirmed]")
@@ -51,14 +51,16 @@ class Scheme(VersionedModel):
 
     name = models.CharField("方案名称", max_length=100)
     valid_from = models.DateField("起用月份", unique=True, help_text="该月第一天；此后各月用本方案，直到下一个方案起用")
-    base_score = models.DecimalField("基础分", default=Decimal("100"), **POINTS)
-    cap_score = models.DecimalField("最高分", default=Decimal("110"), **POINTS, help_text="加分后不超过此分")
-    pass_score = models.DecimalField("合格线", default=Decimal("90"), **POINTS, help_text="得分不低于此为合格")
-    basic_score = models.DecimalField("基本合格线", default=Decimal("80"), **POINTS,
-                                      help_text="得分不低于此为基本合格，低于为不合格")
+    base_score = models.DecimalField("基础分", default=Decimal("100"), **POINTS, help_text="来源：RULES.md“基础分 100”[local]")
+    cap_score = models.DecimalField("最高分", default=Decimal("110"), **POINTS,
+                                    help_text="加分后不超过此分。来源：RULES.md“最高 110”[local]")
+    pass_score = models.DecimalField("合格线", default=Decimal("80"), **POINTS,
+                                     help_text="得分不低于此为合格。来源：RULES.md“≥ 80 合格”[local]")
+    basic_score = models.DecimalField("基本合格线", default=Decimal("60"), **POINTS,
+                                      help_text="得分不低于此为基本合格，低于为不合格。来源：RULES.md“60—80 基本合格，< 60 不合格”[local]")
     chief_share = models.PositiveSmallIntegerField(
         "首席代表连带比例（%）", default=50,
-        help_text="窗口单位被扣分时，按此比例计入该单位首席代表的个人考核。来源：各地窗口首席代表制“连带扣分”[local]")
+        help_text="窗口单位被扣分时，按此比例计入该单位首席代表的个人考核。来源：RULES.md“首席代表分担窗口扣分的一半”[local]")
     subject_kinds = models.JSONField("考核对象（单位类型）", default=default_subject_kinds,
                                      help_text="{分组: [单位类型代码]}：哪些单位参加哪一组考核")
     basis = models.CharField("依据", max_length=200, blank=True)

@@ -224,16 +224,16 @@ def test_the_policy_page_lists_every_setting_with_its_source_and_a_profile_moves
     assert {"supervision.SupervisionSettings", "assessment.AssessmentSettings"} <= labels
     assert "来源" in page.content.decode()
     profile = json.loads(client.get("/assessment/policies/export.json").content)
-    profile["settings"]["assessment.AssessmentSettings"]["board_size"] = 5
+    profile["settings"]["assessment.AssessmentSettings"]["board_size"] = 7
     upload = SimpleUploadedFile("profile.json", json.dumps(profile).encode(), content_type="application/json")
     response = client.post("/assessment/policies/", {"file": upload})
     assert response.status_code == 200
     assert [c["field"] for c in response.context["changes"]] == ["board_size"]
     from tongban.assessment.models import AssessmentSettings
 
-    assert AssessmentSettings.load().board_size == 3  # not before the confirm
+    assert AssessmentSettings.load().board_size == 5  # not before the confirm
     client.post("/assessment/policies/", {"token": response.context["token"]})
-    assert AssessmentSettings.load().board_size == 5
+    assert AssessmentSettings.load().board_size == 7
     bad = SimpleUploadedFile("p.json", b"{\"format\": \"x\"}", content_type="application/json")
     response = client.post("/assessment/policies/", {"file": bad})
     assert response.status_code == 400 and "政策参数配置文件" in response.content.decode()
