@@ -246,3 +246,22 @@ def test_the_monthly_job_scores_the_previous_month_once(carded, scheme):
     first = score_previous_month(None, date(2025, 11, 3))
     assert first["month"] == "2025-10" and first["created"]
     assert not score_previous_month(None, date(2025, 11, 3))["created"]
+
+
+def test_the_public_board_opens_without_login(db, client):
+    response = client.get("/assessment/board/")
+    assert response.status_code == 200 and "暂未发布红黑榜" in response.content.decode()
+
+
+def test_the_workbench_shows_the_office_its_objections_and_the_unit_its_open_sheet(scored, client_for, personas, county):
+    from tongban.assessment.models import AssessmentMonth
+
+    AssessmentMonth.objects.update(objection_until=date(2099, 1, 1))
+    sheet = ScoreSheet.objects.get(assessment=scored, unit=county.township_a)
+    item = services.add_manual_item(sheet, indicator=scored.scheme.indicators.get(code="bad_review"), label="差评甲",
+                                    note="记录", by=personas.rectification_office)
+    services.file_objection(item, reason="理由", by=personas.township_admin, today=date(2025, 11, 3))
+    office = client_for(personas.rectification_office).get("/workbench/").content.decode()
+    assert "待决定的考核申诉" in office and "差评甲" in office
+    township = client_for(personas.township_admin).get("/workbench/").content.decode()
+    assert "本单位考核得分（申诉期中）" in township and county.township_a.name in township
