@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "tongban.supervision",
     "tongban.projects",
     "tongban.feedback",
+    "tongban.assessment",
     "tongban.portal",
     "tongban.meetings",
     "tongban.licences",

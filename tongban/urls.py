@@ -34,6 +34,7 @@ urlpatterns = [
     path("feedback/", include("tongban.feedback.urls")),
     path("licences/", include("tongban.licences.urls")),
     path("archives/", include("tongban.archives.urls")),
+    path("assessment/", include("tongban.assessment.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
     path("exports/", include("tongban.documents.urls")),

@@ -20,6 +20,7 @@ API_MODULES = [
     "tongban.supervision.api.urls",
     "tongban.projects.api.urls",
     "tongban.feedback.api.urls",
+    "tongban.assessment.api.urls",
     "tongban.portal.api.urls",
     "tongban.meetings.api.urls",
     "tongban.licences.api.urls",

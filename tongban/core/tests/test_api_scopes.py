@@ -57,6 +57,8 @@ XIANGZHEN_SEES = {
     # none of the demo's ratings is of a 城关镇 case; one demo complaint is about (and 交办 to) 城关镇
     "feedback/ratings": ("id", []),
     "feedback/complaints": ("title", ["城关镇便民服务中心中午窗口没人"]),
+    # the demo's three scored months: 城关镇's own sheet of each
+    "assessment/sheets": ("unit_name", ["城关镇便民服务中心"] * 3),
 }
 
 
