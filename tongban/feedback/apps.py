@@ -28,3 +28,7 @@ class FeedbackConfig(AppConfig):
         from tongban.feedback import qr
 
         notices.register_finisher("feedback.rating_qr", qr.add_to_notice)  # 扫码评价 on every printed notice
+
+        from tongban.feedback import wiring
+
+        wiring.register()  # the duty sheet's problems, the assessment's indicators, the 月通报's section

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from tongban.feedback import indicators, problems, selectors, services
+from tongban.feedback import problems, selectors, services
 from tongban.feedback.choices import Classification, Level, RatingChannel
 from tongban.feedback.models import Rating
 
@@ -58,20 +58,40 @@ def test_open_problems_lists_open_bad_ratings_complaints_and_failed_callbacks_of
     assert [p.url for p in problems.open_problems([county.township_a.pk], today)] == [other.get_absolute_url()]
 
 
-def test_indicators_count_per_unit_with_the_records_behind_them(make_case, county, personas):
+def test_the_assessment_counts_bad_ratings_and_upheld_complaints_per_unit_with_their_records(make_case, county,
+                                                                                             personas):
+    from tongban.assessment.sources import SOURCES
+
     office = personas.rectification_office
     _rate(make_case(), Level.UNSATISFIED)
     _rate(make_case(), Level.VERY_UNSATISFIED)
     _rate(make_case(), Level.SATISFIED)
     complaint = services.submit_complaint(title="乱收费", content="收了复印费", anonymous=True)
     services.assign(complaint, classification=Classification.FIX_NOW, unit=county.department, by=office)
-    month = timezone.localdate()
-    bad = indicators.bad_ratings_by_unit(month)
-    assert bad[county.center.pk].count == 2 and len(bad[county.center.pk].details) == 2
-    upheld = indicators.upheld_complaints_by_unit(month)
-    assert upheld[county.department.pk].count == 1
-    assert upheld[county.department.pk].details[0].url == complaint.get_absolute_url()
-    assert indicators.callback_dissatisfaction_by_unit(month) == {}
+    today = timezone.localdate()
+    start = today.replace(day=1)
+
+    def occurrences(key):
+        return list(SOURCES[key].collect(start, today))
+
+    bad = occurrences("feedback.bad_review")
+    assert [o.unit_id for o in bad] == [county.center.pk] * 2 and all(o.label.startswith("差评：办件") for o in bad)
+    upheld = occurrences("feedback.complaint_upheld")
+    assert [(o.unit_id, o.url) for o in upheld] == [(county.department.pk, complaint.get_absolute_url())]
+    assert occurrences("feedback.callback_unsatisfied") == []
+
+
+def test_the_leader_on_duty_sheet_and_the_bulletin_carry_feedback(make_case, county, personas):
+    from tongban.core import problems as registry
+    from tongban.supervision.bulletin import bulletin_report
+    from tongban.supervision.reports import Month
+
+    bad = _rate(make_case(), Level.UNSATISFIED)
+    today = timezone.localdate()
+    assert ("差评", bad.get_absolute_url()) in {(p.source, p.url) for p in registry.open_problems([county.center.pk], today)}
+    report = bulletin_report(Month.parse(today.strftime("%Y-%m")), today)
+    section = next(s for s in report.sections if s.heading == "好差评与投诉情况")
+    assert "差评 1 条" in section.paragraphs[0]
 
 
 def test_the_loop_shows_every_source_side_by_side(make_case, county, personas):
