@@ -10,8 +10,10 @@ urlpatterns = [
     path("intake/", views.intake_queue, name="intake_queue"),
     path("review/", views.review_queue, name="review_queue"),
     path("delivery/", views.delivery_queue, name="delivery_queue"),
+    path("channels/", views.channels, name="channels"),
     path("<str:number>/", views.case_detail, name="case_detail"),
     path("<str:number>/act/", views.case_action, name="case_action"),
     path("<str:number>/reveal/", views.reveal, name="reveal"),
+    path("<str:number>/files/<int:pk>/", views.case_file, name="case_file"),
     path("<str:number>/notice/<str:kind>/", views.notice, name="notice"),
 ]

@@ -98,7 +98,8 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         受理、accept_pending 容缺受理（pending、promise_signed、pending_due）、refuse 不予受理（reason）、
         supply_pending 容缺材料补齐、complete_step 完成本环节（task、reason）、approve / deny / suspend 子办件的准予、不予许可、特别程序（task、reason、kind）、
         request_extension 申请延长审批期限（task、workdays、reason）、approve_extension / refuse_extension 负责人批准或不予批准（task、reason）、
-        resume 特别程序结束、deliver 出件（method 与证照编号 / 邮寄单号）、withdraw 撤回（reason）。"""
+        resume 特别程序结束、deliver 出件（method 与证照编号 / 邮寄单号）、withdraw 撤回（reason）、
+        forward 转送（to_window：窗口编号；异地代收、多地联办）。"""
         case = self.get_object()
         body = CaseTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
