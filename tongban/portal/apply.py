@@ -165,5 +165,5 @@ def track_token(request, token: str):
         "new": request.GET.get("new") == "1", "corrected": request.GET.get("corrected") == "1",
         "link": request.build_absolute_uri(request.path), "accept": ACCEPT}, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the site in a Referer header
     return response
