@@ -11,7 +11,7 @@
   `CaseSettings.hop_clock_from` says whether the §32 clock counts from the first hop or from the last.
 
 The applicant is identified by the link (or, on the public page, by number + last four): a later provincial
-single sign-on only adds who is logged in, never another case model (docs/decisions/0012-online-applicants.md).
+single sign-on only adds who is logged in, never another case model (docs/decisions/0005-online-applicants.md).
 """
 from __future__ import annotations
 
