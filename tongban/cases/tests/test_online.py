@@ -110,7 +110,8 @@ def test_an_online_case_may_be_refused_and_is_deemed_accepted_after_five_days(su
     from tongban.cases.services.deadlines import intake_deadlines
 
     case, _ = submitted
-    case = intake.refuse(case, by=case_people.clerk, reason="不属于本机关职权范围")
+    with at("2026-12-02"):
+        case = intake.refuse(case, by=case_people.clerk, reason="不属于本机关职权范围")
     assert case.status == "refused"
     with at("2026-12-01"):
         other, _ = online.submit_online(item=food, applicant=person_applicant())
@@ -210,3 +211,26 @@ def test_the_month_of_each_site_is_counted_set_based_and_scoped(post_office, cou
     assert figures["channels"] == {"outlet": 2}
     everything = selectors.channel_month(personas.director, date(2026, 12, 1), date(2026, 12, 31))
     assert "tw-wangcun" in {r["unit"].code for r in everything["sites"]}
+
+
+def test_a_bundle_is_online_when_every_item_is_and_its_merged_checklist_is_asked_once(restaurant, case_people):
+    from tongban.catalog.models import ServiceItem
+
+    assert restaurant.bundle not in online.online_bundles()
+    ServiceItem.objects.filter(pk__in=[restaurant.company.pk, restaurant.food.pk, restaurant.fire.pk,
+                                       restaurant.drain.pk]).update(via_online=True)
+    assert restaurant.bundle in online.online_bundles()
+    case, _ = online.submit_online(bundle=restaurant.bundle, applicant=person_applicant(), uploads={"fire_plan": pdf()})
+    assert case.tasks.count() == 4 and case.status == "prechecking"
+    assert case.materials.get(identity__code="business_licence").state == "produced"  # made inside the bundle
+    with pytest.raises(ValidationError):  # a material not on the merged list
+        online.submit_online(bundle=restaurant.bundle, applicant=person_applicant(), uploads={"nope": pdf()})
+
+
+def test_the_public_timeline_never_shows_what_staff_typed(submitted, case_people):
+    case, _ = submitted
+    with at("2026-12-02"):
+        case = intake.refuse(case, by=case_people.clerk, reason="内部意见：材料疑似伪造")
+    public = tracking.present(case)
+    assert [text for _, text in public.timeline] == ["网上申请已提交", "不予受理"]
+    assert "伪造" not in repr(public) and public.collect_at == ""
