@@ -198,6 +198,18 @@ def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
 LOCAL_KINDS = ("township", "village", "outlet")
 
 
+def month_bounds(text, today: date) -> tuple[date, date]:
+    """The first and last day of the month `YYYY-MM` (the current month for anything else)."""
+    import calendar
+
+    try:
+        year, number = (int(part) for part in text.split("-"))
+        first = date(year, number, 1)
+    except (AttributeError, TypeError, ValueError):
+        first = today.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
 def local_sites(user):
     """The townships, village points and outlets in the reader's scope, in tree order."""
     from tongban.org.models import Unit

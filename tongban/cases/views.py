@@ -339,19 +339,11 @@ def reveal(request, number: str):
 def channels(request):
     """渠道与网点：本月（或 ?month=YYYY-MM）各乡镇、村便民服务点和银行、邮政网点收件、转出、转入、办结的件数，
     以及范围内各收件渠道的件数（selectors.channel_month）。"""
-    import calendar
-    from datetime import date as date_, timedelta
+    from datetime import timedelta
 
     from tongban.cases.choices import Channel
 
-    today = timezone.localdate()
-    month = request.GET.get("month", "")
-    try:
-        year, number = (int(part) for part in month.split("-")) if isinstance(month, str) and month else (today.year, today.month)
-        first = date_(year, number, 1)
-    except (TypeError, ValueError):
-        first, month = today.replace(day=1), ""
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    first, last = selectors.month_bounds(request.GET.get("month", ""), timezone.localdate())
     figures = selectors.channel_month(request.user, first, last)
     labels = dict(Channel.choices)
     return _render(request, "cases/channels.html", {

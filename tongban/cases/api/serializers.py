@@ -193,3 +193,31 @@ class CaseTransitionSerializer(serializers.Serializer):
     recipient = serializers.CharField(max_length=40, required=False, allow_blank=True)
     to_window = serializers.CharField(max_length=40, required=False,
                                       help_text="forward：转送到的综合受理窗口编号（异地代收、多地联办）")
+
+
+class ChannelSiteSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="单位代码")
+    unit_name = serializers.CharField()
+    kind = serializers.CharField(help_text="township 乡镇、village 村便民服务点、outlet 银行邮政网点")
+    received = serializers.IntegerField(help_text="收件（最初收件在此）")
+    forwarded_out = serializers.IntegerField(help_text="其中转出")
+    forwarded_in = serializers.IntegerField(help_text="转入")
+    closed = serializers.IntegerField(help_text="办结")
+
+
+class ChannelTotalsSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    forwarded_out = serializers.IntegerField()
+    forwarded_in = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class ChannelMonthSerializer(serializers.Serializer):
+    """渠道与网点（selectors.channel_month）。"""
+
+    first = serializers.DateField()
+    last = serializers.DateField()
+    channels = serializers.DictField(child=serializers.IntegerField(),
+                                     help_text="各收件渠道的件数：window 窗口收件、online 全程网办、mobile 掌上办、outlet 网点代收")
+    totals = ChannelTotalsSerializer()
+    sites = ChannelSiteSerializer(many=True)

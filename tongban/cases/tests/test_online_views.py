@@ -145,3 +145,19 @@ def test_the_api_forwards_by_window_code_and_lists_the_channel(client_for, count
                         content_type="application/json")
     assert accepted.status_code == 200 and accepted.json()["status"] == "correcting"
     assert date.fromisoformat(detail["received_on"]) == date(2026, 12, 1)
+
+
+def test_the_api_gives_the_month_of_each_site_from_the_same_selector(api_for, personas, county, restaurant, case_people):
+    from tongban.catalog.services import delegate_item
+
+    delegate_item(restaurant.company, to=[county.township_a], mode="entrusted")
+    with at("2026-12-02"):
+        case = intake.receive_case(by=case_people.township_clerk, window=county.township_window,
+                                   item=restaurant.company, applicant=person_applicant())
+        online.forward(case, by=case_people.township_clerk, to_window=county.intake_window)
+    body = api_for(personas.township_admin).get("/api/v1/cases/channels/?month=2026-12").json()
+    assert (body["first"], body["last"]) == ("2026-12-01", "2026-12-31")
+    assert {s["unit"] for s in body["sites"]} == {"tw-chengguan", "vil-dongguan"}
+    assert body["totals"] == {"received": 1, "forwarded_out": 1, "forwarded_in": 0, "closed": 0}
+    assert body["channels"] == {"window": 1}
+    assert api_for(personas.director).get("/api/v1/cases/channels/?month=x").status_code == 200
