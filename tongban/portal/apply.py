@@ -41,7 +41,7 @@ def apply_list(request):
     items = _applicable_items().select_related("implementing_unit")
     bundles = _applicable_bundles()
     if query:
-        items = items.filter(name_query(query, "name"))
+        items = items.filter(name_query(query))
         bundles = bundles.filter(name__icontains=query)
     return render(request, "portal/apply_list.html", {
         "items": items.order_by("name")[:100], "bundles": bundles.order_by("sort_order", "name")[:50], "query": query})

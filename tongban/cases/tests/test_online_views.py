@@ -36,6 +36,10 @@ def test_the_public_lists_only_what_may_be_applied_for_online(client, food, rest
     assert food.name in page and restaurant.fire.name not in page
     assert client.get(f"/portal/apply/items/{restaurant.fire.implementation_code}/").status_code == 404
     assert client.get(f"/portal/apply/items/{food.implementation_code}/").status_code == 200
+    assert food.name in client.get("/portal/apply/?q=食品").content.decode()
+    assert food.name not in client.get("/portal/apply/?q=排水").content.decode()
+    assert "在线申请" in client.get(food.get_public_url() if hasattr(food, "get_public_url") else
+                                  f"/portal/items/{food.implementation_code}/").content.decode()
 
 
 def test_a_phone_applies_and_lands_on_its_private_link(client, food, county):
