@@ -165,3 +165,18 @@ def test_the_api_gives_the_month_of_each_site_from_the_same_selector(api_for, pe
     assert body["totals"] == {"received": 1, "forwarded_out": 1, "forwarded_in": 0, "closed": 0}
     assert body["channels"] == {"window": 1}
     assert api_for(personas.director).get("/api/v1/cases/channels/?month=x").status_code == 200
+
+
+def test_a_bundle_is_applied_for_with_one_form_and_one_set_of_materials(client, restaurant, settings, tmp_path):
+    from tongban.catalog.models import ServiceItem
+
+    settings.MEDIA_ROOT = tmp_path
+    ServiceItem.objects.filter(pk__in=[restaurant.company.pk, restaurant.food.pk, restaurant.fire.pk,
+                                       restaurant.drain.pk]).update(via_online=True)
+    url = f"/portal/apply/bundles/{restaurant.bundle.slug}/"
+    page = client.get(url).content.decode()
+    assert "我要开饭店" in page and 'name="file_fire_plan"' in page and 'name="file_business_licence"' not in page
+    response = client.post(url, {**apply_data(), "file_fire_plan": pdf()})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.bundle, case.channel, case.tasks.count()) == (restaurant.bundle, "online", 4)
