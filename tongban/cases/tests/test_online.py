@@ -213,8 +213,11 @@ def test_the_month_of_each_site_is_counted_set_based_and_scoped(post_office, cou
     assert "tw-wangcun" in {r["unit"].code for r in everything["sites"]}
 
 
-def test_a_bundle_is_online_when_every_item_is_and_its_merged_checklist_is_asked_once(restaurant, case_people):
+def test_a_bundle_is_online_when_every_item_is_and_its_merged_checklist_is_asked_once(restaurant, case_people,
+                                                                                       settings, tmp_path):
     from tongban.catalog.models import ServiceItem
+
+    settings.MEDIA_ROOT = tmp_path
 
     assert restaurant.bundle not in online.online_bundles()
     ServiceItem.objects.filter(pk__in=[restaurant.company.pk, restaurant.food.pk, restaurant.fire.pk,
