@@ -17,3 +17,32 @@ class CaseSettingsAdmin(admin.ModelAdmin):
 
 
 admin.site.register(m.StageJoinRule, list_display=["bundle", "stage", "rule"])
+
+
+@admin.register(m.OutletAuthorisation)
+class OutletAuthorisationAdmin(admin.ModelAdmin):
+    """网点代收授权 (15 分钟政务服务圈): which items a bank / post outlet may take; saved through the services
+    (`services.online.authorise_outlet` / `revoke_outlet`, each a history event)."""
+
+    list_display = ["outlet", "item", "authorised_on", "is_revoked", "revoked_on"]
+    list_filter = ["is_revoked"]
+    autocomplete_fields = ["item"]
+    readonly_fields = ["revoked_on"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "outlet":
+            from tongban.org.models import Unit
+
+            kwargs["queryset"] = Unit.objects.filter(kind__code="outlet")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        from tongban.cases.services import online
+
+        if obj.is_revoked:
+            if obj.pk is None:
+                obj.save()
+            online.revoke_outlet(obj, by=request.user)
+        else:
+            saved = online.authorise_outlet(obj.outlet, obj.item, by=request.user, on=obj.authorised_on)
+            obj.pk = saved.pk

@@ -4,6 +4,7 @@ from django.db import models
 
 class CaseStatus(models.TextChoices):
     RECEIVED = "received", "待受理"
+    PRECHECK = "prechecking", "网上预审"
     CORRECTING = "correcting", "补正中"
     REFUSED = "refused", "不予受理"
     REVIEWING = "reviewing", "审查中"
@@ -15,6 +16,7 @@ class CaseStatus(models.TextChoices):
 
 CASE_STATUS_COLORS = {
     CaseStatus.RECEIVED: "primary",
+    CaseStatus.PRECHECK: "primary",
     CaseStatus.CORRECTING: "warning",
     CaseStatus.REFUSED: "dark",
     CaseStatus.REVIEWING: "info",
@@ -25,9 +27,9 @@ CASE_STATUS_COLORS = {
 }
 
 # Statuses before the window's decision to take the application (the §32 clock runs).
-BEFORE_ACCEPTANCE = (CaseStatus.RECEIVED, CaseStatus.CORRECTING)
+BEFORE_ACCEPTANCE = (CaseStatus.RECEIVED, CaseStatus.PRECHECK, CaseStatus.CORRECTING)
 # Statuses in which the case is still being worked on (its clock can run late).
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.CORRECTING, CaseStatus.REVIEWING, CaseStatus.SUSPENDED,
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.PRECHECK, CaseStatus.CORRECTING, CaseStatus.REVIEWING, CaseStatus.SUSPENDED,
                  CaseStatus.READY)
 FINAL_STATUSES = (CaseStatus.REFUSED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
 
@@ -120,3 +122,27 @@ class HandoverMethod(models.TextChoices):
 class MissedPendingPolicy(models.TextChoices):
     WITHHOLD = "withhold", "暂不出件并标记"
     FLAG = "flag", "仅标记，照常出件"
+
+
+class Channel(models.TextChoices):
+    """How the application reached the county (M16): every channel ends in the same case."""
+
+    WINDOW = "window", "窗口收件"
+    ONLINE = "online", "全程网办"
+    MOBILE = "mobile", "掌上办"
+    OUTLET = "outlet", "网点代收"
+
+
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.MOBILE)
+
+
+class HopClock(models.TextChoices):
+    """From which hop the §32 clock of a forwarded case counts (异地代收、多地联办)."""
+
+    FIRST = "first", "自最初收件之日起算"
+    LAST = "last", "自转送到达承办窗口之日起算"
+
+
+class FileSource(models.TextChoices):
+    APPLICANT = "applicant", "申请人网上提交"
+    STAFF = "staff", "工作人员上传"

@@ -62,10 +62,14 @@ def build_demo(county) -> str:
     middle = time.monotonic()
     bulk = build_bulk(county, TOTAL_CASES - CORE_CASES)
     ended = time.monotonic()
-    if not core and not bulk:
+    from tongban.cases.demo_online import build_online
+
+    channels = build_online(county)  # 全程网办、掌上办、网点代收、多地联办 (demo_online)
+    online_said = f"；网上与网点办件 {channels} 件（{time.monotonic() - ended:.1f} 秒）" if channels else ""
+    if not core and not bulk and not channels:
         return f"已有办件 {Case.objects.count():,} 件，未新增（{ended - started:.1f} 秒）"
     return (f"新增办件 {core + bulk:,} 件：经办理服务 {core} 件（{middle - started:.1f} 秒），"
-            f"批量写入 {bulk:,} 件（{ended - middle:.1f} 秒）")
+            f"批量写入 {bulk:,} 件（{ended - middle:.1f} 秒）{online_said}")
 
 
 def _core_cases(county) -> int | str:

@@ -45,6 +45,11 @@ class CaseError(models.TextChoices):
     EXTENSION_DAYS = "case_extension_days", "延长的工作日须为 1 至 {most} 之间的整数（行政许可法第四十二条：最多延长 {cap} 个工作日，已延长 {used} 个）。"
     EXTENSION_USED_UP = "case_extension_used_up", "已延长 {used} 个工作日，达到上限 {cap} 个工作日（行政许可法第四十二条），不能再延长。"
     EXTENSION_OWN = "case_extension_own", "不能审批自己提出的延长申请，须由其他负责人审批。"
+    NOT_ONLINE = "case_not_online", "“{what}”不能网上办理，请到窗口办理。"
+    NO_ONLINE_WINDOW = "case_no_online_window", "暂未设置网上申请的受理窗口，请到窗口办理或拨打 12345。"
+    FILES_MISSING = "case_files_missing", "请上传一次性告知书列出的全部材料：还缺 {names}。"
+    NOT_AN_OUTLET = "case_not_an_outlet", "“{unit}”不是银行、邮政等代收网点。"
+    FORWARD_TARGET = "case_forward_target", "不能转送到窗口“{window}”：请选择另一个在用的综合受理窗口。"
 
 
 def case_error(code: CaseError, **params) -> ValidationError:

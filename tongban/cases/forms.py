@@ -25,7 +25,7 @@ from tongban.catalog.choices import SpecialStepKind
 from tongban.core.forms import DateInput, style_fields
 
 CASE_ACTIONS = [(t.action, t.label) for t in transitions.TRANSITIONS.values()
-                if not t.on_task and transitions.SYSTEM not in t.roles]
+                if not t.on_task and transitions.SYSTEM not in t.roles and transitions.APPLICANT not in t.roles]
 TASK_ACTIONS = [(t.action, t.label) for t in transitions.TRANSITIONS.values() if t.on_task]
 MATERIAL_ACTIONS = ("notify_correction", "correct", "accept", "accept_pending")
 STATES = [(s.value, s.label) for s in MaterialState if s != MaterialState.PRODUCED]
@@ -37,6 +37,7 @@ CASE_FIELDS = {
     "refuse": ("reason",), "withdraw": ("reason",),
     "supply_pending": ("codes",),
     "deliver": HANDOVER_FIELDS,
+    "forward": ("to_window",),
 }
 TASK_FIELDS = {
     "complete_step": ("reason",), "approve": ("reason", "result_number"), "deny": ("reason",),
@@ -48,6 +49,7 @@ ERROR_FIELDS = {
     CaseError.REASON_REQUIRED: "reason", CaseError.PENDING_PROMISE: "promise_signed",
     CaseError.PENDING_DUE: "pending_due", CaseError.SUSPENSION_KIND: "kind", CaseError.EXTENSION_DAYS: "workdays",
     CaseError.EXTENSION_USED_UP: "workdays", CaseError.HANDOVER_NUMBER: None,
+    CaseError.FORWARD_TARGET: "to_window", CaseError.WINDOW_CANNOT_TAKE: "to_window",
 }
 CHOICE_ERROR = {"invalid_choice": "请从列表中选择（“%(value)s”不是可选的值）。", "required": "请选择。"}
 
@@ -96,6 +98,7 @@ class CaseActionForm(_ActionForm):
     recipient = forms.CharField(label="领取人", max_length=40, required=False)
     reason = forms.CharField(label="理由（不予受理、撤回时必填）", max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    to_window = forms.ChoiceField(label="转送至（异地代收、多地联办）", required=False, error_messages=CHOICE_ERROR)
 
     fields_of = CASE_FIELDS
 
@@ -114,6 +117,12 @@ class CaseActionForm(_ActionForm):
             self.fields[f"p_{code}"] = forms.CharField(label=f"{material.name}的补正说明", max_length=300,
                                                        required=False, initial=material.problem)
         self.fields["codes"].choices = [(m.identity.code, m.name) for m in materials if m.state == MaterialState.PENDING]
+        if "forward" in actions or (self.is_bound and data.get("action") == "forward"):
+            from tongban.cases.services.online import forward_targets
+
+            self.targets = {str(w.pk): w for w in forward_targets(case)}
+            self.fields["to_window"].choices = [("", "请选择"), *((pk, f"{w.unit.name} · {w.name}")
+                                                                 for pk, w in self.targets.items())]
         self._keep_fields(actions)
         for material in materials:
             code = material.identity.code
@@ -134,6 +143,8 @@ class CaseActionForm(_ActionForm):
             if not any(value == MaterialState.PENDING for key, value in data.items() if key.startswith("m_")) \
                     and not self.case.materials.filter(state=MaterialState.PENDING).exists():
                 self.add_error(None, "请在材料清单中把后补的材料标为“容缺后补”。")
+        if action == "forward" and not data.get("to_window") and "to_window" not in self.errors:
+            self.add_error("to_window", "请选择转送到哪个窗口。")
         if action == "deliver":
             method = data.get("method") or HandoverMethod.PAPER
             data["method"] = method
@@ -153,6 +164,7 @@ class CaseActionForm(_ActionForm):
             "promise_signed": bool(data.get("promise_signed")), "pending_due": data.get("pending_due"),
             "codes": data.get("codes") or [], "reason": data.get("reason", ""),
             **{name: data.get(name) or "" for name in HANDOVER_FIELDS},
+            "to_window": getattr(self, "targets", {}).get(data.get("to_window") or ""),
         }
 
 

@@ -20,6 +20,9 @@ from django.urls import reverse
 
 from tongban.cases.choices import (
     ApplicantKind,
+    Channel,
+    FileSource,
+    HopClock,
     CaseStatus,
     Decision,
     ExtensionStatus,
@@ -59,6 +62,12 @@ class CaseSettings(PolicySettingsModel):
     delivery_workdays = models.PositiveSmallIntegerField(
         "出件期限（工作日）", default=10,
         help_text="行政许可法第四十四条：作出准予行政许可的决定，应当自作出决定之日起十日内向申请人颁发、送达行政许可证件")
+    online_window = models.ForeignKey(
+        "org.Window", verbose_name="网上申请受理窗口", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="全程网办、掌上办的申请进入此窗口的收件受理（不设置时为中心编号最小的综合受理窗口）")
+    hop_clock_from = models.CharField(
+        "转送件受理期限起算", max_length=10, choices=HopClock.choices, default=HopClock.FIRST,
+        help_text="行政许可法第三十二条自收到申请材料之日起算：网点代收、乡镇收件后转送的，默认自最初收件之日起算 [local]")
 
     class Meta:
         verbose_name = "办件设置"
@@ -99,6 +108,13 @@ class CaseNumberSequence(models.Model):
         verbose_name_plural = "办件编号序列"
 
 
+class _FirstHop:
+    """The scope fields of a forwarded case's first hop (an outlet or township that took it), for scope_q."""
+
+    scope_unit_field = "first_unit"
+    scope_window_field = "first_window"
+
+
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> CaseQuerySet:
         """The cases received in the user's scope (window, unit, subtree), plus those with a task for a
@@ -109,6 +125,7 @@ class CaseQuerySet(ScopedQuerySet):
         if scope.everything:
             return self.all()
         q = scope_q(Case, scope) | Q(pk__in=CaseTask.objects.filter(scope_q(CaseTask, scope)).values("case_id"))
+        q |= scope_q(_FirstHop, scope) & Q(first_unit__isnull=False)  # a forwarded case stays with its first hop
         if scope.window_ids:
             q |= Q(delivery_window_id__in=scope.window_ids)
         return self.filter(q)
@@ -137,6 +154,15 @@ class Case(TimeStampedModel):
     agent_id_number = models.CharField("代办人身份证号码", max_length=18, blank=True)
     agent_phone = models.CharField("代办人电话", max_length=20, blank=True)
     form_data = models.JSONField("申请表", default=dict, blank=True)
+    # 渠道 (M16): how the application came in, and where it first arrived when it was forwarded.
+    channel = models.CharField("收件渠道", max_length=20, choices=Channel.choices, default=Channel.WINDOW)
+    tracking_key = models.CharField("查询链接摘要", max_length=64, blank=True, db_index=True, editable=False,
+                                    help_text="私人查询链接令牌的 SHA-256（令牌本身不保存）")
+    first_window = models.ForeignKey("org.Window", verbose_name="最初收件窗口", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="forwarded_cases",
+                                     help_text="转送过的办件：最初收件的窗口（网点、乡镇）")
+    first_unit = models.ForeignKey("org.Unit", verbose_name="最初收件单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="forwarded_cases")
     # 受理
     intake_window = models.ForeignKey("org.Window", verbose_name="受理窗口", on_delete=models.PROTECT,
                                       related_name="received_cases")
@@ -421,6 +447,28 @@ class CaseEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+class CaseFile(models.Model):
+    """An uploaded material file (全程网办: the applicant's upload; checked by core.uploads.check_upload and
+    stored under a generated name)."""
+
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="files")
+    material = models.ForeignKey(CaseMaterial, verbose_name="材料", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="files")
+    file = models.FileField("文件", upload_to="cases/files/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    source = models.CharField("来源", max_length=20, choices=FileSource.choices, default=FileSource.APPLICANT)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "material", "pk"]
+        verbose_name = "办件材料文件"
+        verbose_name_plural = "办件材料文件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class TrackingAttempt(models.Model):
     """A failed lookup on the public tracking page (办件进度查询), by address: like the login limit
     (core.lockout), the failures of one address within the cool-off are counted, so nobody walks through case
@@ -434,3 +482,27 @@ class TrackingAttempt(models.Model):
         indexes = [models.Index(fields=["ip_address", "at"], name="cases_tracking_ip_at")]
         verbose_name = "办件查询失败记录"
         verbose_name_plural = "办件查询失败记录"
+
+
+class OutletAuthorisation(models.Model):
+    """15 分钟政务服务圈: an item a bank / post outlet (unit of kind outlet) may take for the county and forward to
+    the competent unit (异地代收), as data like catalog.Delegation."""
+
+    outlet = models.ForeignKey("org.Unit", verbose_name="网点", on_delete=models.PROTECT,
+                               related_name="outlet_authorisations")
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name="事项", on_delete=models.PROTECT, related_name="+")
+    authorised_on = models.DateField("授权日期")
+    is_revoked = models.BooleanField("已撤销", default=False)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "outlet"
+
+    class Meta:
+        ordering = ["outlet__path", "item"]
+        constraints = [models.UniqueConstraint(fields=["outlet", "item"], name="cases_outlet_item_once")]
+        verbose_name = "网点代收授权"
+        verbose_name_plural = "网点代收授权"
+
+    def __str__(self) -> str:
+        return f"{self.outlet} · {self.item}"

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 
-from tongban.cases.choices import MATERIAL_TO_CORRECT, CaseStatus, MaterialState
+from tongban.cases.choices import MATERIAL_TO_CORRECT, ONLINE_CHANNELS, CaseStatus, MaterialState
 from tongban.cases.identity import normalise_id_number
 from tongban.cases.models import Case, TrackingAttempt
 
@@ -34,6 +34,7 @@ NUMBER_LIMIT = 30
 # The status as the applicant reads it.
 PUBLIC_STATUS = {
     CaseStatus.RECEIVED: "已收件，等待受理",
+    CaseStatus.PRECHECK: "网上申请已提交，工作人员正在预审",
     CaseStatus.CORRECTING: "材料需要补正，请按一次性告知书补齐后再来",
     CaseStatus.REFUSED: "不予受理（详见不予受理决定书）",
     CaseStatus.REVIEWING: "已受理，正在审查",
@@ -61,6 +62,35 @@ class PublicCase:
     pending_due: date | None = None
     delivered_on: date | None = None
     delivery: str = ""
+    channel: str = ""
+    timeline: list[tuple] = field(default_factory=list)  # (time, plain words)
+    collect_at: str = ""  # where the result is handed out
+    intake_due: date | None = None  # 待受理 / 网上预审: the §32 day by which the window answers
+    online: bool = False  # the applicant may answer a correction notice here (全程网办 / 掌上办)
+
+
+# The timeline as the applicant reads it: plain words for each event, nothing typed by staff, no names.
+PUBLIC_EVENTS = {
+    "case.received": "窗口已收件",
+    "case.submitted_online": "网上申请已提交",
+    "case.forwarded": "已转送至{to}",
+    "case.correction_notified": "一次性告知：材料需要补正",
+    "case.corrected": "补正材料已收齐",
+    "case.corrected_online": "已在网上上传补正材料",
+    "case.accepted": "已受理",
+    "case.accepted_pending": "已容缺受理（部分材料可后补）",
+    "case.deemed_accepted": "依法视为受理",
+    "case.refused": "不予受理",
+    "case.pending_supplied": "容缺材料已补齐",
+    "case.task_approved": "部门审查完成",
+    "case.task_denied": "部门审查完成",
+    "case.suspended": "进入特别程序（所需时间不计入办理时限）",
+    "case.resumed": "特别程序结束，继续审查",
+    "case.extension_approved": "经批准延长审批期限",
+    "case.decided": "审批决定已作出",
+    "case.delivered": "已办结，结果已送达",
+    "case.withdrawn": "申请已撤回",
+}
 
 
 def normalise_number(text) -> str:
@@ -89,10 +119,31 @@ def find(number, factor) -> PublicCase | None:
     number, factor = normalise_number(number), normalise_factor(factor)
     if not number or len(number) > NUMBER_LIMIT or not number.isalnum():
         return None
-    case = Case.objects.filter(number=number).select_related("handover").first()
+    case = (Case.objects.filter(number=number)
+            .select_related("handover", "delivery_window__unit", "intake_window__unit").first())
     if case is None or not _matches(case, factor):
         return None
     return present(case)
+
+
+def timeline(case: Case) -> list[tuple]:
+    """The case's public timeline: one query over its events, the forwarding hops named by their unit."""
+    from tongban.org.models import Unit
+
+    rows = list(case.events.filter(code__in=list(PUBLIC_EVENTS)).order_by("at", "pk").values_list("at", "code", "data"))
+    units = dict(Unit.objects.filter(pk__in=[d.get("to_unit") for _, c, d in rows if c == "case.forwarded"])
+                 .values_list("pk", "name")) if any(c == "case.forwarded" for _, c, _ in rows) else {}
+    return [(at, PUBLIC_EVENTS[code].format(to=units.get((data or {}).get("to_unit"), "承办单位"))) for at, code, data in rows]
+
+
+def collect_at(case: Case) -> str:
+    """Where the result is handed out (统一出件): the delivery window and its place."""
+    window = case.delivery_window or case.intake_window
+    if window is None:
+        return ""
+    unit = window.unit
+    place = "，".join(p for p in (window.location, unit.address) if p)
+    return f"{unit.name} {window.name}" + (f"（{place}）" if place else "")
 
 
 def present(case: Case) -> PublicCase:
@@ -112,7 +163,13 @@ def present(case: Case) -> PublicCase:
         pending_due=case.pending_due_date if any(state == MaterialState.PENDING for _, state in materials) else None,
         delivered_on=handover.delivered_on if handover else None,
         delivery=handover.get_method_display() if handover else "",
+        channel=case.get_channel_display(),
+        timeline=timeline(case),
+        collect_at=collect_at(case) if case.status not in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN) else "",
+        intake_due=case.due_date if case.status in (CaseStatus.RECEIVED, CaseStatus.PRECHECK) else None,
+        online=case.channel in ONLINE_CHANNELS,
     )
+
 
 
 # --- The limit per address ------------------------------------------------------------------------------

@@ -14,7 +14,11 @@ Roles are relations between a person and a case, not system roles (`roles_of`):
                 they may act for an absent clerk, on what they can see;
 - ``head``      本行政机关负责人 for a task (§42): the unit head over the reviewing department, or a centre
                 leader / administrator — approves or refuses an extension of the time limit;
-- ``system``    scheduled jobs (the §32 deemed acceptance).
+- ``system``    scheduled jobs (the §32 deemed acceptance);
+- ``outlet``    the clerk at a bank / post outlet that took the case for the county (异地代收): may only
+                forward it (or record a withdrawal) — the competent unit's window decides;
+- ``applicant`` the holder of the private tracking link of an online case: answers the one-time correction
+                notice by uploading the files (never a staff role; the service checks the link's token).
 """
 from __future__ import annotations
 
@@ -23,8 +27,9 @@ from dataclasses import dataclass
 from tongban.cases.choices import CaseStatus as S
 
 INTAKE, REVIEWER, DELIVERY, LEADER, HEAD, SYSTEM = "intake", "reviewer", "delivery", "leader", "head", "system"
+OUTLET, APPLICANT = "outlet", "applicant"
 ROLE_LABELS = {INTAKE: "受理窗口", REVIEWER: "审查部门", DELIVERY: "出件窗口", LEADER: "领导",
-               HEAD: "审查部门负责人或中心领导", SYSTEM: "系统"}
+               HEAD: "审查部门负责人或中心领导", SYSTEM: "系统", OUTLET: "代收网点", APPLICANT: "申请人（网上）"}
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,15 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("notify_correction", "一次性告知（补正）", (S.RECEIVED,), (INTAKE, LEADER),
+    Transition("notify_correction", "一次性告知（补正）", (S.RECEIVED, S.PRECHECK), (INTAKE, LEADER),
                "case.correction_notified", 6, style="warning"),
     Transition("correct", "补正材料已收齐", (S.CORRECTING,), (INTAKE, LEADER), "case.corrected", 7),
-    Transition("accept", "受理", (S.RECEIVED,), (INTAKE, LEADER), "case.accepted", 3, style="success"),
-    Transition("accept_pending", "容缺受理", (S.RECEIVED, S.CORRECTING), (INTAKE, LEADER),
+    Transition("correct_online", "网上补正材料", (S.CORRECTING,), (APPLICANT,), "case.corrected_online", 7),
+    Transition("accept", "受理", (S.RECEIVED, S.PRECHECK), (INTAKE, LEADER), "case.accepted", 3, style="success"),
+    Transition("accept_pending", "容缺受理", (S.RECEIVED, S.PRECHECK, S.CORRECTING), (INTAKE, LEADER),
                "case.accepted_pending", 3, style="success"),
-    Transition("deem_accepted", "视为受理（§32）", (S.RECEIVED,), (SYSTEM,), "case.deemed_accepted", 3),
-    Transition("refuse", "不予受理", (S.RECEIVED, S.CORRECTING), (INTAKE, LEADER), "case.refused", 4,
+    Transition("deem_accepted", "视为受理（§32）", (S.RECEIVED, S.PRECHECK), (SYSTEM,), "case.deemed_accepted", 3),
+    Transition("refuse", "不予受理", (S.RECEIVED, S.PRECHECK, S.CORRECTING), (INTAKE, LEADER), "case.refused", 4,
                reason_required=True, style="danger", confirm="确定不予受理？"),
     Transition("supply_pending", "容缺材料已补齐", (S.REVIEWING, S.SUSPENDED, S.READY), (INTAKE, DELIVERY, LEADER),
                "case.pending_supplied", None, style="secondary"),
@@ -70,8 +76,10 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
                None, on_task=True, reason_required=True, style="outline-danger", guard="extension_pending"),
     Transition("resume", "特别程序结束", (S.SUSPENDED,), (REVIEWER, LEADER), "case.resumed", 10, style="secondary"),
     Transition("deliver", "出件办结", (S.READY,), (DELIVERY, LEADER), "case.delivered", 11, style="success"),
-    Transition("withdraw", "申请人撤回", (S.RECEIVED, S.CORRECTING, S.REVIEWING, S.SUSPENDED),
-               (INTAKE, LEADER), "case.withdrawn", 2, reason_required=True, style="outline-danger",
+    Transition("forward", "转送", (S.RECEIVED, S.PRECHECK), (INTAKE, OUTLET, LEADER), "case.forwarded", None,
+               style="outline-primary"),
+    Transition("withdraw", "申请人撤回", (S.RECEIVED, S.PRECHECK, S.CORRECTING, S.REVIEWING, S.SUSPENDED),
+               (INTAKE, OUTLET, LEADER), "case.withdrawn", 2, reason_required=True, style="outline-danger",
                confirm="确定登记申请人撤回？"),
 ]}
 
@@ -87,6 +95,7 @@ GUARDS = {
 # Events that are not transitions, with their BLZT code where one exists.
 OTHER_EVENTS = {
     "case.received": 1,
+    "case.submitted_online": 1,  # 全程网办 / 掌上办: the online application is the receipt
     "case.stage_opened": None,
     "case.decided": None,  # the case's decision (11/12/13 are given when it is delivered)
     "case.pending_overdue": None,
@@ -112,7 +121,7 @@ def blzt_of(code: str) -> int | None:
 
 
 EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
-    "case.received": "收件登记", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
+    "case.received": "收件登记", "case.submitted_online": "网上申请", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
     "case.pending_overdue": "容缺材料逾期未补", "case.intake_warned": "受理期限提醒（§32）",
     "case.personal_data_revealed": "查看完整个人信息",
     "case.revoked": "撤销", "case.withdrawal_requested": "撤回待确认", "case.imported": "由省平台导入",
@@ -154,7 +163,8 @@ def roles_on_case(user, case, tasks=None) -> tuple[set[str], dict[int, set[str]]
     staff = getattr(user, "staff", None)
     window_id = getattr(staff, "window_id", None) if staff is not None else None
     if window_id and window_id == case.intake_window_id:
-        roles.add(INTAKE)
+        # An outlet takes the application for the county and forwards it; it does not decide (异地代收).
+        roles.add(OUTLET if case.channel == "outlet" and case.first_unit_id is None else INTAKE)
     if window_id and window_id == case.delivery_window_id:
         roles.add(DELIVERY)
     if user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):

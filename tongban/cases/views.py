@@ -188,7 +188,8 @@ def _show_service_error(exc: ValidationError, applicant_form) -> str | None:
 
 def _visible_case(request, number: str) -> Case:
     return get_visible_or_404(Case.objects.select_related("intake_window", "intake_unit", "delivery_window", "item",
-                                                          "bundle", "received_by"), request.user, number=number)
+                                                          "bundle", "received_by", "first_window__unit"),
+                              request.user, number=number)
 
 
 def _page_state(request, case: Case) -> dict:
@@ -198,7 +199,7 @@ def _page_state(request, case: Case) -> dict:
     tasks = list(case.tasks.select_related("item", "unit", "decided_by").prefetch_related(steps).order_by("stage", "pk"))
     buttons, task_buttons = transitions.page_actions(case, request.user, tasks)
     return {"tasks": tasks, "buttons": buttons, "task_buttons": task_buttons, "policy": CaseSettings.load(),
-            "materials": list(case.materials.select_related("identity"))}
+            "materials": list(case.materials.select_related("identity").prefetch_related("files"))}
 
 
 def _case_form(case: Case, state: dict, data=None) -> CaseActionForm:
@@ -291,6 +292,23 @@ def case_action(request, number: str):
 
 
 @login_required
+def case_file(request, number: str, pk: int):
+    """A material file the applicant uploaded (全程网办), for those handling the case and leaders in scope."""
+    from django.http import FileResponse, Http404
+
+    case = _visible_case(request, number)
+    _require(request, "cases.reveal_personal_data", case)
+    record = case.files.filter(pk=pk).first()
+    if record is None or not record.file:
+        raise Http404("没有这个文件。")
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在。")
+    return FileResponse(handle, as_attachment=True, filename=record.original_name or record.file.name)
+
+
+@login_required
 def notice(request, number: str, kind: str):
     """A printed notice (.docx from the centre's template), for those handling the case and leaders in scope."""
     from urllib.parse import quote
@@ -316,3 +334,21 @@ def reveal(request, number: str):
     case = _visible_case(request, number)
     _require(request, "cases.reveal_personal_data", case)
     return _detail(request, case, revealed=privacy.reveal(case, by=request.user))
+
+
+@login_required
+def channels(request):
+    """渠道与网点：本月（或 ?month=YYYY-MM）各乡镇、村便民服务点和银行、邮政网点收件、转出、转入、办结的件数，
+    以及范围内各收件渠道的件数（selectors.channel_month）。"""
+    from datetime import timedelta
+
+    from tongban.cases.choices import Channel
+
+    first, last = selectors.month_bounds(request.GET.get("month", ""), timezone.localdate())
+    figures = selectors.channel_month(request.user, first, last)
+    labels = dict(Channel.choices)
+    return _render(request, "cases/channels.html", {
+        "title": "渠道与网点", "first": first, "last": last, "rows": figures["sites"], "totals": figures["totals"],
+        "channels": [(labels[code], figures["channels"].get(code, 0)) for code in Channel.values],
+        "previous": (first - timedelta(days=1)).strftime("%Y-%m"), "next": (last + timedelta(days=1)).strftime("%Y-%m"),
+    })

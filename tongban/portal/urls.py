@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.portal import views
+from tongban.portal import apply, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("intermediaries/", views.intermediaries, name="intermediaries"),
     path("delegated/", views.delegated, name="delegated"),
     path("track/", views.track, name="track"),
+    path("track/<str:token>/", apply.track_token, name="track_token"),
+    path("apply/", apply.apply_list, name="apply"),
+    path("apply/items/<str:code>/", apply.apply_item, name="apply_item"),
+    path("apply/bundles/<slug:slug>/", apply.apply_bundle, name="apply_bundle"),
 ]

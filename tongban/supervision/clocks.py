@@ -130,7 +130,7 @@ def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     no_task = "CAST(NULL AS BIGINT) AS task_id, CAST(NULL AS BIGINT) AS step_id"
     promised = f"""
         SELECT c.id AS case_id, {no_task}, c.intake_unit_id AS unit_id,
-               CASE WHEN c.status IN ('received', 'reviewing') AND c.clock_start IS NOT NULL THEN '{run}'
+               CASE WHEN c.status IN ('prechecking', 'received', 'reviewing') AND c.clock_start IS NOT NULL THEN '{run}'
                     WHEN c.status IN ('correcting', 'suspended') THEN '{stop}' ELSE '{end}' END AS phase,
                c.clock_start AS start, c.clock_workdays AS workdays
         FROM {case} c WHERE 1 = 1{only}"""

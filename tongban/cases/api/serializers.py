@@ -91,6 +91,7 @@ class CaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     intake_window_name = serializers.CharField(source="intake_window.name", read_only=True)
     intake_unit_name = serializers.CharField(source="intake_unit.name", read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
 
     class Meta:
         model = Case
@@ -99,7 +100,7 @@ class CaseSerializer(serializers.ModelSerializer):
                   "status", "status_display", "received_on", "accepted_on", "deemed_accepted",
                   "accepted_with_pending", "pending_due_date", "pending_overdue", "decision", "decided_on",
                   "closed_on", "budget_workdays", "suspended_workdays", "extended_workdays", "due_date", "warn_date",
-                  "delivery_due_date"]
+                  "delivery_due_date", "channel", "channel_display", "first_unit"]
 
     @extend_schema_field(serializers.CharField())
     def get_id_number(self, case) -> str:
@@ -172,7 +173,8 @@ class CaseTransitionSerializer(serializers.Serializer):
     """办件操作：action 取值见 transitions 表；task 为子办件操作（准予、不予许可、特别程序）所针对的任务。"""
 
     action = serializers.ChoiceField(choices=[(t.action, t.label) for t in transitions.TRANSITIONS.values()
-                                              if transitions.SYSTEM not in t.roles])
+                                              if transitions.SYSTEM not in t.roles
+                                              and transitions.APPLICANT not in t.roles])
     task = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     result_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
@@ -189,3 +191,33 @@ class CaseTransitionSerializer(serializers.Serializer):
     electronic_licence_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
     tracking_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     recipient = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    to_window = serializers.CharField(max_length=40, required=False,
+                                      help_text="forward：转送到的综合受理窗口编号（异地代收、多地联办）")
+
+
+class ChannelSiteSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="单位代码")
+    unit_name = serializers.CharField()
+    kind = serializers.CharField(help_text="township 乡镇、village 村便民服务点、outlet 银行邮政网点")
+    received = serializers.IntegerField(help_text="收件（最初收件在此）")
+    forwarded_out = serializers.IntegerField(help_text="其中转出")
+    forwarded_in = serializers.IntegerField(help_text="转入")
+    closed = serializers.IntegerField(help_text="办结")
+
+
+class ChannelTotalsSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    forwarded_out = serializers.IntegerField()
+    forwarded_in = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class ChannelMonthSerializer(serializers.Serializer):
+    """渠道与网点（selectors.channel_month）。"""
+
+    first = serializers.DateField()
+    last = serializers.DateField()
+    channels = serializers.DictField(child=serializers.IntegerField(),
+                                     help_text="各收件渠道的件数：window 窗口收件、online 全程网办、mobile 掌上办、outlet 网点代收")
+    totals = ChannelTotalsSerializer()
+    sites = ChannelSiteSerializer(many=True)

@@ -5,13 +5,14 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
 from tongban.cases.api.serializers import (
+    ChannelMonthSerializer,
     CaseCreateSerializer,
     CaseTaskQueueSerializer,
     CaseDetailSerializer,
@@ -91,6 +92,22 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
                                    materials=materials, form_data=form_data)
         return self._detail(case, status.HTTP_201_CREATED)
 
+    @extend_schema(responses=ChannelMonthSerializer,
+                   parameters=[OpenApiParameter("month", str, description="月份 YYYY-MM，默认本月")])
+    @action(detail=False, methods=["get"], url_path="channels", filter_backends=[], pagination_class=None)
+    def channels(self, request):
+        """渠道与网点：范围内各乡镇、村便民服务点和银行、邮政网点本月收件、转出、转入、办结的件数，以及各收件渠道的件数
+        （与 /cases/channels/ 同一个 selector）。"""
+        from django.utils import timezone
+
+        first, last = selectors.month_bounds(request.query_params.get("month", ""), timezone.localdate())
+        figures = selectors.channel_month(request.user, first, last)
+        return Response(ChannelMonthSerializer({
+            "first": first, "last": last, "channels": figures["channels"], "totals": figures["totals"],
+            "sites": [{"unit": r["unit"].code, "unit_name": r["unit"].name, "kind": r["unit"].kind.code,
+                       **{k: r[k] for k in ("received", "forwarded_out", "forwarded_in", "closed")}}
+                      for r in figures["sites"]]}).data)
+
     @extend_schema(request=CaseTransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def transitions(self, request, number=None):
@@ -98,7 +115,8 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         受理、accept_pending 容缺受理（pending、promise_signed、pending_due）、refuse 不予受理（reason）、
         supply_pending 容缺材料补齐、complete_step 完成本环节（task、reason）、approve / deny / suspend 子办件的准予、不予许可、特别程序（task、reason、kind）、
         request_extension 申请延长审批期限（task、workdays、reason）、approve_extension / refuse_extension 负责人批准或不予批准（task、reason）、
-        resume 特别程序结束、deliver 出件（method 与证照编号 / 邮寄单号）、withdraw 撤回（reason）。"""
+        resume 特别程序结束、deliver 出件（method 与证照编号 / 邮寄单号）、withdraw 撤回（reason）、
+        forward 转送（to_window：窗口编号；异地代收、多地联办）。"""
         case = self.get_object()
         body = CaseTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)

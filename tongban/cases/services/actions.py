@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tongban.cases.models import Case, CaseTask
-from tongban.cases.services import delivery, extensions, intake, review
+from tongban.cases.services import delivery, extensions, intake, online, review
 
 SERVICES = {
     "notify_correction": (intake.notify_correction, ("materials",)),
@@ -25,6 +25,7 @@ SERVICES = {
     "deliver": (delivery.deliver, ("method", "licence_number", "electronic_licence_number", "tracking_number",
                                    "recipient")),
     "withdraw": (delivery.withdraw, ("reason",)),
+    "forward": (online.forward, ("to_window",)),
 }
 
 
@@ -48,4 +49,19 @@ def perform(case: Case, action: str, *, by, task: CaseTask | None = None, **para
         kwargs.setdefault("workdays", None)
     if action == "deliver":
         kwargs.setdefault("method", "paper")
+    if action == "forward":
+        kwargs["to_window"] = _window(kwargs.get("to_window"))
     return service(case, by=by, **kwargs)
+
+
+def _window(value):
+    """A forwarding target: the window itself (the page's form), or its code (the API)."""
+    from tongban.cases.error_codes import CaseError, case_error
+    from tongban.org.models import Window
+
+    if isinstance(value, Window):
+        return value
+    window = Window.objects.filter(code=value).select_related("unit").first() if isinstance(value, str) and value else None
+    if window is None:
+        raise case_error(CaseError.FORWARD_TARGET, window=str(value or "")[:40] or "（未选择）")
+    return window

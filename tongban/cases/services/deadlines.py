@@ -17,7 +17,7 @@ from tongban.cases.services.intake import deem_accepted
 def intake_deadlines(for_date: date) -> dict:
     """§32 for every case still 待受理: warned from `warn_date` (once per clock start, `intake_warned_for`), deemed accepted once
     `due_date` (the fifth working day) has passed."""
-    waiting = Case.objects.filter(status=CaseStatus.RECEIVED)
+    waiting = Case.objects.filter(status__in=[CaseStatus.RECEIVED, CaseStatus.PRECHECK])
     deemed = 0
     for case in waiting.filter(due_date__lt=for_date).order_by("pk"):
         deem_accepted(case, on=for_date)

@@ -12,6 +12,7 @@ from tongban.cases.choices import (
     MATERIAL_TO_CORRECT,
     ApplicantKind,
     CaseStatus,
+    Channel,
     IdType,
     MaterialState,
     TaskStatus,
@@ -34,10 +35,16 @@ from tongban.org.models import Window
 
 
 TOWNSHIP_KINDS = ("township", "village")
+OUTLET_KIND = "outlet"  # bank / post outlets of the 15-minute circle: only the items authorised to them
 
 
 def is_township_window(window: Window) -> bool:
-    return window.unit.kind.code in TOWNSHIP_KINDS
+    """A window below the county level (township, village, outlet): it takes only what is given to it."""
+    return window.unit.kind.code in (*TOWNSHIP_KINDS, OUTLET_KIND)
+
+
+def is_outlet_window(window: Window) -> bool:
+    return window.unit.kind.code == OUTLET_KIND
 
 
 def takes_every_item(window: Window) -> bool:
@@ -65,6 +72,8 @@ def why_window_cannot_take(window: Window, *, item: ServiceItem | None = None, b
         return ""
     if window.kind == WindowKind.SPECIALIST:
         return "专业窗口只受理本部门的事项"
+    if is_outlet_window(window):
+        return f"本网点未获授权代收“{'、'.join(outside)}”"
     return f"“{'、'.join(outside)}”未下放到本乡镇"
 
 
@@ -79,6 +88,11 @@ def takeable_items(window: Window):
     own = Q(implementing_unit__path__startswith=window.unit.path)
     if window.kind == WindowKind.SPECIALIST:
         return items.filter(own)
+    if is_outlet_window(window):  # 异地代收: the items authorised to the outlet, decided by their units
+        from tongban.cases.models import OutletAuthorisation
+
+        return items.filter(pk__in=OutletAuthorisation.objects.filter(
+            outlet=window.unit, is_revoked=False).values("item_id"))
     if not takes_every_item(window):  # a township (or village) window
         delegated = Delegation.objects.filter(township__path__in=_ancestor_paths(window.unit), is_revoked=False)
         return items.filter(own | Q(pk__in=delegated.values("item_id")))
@@ -375,6 +389,7 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     case = Case.objects.create(
         number=f"_{uuid.uuid4().hex[:29]}", item=item, bundle=bundle, title=(item or bundle).name,
         intake_window=window, intake_unit=window.unit, delivery_window=delivery, received_by=by,
+        channel=Channel.OUTLET if is_outlet_window(window) else Channel.WINDOW,
         received_on=day, budget_workdays=_budget(item, bundle), form_data=form_data or {}, **fields,
         **intake_clock(day, policy),
     )

@@ -87,7 +87,7 @@ def test_changing_the_warning_days_in_the_admin_moves_open_cases_warning_dates(c
     response = client_for(personas.admin).post(f"/admin/cases/casesettings/{settings_row.pk}/change/", {
         "region_code": "410000", "intake_workdays": 5, "warn_workdays": 2, "pending_workdays": 10,
         "pending_reminder_workdays": 2, "missed_pending_policy": "withhold", "extension_max_workdays": 10,
-        "joint_extension_max_workdays": 15, "delivery_workdays": 10})
+        "joint_extension_max_workdays": 15, "delivery_workdays": 10, "hop_clock_from": "first"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.warn_date == date(2026, 12, 9)

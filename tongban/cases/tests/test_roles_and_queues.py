@@ -85,7 +85,7 @@ def test_the_table_allows_an_action_only_in_its_statuses_and_for_its_roles(recei
     assert allowed("deem_accepted", case, None) is True
     assert allowed("deem_accepted", case, personas.director) is False
     assert names(actions_for(case, case_people.clerk)) == [
-        "notify_correction", "accept", "accept_pending", "refuse", "withdraw"]
+        "notify_correction", "accept", "accept_pending", "refuse", "forward", "withdraw"]
     assert actions_for(case, case_people.samr_reviewer) == []
     assert "deem_accepted" not in names(actions_for(case, None))
 
@@ -180,7 +180,7 @@ def test_a_case_waiting_for_delivery_is_neither_overdue_nor_due_soon(receive, ca
     assert list(selectors.delivery_queue(case_people.delivery_clerk)) == [case]
     assert list(selectors.delivery_queue(case_people.clerk)) == [case]  # an intake window is not filtered
     assert selectors.status_counts(Case.objects.all()) == {
-        "received": 0, "correcting": 0, "refused": 0, "reviewing": 0, "suspended": 0, "ready": 1, "closed": 0,
+        "received": 0, "prechecking": 0, "correcting": 0, "refused": 0, "reviewing": 0, "suspended": 0, "ready": 1, "closed": 0,
         "withdrawn": 0}
 
 
