@@ -20,9 +20,12 @@ OPEN_FOR_USE = BEFORE_ACCEPTANCE  # 收件后、受理前: the checklist is stil
 
 
 def licence_number(task) -> str:
-    """The task's own result number when the reviewer typed one, else 区划 + item code + task id."""
-    if task.result_number:
-        return task.result_number
+    """The task's own result number when the reviewer typed one, else the case number + task id. A typed number
+    another licence already holds (a typing slip, a paper number reused) must not fail the approval it is part
+    of: the licence then gets the generated number, and the typed one stays on the task for someone to check."""
+    typed = task.result_number.strip()
+    if typed and not Licence.objects.filter(number=typed).exists():
+        return typed
     return f"DZ{task.case.number}-{task.pk:04d}"
 
 

@@ -35,6 +35,19 @@ def test_an_approved_case_becomes_a_licence_of_the_applicant(receive_item, resta
     assert services.issue_for_case(case) == [] and Licence.objects.count() == 1
 
 
+def test_a_typed_result_number_another_licence_holds_does_not_fail_the_approval(receive_item, restaurant, case_people):
+    from tongban.cases.services import intake, review
+
+    numbers = []
+    for _ in range(2):
+        case = intake.accept(receive_item(restaurant.company), by=case_people.clerk)
+        case = review.approve(case, by=case_people.samr_reviewer, task=case.tasks.get(), reason="符合条件",
+                              result_number="YZ001")
+        assert case.status == "ready"
+        numbers.append(Licence.objects.get(case=case).number)
+    assert numbers[0] == "YZ001" and numbers[1].startswith("DZ") and numbers[1] != numbers[0]
+
+
 def test_a_denied_case_issues_no_licence(receive_item, restaurant, case_people):
     from tongban.cases.services import intake, review
 
