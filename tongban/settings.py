@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongban.terminals",
     "tongban.supervision",
     "tongban.portal",
+    "tongban.staffing",
 ]
 
 MIDDLEWARE = [

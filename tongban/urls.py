@@ -31,6 +31,7 @@ urlpatterns = [
     path("supervision/", include("tongban.supervision.urls")),
     path("terminals/", include("tongban.terminals.urls")),
     path("portal/", include("tongban.portal.urls")),
+    path("staffing/", include("tongban.staffing.urls")),
     path("exports/", include("tongban.documents.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

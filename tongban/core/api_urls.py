@@ -19,6 +19,7 @@ API_MODULES = [
     "tongban.supervision.api.duty",
     "tongban.supervision.api.urls",
     "tongban.portal.api.urls",
+    "tongban.staffing.api.urls",
 ]
 extra = []
 for name in API_MODULES:

@@ -1,0 +1,37 @@
+"""Read-only API of 日考勤: the punches in the caller's scope (filters month=YYYY-MM, staff)."""
+from __future__ import annotations
+
+import django_filters
+from rest_framework import viewsets
+
+from tongban.core.api import KeysetPagination, ScopedViewSetMixin
+from tongban.staffing.api.serializers import PunchSerializer
+from tongban.staffing.models import Punch
+
+
+class PunchFilterSet(django_filters.FilterSet):
+    month = django_filters.CharFilter(method="by_month", label="月份（如 2026-11）")
+
+    class Meta:
+        model = Punch
+        fields = ["staff", "date"]
+
+    def by_month(self, queryset, name, value):
+        try:
+            year, month = (int(p) for p in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(date__year=year, date__month=month)
+
+
+class NewestFirst(KeysetPagination):
+    ordering = "-id"
+
+
+class PunchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """考勤机打卡记录：本人数据范围内人员的打卡，新的在前；筛选 month、staff、date。"""
+
+    queryset = Punch.objects.select_related("staff__unit")
+    serializer_class = PunchSerializer
+    filterset_class = PunchFilterSet
+    pagination_class = NewestFirst

@@ -1,0 +1,61 @@
+"""Per unit and per staff counts of a month for the assessment's scoring (wired by the lead): lateness,
+absences (inspection findings and 约谈 are not built yet: they answer zero). Each count carries its records'
+detail (label, url, date). Built on selectors.month_attendance, the one definition the sheet uses."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tongban.org.models import Staff
+from tongban.staffing.selectors import Month, month_attendance
+
+KINDS = ("lateness", "absences", "inspection_findings", "talks")
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    url: str
+    date: dt.date
+
+
+@dataclass
+class Counts:
+    lateness: list[Detail] = field(default_factory=list)
+    absences: list[Detail] = field(default_factory=list)
+    inspection_findings: list[Detail] = field(default_factory=list)
+    talks: list[Detail] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return len(getattr(self, kind))
+
+    def as_dict(self) -> dict[str, int]:
+        return {kind: self.count(kind) for kind in KINDS}
+
+
+def month_indicators(year: int, month: int, *, staff_qs=None, today: dt.date | None = None
+                     ) -> tuple[dict[int, Counts], dict[int, Counts]]:
+    """({unit_id: Counts}, {staff_id: Counts}) for the month; `staff_qs` defaults to all active staff."""
+    the_month = Month(year, month)
+    today = today or timezone.localdate()
+    qs = staff_qs if staff_qs is not None else Staff.objects.filter(is_active=True)
+    by_unit: dict[int, Counts] = defaultdict(Counts)
+    by_staff: dict[int, Counts] = defaultdict(Counts)
+    sheet = reverse("staffing:attendance")
+    for row in month_attendance(qs, the_month, today):
+        person = row.staff
+        url = f"{sheet}?{urlencode({'month': str(the_month), 'unit': person.unit_id})}"
+        for day, clock in row.late:
+            detail = Detail(f"{person.name} {day:%m-%d} 迟到（{clock:%H:%M} 打卡）", url, day)
+            by_unit[person.unit_id].lateness.append(detail)
+            by_staff[person.pk].lateness.append(detail)
+        for day in row.absent:
+            detail = Detail(f"{person.name} {day:%m-%d} 缺勤", url, day)
+            by_unit[person.unit_id].absences.append(detail)
+            by_staff[person.pk].absences.append(detail)
+    return dict(by_unit), dict(by_staff)

@@ -1,0 +1,134 @@
+"""The month's attendance: one definition used by the sheet page, its Excel export, the API and indicators.
+
+Set-based: one query for the staff in scope, one for the workdays (workdays app), one aggregating punches per
+(staff, day), one for approved leave. A working day up to today counts as
+- 迟到 when the day's first punch is after the morning start,
+- 早退 when the day's last punch is before the afternoon end (one punch only: it is both the first and the last),
+- 缺勤 when there is no punch at all,
+unless approved leave or field work covers it (then 请假 / 外勤)."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min
+
+from tongban.org.models import Staff
+from tongban.staffing.models import AttendanceSettings, Leave, LeaveStatus, Punch
+from tongban.workdays.models import Day
+from tongban.workdays.services import ensure_years
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str | None, today: dt.date) -> Month:
+        if not text:
+            return cls(today.year, today.month)
+        try:
+            year, month = (int(p) for p in text.split("-"))
+            dt.date(year, month, 1)
+        except (ValueError, TypeError):
+            raise ValueError(f"月份“{text}”无法识别，应如 2026-11。") from None
+        if not 1990 <= year <= 2100:
+            raise ValueError(f"月份“{text}”超出可计算范围。")
+        return cls(year, month)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass
+class StaffMonth:
+    staff: Staff
+    late: list[tuple[dt.date, dt.time]] = field(default_factory=list)
+    early: list[tuple[dt.date, dt.time]] = field(default_factory=list)
+    absent: list[dt.date] = field(default_factory=list)
+    leave_days: list[dt.date] = field(default_factory=list)
+    field_days: list[dt.date] = field(default_factory=list)
+    present_days: int = 0
+    cells: list[str] = field(default_factory=list)  # one mark per day of the month
+
+
+MARKS = {"present": "√", "late": "迟", "early": "早", "late_early": "迟早", "absent": "缺", "leave": "假",
+         "field_work": "外", "rest": "", "future": ""}
+
+
+def month_attendance(staff_qs, month: Month, today: dt.date) -> list[StaffMonth]:
+    """Each person of `staff_qs` (already scoped) with the month's lateness, early leaves and absences."""
+    hours = AttendanceSettings.load()
+    ensure_years(month.year, month.year)
+    people = list(staff_qs.select_related("unit", "window").order_by("unit__path", "staff_no"))
+    if not people:
+        return []
+    ids = [p.pk for p in people]
+    workdays = set(Day.objects.filter(date__range=(month.first, month.last), is_workday=True)
+                   .values_list("date", flat=True))
+    punches = {(r["staff_id"], r["date"]): r for r in
+               Punch.objects.filter(staff_id__in=ids, date__range=(month.first, month.last))
+               .values("staff_id", "date").annotate(first=Min("time"), last=Max("time"), n=Count("id"))}
+    excused: dict[tuple[int, dt.date], str] = {}
+    for leave in (Leave.objects.filter(staff_id__in=ids, status=LeaveStatus.APPROVED, first_day__lte=month.last,
+                                       last_day__gte=month.first).values("staff_id", "first_day", "last_day", "kind")):
+        day = max(leave["first_day"], month.first)
+        while day <= min(leave["last_day"], month.last):
+            excused[(leave["staff_id"], day)] = leave["kind"]
+            day += dt.timedelta(days=1)
+    result = []
+    days = [month.first + dt.timedelta(days=i) for i in range(month.last.day)]
+    for person in people:
+        row = StaffMonth(person)
+        for day in days:
+            if day not in workdays:
+                row.cells.append(MARKS["rest"])
+                continue
+            if day > today:
+                row.cells.append(MARKS["future"])
+                continue
+            kind = excused.get((person.pk, day))
+            if kind:
+                (row.field_days if kind == "field_work" else row.leave_days).append(day)
+                row.cells.append(MARKS[kind])
+                continue
+            found = punches.get((person.pk, day))
+            if found is None:
+                row.absent.append(day)
+                row.cells.append(MARKS["absent"])
+                continue
+            row.present_days += 1
+            late = found["first"] > hours.morning_start
+            # The day's last punch before the afternoon end; today's only counts once the day is over.
+            early = found["last"] < hours.afternoon_end and day < today
+            if late:
+                row.late.append((day, found["first"]))
+            if early:
+                row.early.append((day, found["last"]))
+            row.cells.append(MARKS["late_early" if late and early else "late" if late else
+                                   "early" if early else "present"])
+        result.append(row)
+    return result
+
+
+def visible_staff(user, *, unit=None, window=None):
+    qs = Staff.objects.visible_to(user).filter(is_active=True)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if window is not None:
+        qs = qs.filter(window=window)
+    return qs

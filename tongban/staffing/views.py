@@ -1,0 +1,134 @@
+"""Pages of 日考勤: the monthly sheet (and its Excel), the attendance-machine import, leave and field work."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongban.core.pending_uploads import forget, keep_upload, pending_upload
+from tongban.core.uploads import extension
+from tongban.org.models import Staff, Unit
+from tongban.org.scopes import get_visible_or_404
+from tongban.staffing import exporting, importing, rules, selectors, services
+from tongban.staffing.forms import AttendanceImportForm, LeaveForm
+from tongban.staffing.models import Leave, LeaveStatus
+
+IMPORT_KIND = "staffing-attendance"
+
+
+def _month_and_unit(request):
+    today = timezone.localdate()
+    try:
+        month = selectors.Month.parse(request.GET.get("month"), today)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        month = selectors.Month(today.year, today.month)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = get_visible_or_404(Unit, request.user, pk=int(request.GET["unit"]))
+    return today, month, unit
+
+
+@login_required
+def attendance_sheet(request):
+    today, month, unit = _month_and_unit(request)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit), month, today)
+    days = list(range(1, month.last.day + 1))
+    units = Unit.objects.visible_to(request.user).only("pk", "name", "path")
+    return render(request, "staffing/attendance.html", {
+        "month": month, "unit": unit, "rows": rows, "days": days, "units": units,
+        "can_import": rules.can_import_attendance(request.user),
+        "previous": f"{month.first.replace(day=1) - timezone.timedelta(days=1):%Y-%m}",
+        "next": f"{month.last + timezone.timedelta(days=1):%Y-%m}",
+    })
+
+
+@login_required
+def attendance_export(request):
+    today, month, unit = _month_and_unit(request)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit), month, today)
+    content = exporting.sheet_bytes(rows, month, unit)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"{month.label}考勤表{('-' + unit.name) if unit else ''}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def attendance_import(request):
+    """Upload → preview (what the columns map to, the first new punches) → confirm; or errors by row."""
+    if not rules.can_import_attendance(request.user):
+        raise PermissionDenied
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "report": None, "errors": [], "token": None}
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        try:
+            if token:
+                path, entry = pending_upload(request, token, IMPORT_KIND)
+                report = importing.import_attendance(str(path), name=entry["name"], by=request.user,
+                                                     mapping_overrides=entry.get("overrides") or {})
+                forget(request, token, delete_file=True)
+                messages.success(request, report.summary())
+                return redirect(f"{request.path.rsplit('import/', 1)[0]}?month={report.first:%Y-%m}")
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                overrides = form.overrides()
+                report = importing.import_attendance(upload, name=upload.name, dry_run=True, by=request.user,
+                                                     mapping_overrides=overrides)
+                context["report"] = report
+                if report.new:
+                    context["token"] = keep_upload(request, upload, kind=IMPORT_KIND, ext=extension(upload.name),
+                                                   overrides=overrides)
+                messages.info(request, report.summary())
+        except importing.ImportRejected as refused:
+            context["errors"] = refused.errors
+            messages.error(request, refused.message)
+    return render(request, "staffing/import.html", context)
+
+
+@login_required
+def leave_list(request):
+    staff_options = list(Staff.objects.visible_to(request.user).filter(is_active=True)
+                         .select_related("unit").order_by("unit__path", "staff_no"))
+    form = LeaveForm(request.POST or None)
+    form.fields["staff"].widget.choices = [(s.pk, f"{s.name}（{s.unit.name}）") for s in staff_options]
+    if request.method == "POST" and form.is_valid():
+        staff = get_visible_or_404(Staff.objects.select_related("unit"), request.user, pk=form.cleaned_data["staff"])
+        try:
+            services.enter_leave(staff=staff, kind=form.cleaned_data["kind"], first_day=form.cleaned_data["first_day"],
+                                 last_day=form.cleaned_data["last_day"], reason=form.cleaned_data["reason"],
+                                 by=request.user)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or "您无权为该人员登记。")
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("staffing:leave_list")
+    leaves = list(Leave.objects.visible_to(request.user).select_related("staff__unit", "entered_by", "decided_by")[:200])
+    for leave in leaves:
+        leave.can_decide = leave.status == LeaveStatus.PENDING and rules.can_approve_leave(request.user, leave.staff)
+    return render(request, "staffing/leave_list.html", {"form": form, "leaves": leaves})
+
+
+@login_required
+@require_POST
+def leave_decide(request, pk: int):
+    leave = get_visible_or_404(Leave.objects.select_related("staff__unit"), request.user, pk=pk)
+    try:
+        services.decide_leave(leave, approve=request.POST.get("approve") == "1", by=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "已审批。")
+    return redirect("staffing:leave_list")
