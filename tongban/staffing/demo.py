@@ -1,6 +1,6 @@
 """Demo attendance: last month for the staff at the centre's windows (up to 12 people), through the real
 import, with three late arrivals and one early leave for 窗口人员 ZX110, one absence for another, and one
-approved field-work day. Idempotent: the import skips punches already there, the leave is made once."""
+approved field-work day, and one 周督查 with a finding. Idempotent: the import skips punches already there, the leave is made once."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tongban.org.models import Staff
 from tongban.staffing import importing, services
-from tongban.staffing.models import Leave
+from tongban.staffing.models import Inspection, Leave
 from tongban.workdays.models import Day
 from tongban.workdays.services import ensure_years
 
@@ -43,4 +43,8 @@ def build_demo(county) -> str:
     if len(people) > 2 and chief and not Leave.objects.filter(staff=people[2], first_day=days[6]).exists():
         services.enter_leave(staff=people[2], kind="field_work", first_day=days[6], last_day=days[6],
                              reason="下乡帮办", by=chief)
+    clerk = next((p for p in people if p.staff_no == CLERK), people[0])
+    if chief and not Inspection.objects.exists():
+        services.record_inspection(staff=clerk, inspected_on=days[5], aspect="dress",
+                                   finding="未按规定佩戴工作牌，着装不统一。", by=chief)
     return f"考勤 {len(people)} 人 {first:%Y-%m}，新增打卡 {report.new} 条"

@@ -1,6 +1,6 @@
 from django import forms
 
-from tongban.staffing.models import LeaveKind
+from tongban.staffing.models import InspectionAspect, LeaveKind
 
 COLUMN_CHOICES = [("", "自动识别")] + [(str(i), f"第{i + 1}列") for i in range(30)]
 
@@ -23,3 +23,26 @@ class LeaveForm(forms.Form):
     first_day = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="事由", max_length=200)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class InspectionForm(forms.Form):
+    staff = forms.IntegerField(label="被督查人员", widget=forms.Select)
+    inspected_on = forms.DateField(label="督查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    aspect = forms.ChoiceField(label="督查内容", choices=InspectionAspect.choices)
+    finding = forms.CharField(label="发现的问题（未发现问题留空）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = MultipleFileField(label="照片（.jpg、.png，可多张）", required=False)

@@ -1,6 +1,7 @@
 """Per unit and per staff counts of a month for the assessment's scoring (wired by the lead): lateness,
-absences (inspection findings and 约谈 are not built yet: they answer zero). Each count carries its records'
-detail (label, url, date). Built on selectors.month_attendance, the one definition the sheet uses."""
+absences, inspection findings (约谈 is not built yet: it answers zero). Each count carries its records'
+detail (label, url, date). Built on selectors.month_attendance and selectors.month_findings, the definitions the
+sheet and the 月通报 use."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.org.models import Staff
-from tongban.staffing.selectors import Month, month_attendance
+from tongban.staffing.models import Inspection
+from tongban.staffing.selectors import Month, month_attendance, month_findings
 
 KINDS = ("lateness", "absences", "inspection_findings", "talks")
 
@@ -58,4 +60,12 @@ def month_indicators(year: int, month: int, *, staff_qs=None, today: dt.date | N
             detail = Detail(f"{person.name} {day:%m-%d} 缺勤", url, day)
             by_unit[person.unit_id].absences.append(detail)
             by_staff[person.pk].absences.append(detail)
+    inspections = Inspection.objects.filter(staff__in=qs.values("pk"))
+    findings_url = reverse("staffing:inspection_list")
+    for inspection in month_findings(inspections, the_month):
+        person = inspection.staff
+        detail = Detail(f"{person.name} {inspection.inspected_on:%m-%d} {inspection.get_aspect_display()}：{inspection.finding[:40]}",
+                        f"{findings_url}?month={the_month}", inspection.inspected_on)
+        by_unit[person.unit_id].inspection_findings.append(detail)
+        by_staff[person.pk].inspection_findings.append(detail)
     return dict(by_unit), dict(by_staff)

@@ -96,3 +96,63 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.get_kind_display()} {self.first_day}—{self.last_day}"
+
+
+class InspectionAspect(models.TextChoices):
+    DRESS = "dress", "着装仪表"
+    DISCIPLINE = "discipline", "工作纪律"
+    MANNERS = "manners", "服务礼仪"
+
+
+class Inspection(models.Model):
+    """周督查: one check of one person on one aspect by the centre's inspectors; a finding when it was not met."""
+
+    staff = models.ForeignKey("org.Staff", verbose_name="被督查人员", on_delete=models.PROTECT,
+                              related_name="inspections")
+    window = models.ForeignKey("org.Window", verbose_name="窗口", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    inspected_on = models.DateField("督查日期")
+    aspect = models.CharField("督查内容", max_length=20, choices=InspectionAspect.choices)
+    finding = models.TextField("发现的问题", blank=True, help_text="未发现问题时留空")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督查人", null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "staff__unit"
+    scope_window_field = "staff__window"
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = "周督查记录"
+        verbose_name_plural = "周督查记录"
+        indexes = [models.Index(fields=["inspected_on"], name="staffing_inspection_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_on} {self.staff} {self.get_aspect_display()}"
+
+    @property
+    def has_finding(self) -> bool:
+        return bool(self.finding.strip())
+
+
+def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
+    import uuid
+
+    return f"staffing/inspections/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(Inspection, verbose_name="督查记录", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", upload_to=inspection_photo_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    extension = models.CharField("类型", max_length=10)
+    size = models.PositiveIntegerField("大小")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "督查照片"
+        verbose_name_plural = "督查照片"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -34,3 +34,8 @@ def can_approve_leave(user, staff) -> bool:
 def can_enter_leave(user, staff) -> bool:
     """The chief, or the person themselves (then it waits for the chief)."""
     return is_chief_of(user, staff) or scope_for(user).staff_id == staff.pk
+
+
+def can_inspect(user) -> bool:
+    """周督查 and 月通报 are the centre's: 效能监察, 中心领导, 系统管理员."""
+    return bool(user.is_authenticated and (user.is_superuser or _role(user) in CENTRE))

@@ -132,3 +132,36 @@ def visible_staff(user, *, unit=None, window=None):
     if window is not None:
         qs = qs.filter(window=window)
     return qs
+
+
+def month_findings(inspections_qs, month: Month):
+    """The month's inspections with a finding (already scoped queryset), staff and unit in the same query."""
+    return (inspections_qs.filter(inspected_on__range=(month.first, month.last)).exclude(finding="")
+            .select_related("staff__unit", "window").order_by("staff__unit__path", "inspected_on", "pk"))
+
+
+@dataclass
+class UnitLine:
+    unit: object
+    people: int = 0
+    late: int = 0
+    early: int = 0
+    absent: int = 0
+    findings: list = field(default_factory=list)
+
+
+def month_bulletin(user, month: Month, today: dt.date) -> list[UnitLine]:
+    """月通报: per unit in the viewer's scope, the month's lateness, early leaves, absences and inspection
+    findings; the page and the 公文 both read this."""
+    from tongban.staffing.models import Inspection
+
+    lines: dict[int, UnitLine] = {}
+    for row in month_attendance(visible_staff(user), month, today):
+        line = lines.setdefault(row.staff.unit_id, UnitLine(row.staff.unit))
+        line.people += 1
+        line.late += len(row.late)
+        line.early += len(row.early)
+        line.absent += len(row.absent)
+    for inspection in month_findings(Inspection.objects.visible_to(user), month):
+        lines.setdefault(inspection.staff.unit_id, UnitLine(inspection.staff.unit)).findings.append(inspection)
+    return sorted(lines.values(), key=lambda line: line.unit.path)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from tongban.history.services import record_event
 from tongban.staffing import rules
-from tongban.staffing.models import Leave, LeaveKind, LeaveStatus
+from tongban.staffing.models import Inspection, InspectionPhoto, Leave, LeaveKind, LeaveStatus
 
 
 @transaction.atomic
@@ -42,3 +42,28 @@ def decide_leave(leave: Leave, *, approve: bool, by) -> Leave:
     return leave
 
 
+
+
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+
+
+@transaction.atomic
+def record_inspection(*, staff, inspected_on, aspect: str, finding: str = "", photos=(), by) -> Inspection:
+    """周督查 by the centre's inspectors: photos pass the one upload check before anything is stored."""
+    from tongban.core.uploads import check_upload
+
+    if not rules.can_inspect(by):
+        raise PermissionDenied("只有中心督查人员（效能监察、中心领导、系统管理员）可以录入周督查。")
+    for photo in photos:
+        check_upload(photo, PHOTO_TYPES)
+    inspection = Inspection.objects.create(staff=staff, window=staff.window, inspected_on=inspected_on, aspect=aspect,
+                                           finding=finding.strip(), inspector=by)
+    for photo in photos:
+        stored = InspectionPhoto(inspection=inspection, original_name=photo.name[:200],
+                                 extension=photo.name.rsplit(".", 1)[-1].lower()[:10], size=photo.size)
+        stored.file.save(photo.name, photo, save=False)
+        stored.save()
+    outcome = f"发现问题：{inspection.finding}" if inspection.has_finding else "未发现问题"
+    record_event(inspection, "staffing.inspection.recorded",
+                 f"周督查（{inspection.get_aspect_display()}）{staff.name}：{outcome}。", by=by)
+    return inspection

@@ -11,3 +11,10 @@ urlpatterns = [
     path("leave/", views.leave_list, name="leave_list"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
 ]
+
+urlpatterns += [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/photos/<int:pk>/", views.inspection_photo, name="inspection_photo"),
+    path("bulletin/", views.bulletin_page, name="bulletin"),
+    path("bulletin/docx/", views.bulletin_docx, name="bulletin_docx"),
+]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,8 @@ from tongban.core.uploads import extension
 from tongban.org.models import Staff, Unit
 from tongban.org.scopes import get_visible_or_404
 from tongban.staffing import exporting, importing, rules, selectors, services
-from tongban.staffing.forms import AttendanceImportForm, LeaveForm
-from tongban.staffing.models import Leave, LeaveStatus
+from tongban.staffing.forms import AttendanceImportForm, InspectionForm, LeaveForm
+from tongban.staffing.models import Inspection, InspectionPhoto, Leave, LeaveStatus
 
 IMPORT_KIND = "staffing-attendance"
 
@@ -132,3 +132,72 @@ def leave_decide(request, pk: int):
     else:
         messages.success(request, "已审批。")
     return redirect("staffing:leave_list")
+
+
+def _staff_choices(user):
+    people = Staff.objects.visible_to(user).filter(is_active=True).select_related("unit").order_by("unit__path", "staff_no")
+    return [(s.pk, f"{s.name}（{s.unit.name}）") for s in people]
+
+
+@login_required
+def inspection_list(request):
+    """周督查: the records in scope for the month; the centre's inspectors add one (with photos)."""
+    today, month, unit = _month_and_unit(request)
+    can_add = rules.can_inspect(request.user)
+    form = InspectionForm(request.POST or None, request.FILES or None, initial={"inspected_on": today})
+    if can_add:
+        form.fields["staff"].widget.choices = _staff_choices(request.user)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            staff = get_visible_or_404(Staff.objects.select_related("unit", "window"), request.user,
+                                       pk=form.cleaned_data["staff"])
+            try:
+                services.record_inspection(staff=staff, inspected_on=form.cleaned_data["inspected_on"],
+                                           aspect=form.cleaned_data["aspect"], finding=form.cleaned_data["finding"],
+                                           photos=form.cleaned_data["photos"], by=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("photos", message)
+            else:
+                messages.success(request, "已录入周督查记录。")
+                return redirect(f"{request.path}?month={form.cleaned_data['inspected_on']:%Y-%m}")
+    records = (Inspection.objects.visible_to(request.user)
+               .filter(inspected_on__range=(month.first, month.last))
+               .select_related("staff__unit", "window", "inspector__staff").prefetch_related("photos"))
+    if unit is not None:
+        records = records.filter(staff__unit__path__startswith=unit.path)
+    return render(request, "staffing/inspection_list.html", {
+        "form": form, "can_add": can_add, "records": records, "month": month, "unit": unit})
+
+
+@login_required
+def inspection_photo(request, pk: int):
+    from tongban.core.files import stored_file_response
+
+    photo = get_object_or_404(InspectionPhoto.objects.select_related("inspection"), pk=pk)
+    get_visible_or_404(Inspection, request.user, pk=photo.inspection_id)
+    return stored_file_response(photo.file.open("rb"), filename=photo.original_name, extension=photo.extension,
+                                inline=True)
+
+
+@login_required
+def bulletin_page(request):
+    today, month, _ = _month_and_unit(request)
+    lines = selectors.month_bulletin(request.user, month, today)
+    return render(request, "staffing/bulletin.html", {
+        "lines": lines, "month": month,
+        "totals": {"late": sum(x.late for x in lines), "early": sum(x.early for x in lines),
+                   "absent": sum(x.absent for x in lines), "findings": sum(len(x.findings) for x in lines)}})
+
+
+@login_required
+def bulletin_docx(request):
+    from tongban.staffing import bulletin
+
+    today, month, _ = _month_and_unit(request)
+    content = bulletin.render(selectors.month_bulletin(request.user, month, today), month, today)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'窗口人员月通报-{month}.docx')}"
+    return response
