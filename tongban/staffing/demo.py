@@ -1,6 +1,6 @@
 """Demo attendance: last month for the staff at the centre's windows (up to 12 people), through the real
 import, with three late arrivals and one early leave for 窗口人员 ZX110, one absence for another, and one
-approved field-work day, and one 周督查 with a finding. Idempotent: the import skips punches already there, the leave is made once."""
+approved field-work day, one 周督查 with a finding and one 约谈. Idempotent: the import skips punches already there, the leave is made once."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tongban.org.models import Staff
 from tongban.staffing import importing, services
-from tongban.staffing.models import Inspection, Leave
+from tongban.staffing.models import Inspection, Leave, Talk
 from tongban.workdays.models import Day
 from tongban.workdays.services import ensure_years
 
@@ -47,4 +47,7 @@ def build_demo(county) -> str:
     if chief and not Inspection.objects.exists():
         services.record_inspection(staff=clerk, inspected_on=days[5], aspect="dress",
                                    finding="未按规定佩戴工作牌，着装不统一。", by=chief)
+    if chief and not Talk.objects.exists():
+        services.record_talk(staff=clerk, held_on=days[10], reason="本月迟到 3 次、督查发现未佩戴工作牌",
+                             agreed="本人承认问题，保证严格遵守作息时间和着装规定；中心下月跟踪督查。", by=chief)
     return f"考勤 {len(people)} 人 {first:%Y-%m}，新增打卡 {report.new} 条"

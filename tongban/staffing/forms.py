@@ -46,3 +46,19 @@ class InspectionForm(forms.Form):
     aspect = forms.ChoiceField(label="督查内容", choices=InspectionAspect.choices)
     finding = forms.CharField(label="发现的问题（未发现问题留空）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultipleFileField(label="照片（.jpg、.png，可多张）", required=False)
+
+
+class TalkForm(forms.Form):
+    staff = forms.IntegerField(label="约谈对象", widget=forms.Select)
+    held_on = forms.DateField(label="约谈日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="约谈事由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    agreed = forms.CharField(label="约谈结果", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandOverForm(forms.Form):
+    to = forms.IntegerField(label="交接给", widget=forms.Select)
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(label="退回日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

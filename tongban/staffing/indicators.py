@@ -1,5 +1,5 @@
 """Per unit and per staff counts of a month for the assessment's scoring (wired by the lead): lateness,
-absences, inspection findings (约谈 is not built yet: it answers zero). Each count carries its records'
+absences, inspection findings, 约谈. Each count carries its records'
 detail (label, url, date). Built on selectors.month_attendance and selectors.month_findings, the definitions the
 sheet and the 月通报 use."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.org.models import Staff
-from tongban.staffing.models import Inspection
+from tongban.staffing.models import Inspection, Talk
 from tongban.staffing.selectors import Month, month_attendance, month_findings
 
 KINDS = ("lateness", "absences", "inspection_findings", "talks")
@@ -68,4 +68,10 @@ def month_indicators(year: int, month: int, *, staff_qs=None, today: dt.date | N
                         f"{findings_url}?month={the_month}", inspection.inspected_on)
         by_unit[person.unit_id].inspection_findings.append(detail)
         by_staff[person.pk].inspection_findings.append(detail)
+    talks_url = reverse("staffing:talk_list")
+    for talk in (Talk.objects.filter(staff__in=qs.values("pk"), held_on__range=(the_month.first, the_month.last))
+                 .select_related("staff").order_by("held_on", "pk")):
+        detail = Detail(f"{talk.staff.name} {talk.held_on:%m-%d} 被约谈：{talk.reason[:40]}", talks_url, talk.held_on)
+        by_unit[talk.staff.unit_id].talks.append(detail)
+        by_staff[talk.staff_id].talks.append(detail)
     return dict(by_unit), dict(by_staff)

@@ -14,6 +14,17 @@ HOURS_SOURCE = ("来源：本中心公布的作息时间（RULES.md 未规定考
                 "请按本中心实际修改）")
 
 
+class ByStaff(models.Model):
+    """A record about one staff member: seen by whoever sees the person (the scope layer, by unit and window)."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "staff__unit"
+    scope_window_field = "staff__window"
+
+    class Meta:
+        abstract = True
+
+
 class AttendanceSettings(PolicySettingsModel):
     """The hall's hours: a punch after the morning start is late, a day's last punch before the afternoon end
     is an early leave, a working day without a punch (and without leave or field work) is an absence."""
@@ -31,7 +42,7 @@ class AttendanceSettings(PolicySettingsModel):
         return "考勤作息设置"
 
 
-class Punch(models.Model):
+class Punch(ByStaff):
     """One clock-in from the attendance machine; (staff, date, time) is unique, so a re-import adds nothing."""
 
     staff = models.ForeignKey("org.Staff", verbose_name="工作人员", on_delete=models.CASCADE, related_name="punches")
@@ -42,9 +53,6 @@ class Punch(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     source_name = models.CharField("来源文件", max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_unit_field = "staff__unit"
-    scope_window_field = "staff__window"
 
     class Meta:
         ordering = ["date", "time"]
@@ -68,7 +76,7 @@ class LeaveStatus(models.TextChoices):
     REJECTED = "rejected", "不批准"
 
 
-class Leave(models.Model):
+class Leave(ByStaff):
     """Leave or field work over whole days (both included); an approved one excuses the days it covers."""
 
     staff = models.ForeignKey("org.Staff", verbose_name="工作人员", on_delete=models.CASCADE, related_name="leaves")
@@ -83,9 +91,6 @@ class Leave(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_unit_field = "staff__unit"
-    scope_window_field = "staff__window"
 
     class Meta:
         ordering = ["-first_day", "-id"]
@@ -104,7 +109,7 @@ class InspectionAspect(models.TextChoices):
     MANNERS = "manners", "服务礼仪"
 
 
-class Inspection(models.Model):
+class Inspection(ByStaff):
     """周督查: one check of one person on one aspect by the centre's inspectors; a finding when it was not met."""
 
     staff = models.ForeignKey("org.Staff", verbose_name="被督查人员", on_delete=models.PROTECT,
@@ -118,9 +123,6 @@ class Inspection(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_unit_field = "staff__unit"
-    scope_window_field = "staff__window"
 
     class Meta:
         ordering = ["-inspected_on", "-id"]
@@ -156,3 +158,45 @@ class InspectionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Talk(ByStaff):
+    """约谈: who was talked to, when, by whom, why, and what was agreed; the home unit is notified."""
+
+    staff = models.ForeignKey("org.Staff", verbose_name="约谈对象", on_delete=models.PROTECT, related_name="talks")
+    held_on = models.DateField("约谈日期")
+    reason = models.TextField("约谈事由")
+    agreed = models.TextField("约谈结果（本人表态、整改要求）")
+    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="约谈人", null=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    home_unit = models.ForeignKey("org.Unit", verbose_name="通报的原单位", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = "约谈记录"
+        verbose_name_plural = "约谈记录"
+
+    def __str__(self) -> str:
+        return f"{self.held_on} 约谈 {self.staff}"
+
+
+class StaffReturn(ByStaff):
+    """退回: a staff member sent back to the home unit, after their window and open work were handed over."""
+
+    staff = models.ForeignKey("org.Staff", verbose_name="被退回人员", on_delete=models.PROTECT, related_name="returns")
+    returned_on = models.DateField("退回日期")
+    reason = models.TextField("退回原因")
+    home_unit = models.ForeignKey("org.Unit", verbose_name="退回的原单位", on_delete=models.PROTECT, related_name="+")
+    window_name = models.CharField("原所在窗口", max_length=120, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-returned_on", "-id"]
+        verbose_name = "退回记录"
+        verbose_name_plural = "退回记录"
+
+    def __str__(self) -> str:
+        return f"{self.returned_on} 退回 {self.staff}"

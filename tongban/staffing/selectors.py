@@ -165,3 +165,41 @@ def month_bulletin(user, month: Month, today: dt.date) -> list[UnitLine]:
     for inspection in month_findings(Inspection.objects.visible_to(user), month):
         lines.setdefault(inspection.staff.unit_id, UnitLine(inspection.staff.unit)).findings.append(inspection)
     return sorted(lines.values(), key=lambda line: line.unit.path)
+
+
+@dataclass
+class OpenWork:
+    """What a person holds that must pass to someone else before they can be returned."""
+
+    window: object | None
+    measures: list
+
+    @property
+    def empty(self) -> bool:
+        return self.window is None and not self.measures
+
+    def describe(self) -> str:
+        parts = [f"窗口“{self.window.name}”"] if self.window is not None else []
+        parts += [f"整改措施“{m}”" for m in self.measures]
+        return "、".join(parts)
+
+
+def open_work(staff) -> OpenWork:
+    """The person's window and the rectification measures they are responsible for that are not yet verified."""
+    from tongban.rectification.choices import MeasureStatus
+    from tongban.rectification.models import Measure
+
+    measures = list(Measure.objects.filter(responsible_person=staff).exclude(status=MeasureStatus.VERIFIED)
+                    .order_by("pk"))
+    return OpenWork(staff.window if staff.window_id else None, measures)
+
+
+def home_unit_contacts(unit):
+    """Who at the home unit hears of a 约谈 or 退回: its heads and leaders with a login."""
+    from django.db.models import Q
+
+    from tongban.org.choices import Role
+
+    heads = Q(role__in=[Role.UNIT_HEAD, Role.TOWNSHIP_ADMIN]) | Q(is_leader=True)
+    return [s.user for s in Staff.objects.filter(heads, unit=unit, is_active=True, user__isnull=False)
+            .select_related("user")]

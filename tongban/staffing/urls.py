@@ -18,3 +18,8 @@ urlpatterns += [
     path("bulletin/", views.bulletin_page, name="bulletin"),
     path("bulletin/docx/", views.bulletin_docx, name="bulletin_docx"),
 ]
+
+urlpatterns += [
+    path("talks/", views.talk_list, name="talk_list"),
+    path("staff/<int:pk>/return/", views.staff_return, name="staff_return"),
+]

@@ -16,8 +16,8 @@ from tongban.core.uploads import extension
 from tongban.org.models import Staff, Unit
 from tongban.org.scopes import get_visible_or_404
 from tongban.staffing import exporting, importing, rules, selectors, services
-from tongban.staffing.forms import AttendanceImportForm, InspectionForm, LeaveForm
-from tongban.staffing.models import Inspection, InspectionPhoto, Leave, LeaveStatus
+from tongban.staffing.forms import AttendanceImportForm, HandOverForm, InspectionForm, LeaveForm, ReturnForm, TalkForm
+from tongban.staffing.models import Inspection, InspectionPhoto, Leave, LeaveStatus, StaffReturn, Talk
 
 IMPORT_KIND = "staffing-attendance"
 
@@ -201,3 +201,59 @@ def bulletin_docx(request):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'窗口人员月通报-{month}.docx')}"
     return response
+
+
+@login_required
+def talk_list(request):
+    """约谈 and 退回: the records in scope, newest first; the centre records a 约谈 here and opens a 退回."""
+    can_add = rules.can_inspect(request.user)
+    form = TalkForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    choices = _staff_choices(request.user) if can_add else []
+    form.fields["staff"].widget.choices = choices
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            staff = get_visible_or_404(Staff.objects.select_related("unit"), request.user, pk=form.cleaned_data["staff"])
+            try:
+                services.record_talk(staff=staff, held_on=form.cleaned_data["held_on"], reason=form.cleaned_data["reason"],
+                                     agreed=form.cleaned_data["agreed"], by=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"已录入约谈，并通报到{staff.unit.name}。")
+                return redirect("staffing:talk_list")
+    talks = Talk.objects.visible_to(request.user).select_related("staff", "home_unit", "held_by__staff")[:200]
+    returns = StaffReturn.objects.visible_to(request.user).select_related("staff", "home_unit", "decided_by__staff")[:200]
+    return render(request, "staffing/talk_list.html", {"form": form, "can_add": can_add, "talks": talks,
+                                                       "returns": returns, "staff_choices": choices})
+
+
+@login_required
+def staff_return(request, pk: int):
+    """退回 one person: their window and open work are listed and handed over first, then the return."""
+    if not rules.can_inspect(request.user):
+        raise PermissionDenied
+    staff = get_visible_or_404(Staff.objects.select_related("unit", "window"), request.user, pk=pk)
+    hand_form = HandOverForm(request.POST if "hand_over" in request.POST else None)
+    hand_form.fields["to"].widget.choices = [c for c in _staff_choices(request.user) if c[0] != staff.pk]
+    return_form = ReturnForm(request.POST if "return" in request.POST else None,
+                             initial={"returned_on": timezone.localdate()})
+    if request.method == "POST":
+        try:
+            if "hand_over" in request.POST and hand_form.is_valid():
+                to = get_visible_or_404(Staff, request.user, pk=hand_form.cleaned_data["to"])
+                done = services.hand_over(staff, to=to, by=request.user)
+                messages.success(request, f"已交接给{to.name}：{'、'.join(done) or '没有需要交接的工作'}。")
+                return redirect("staffing:staff_return", pk=staff.pk)
+            if "return" in request.POST and return_form.is_valid():
+                services.return_staff(staff, returned_on=return_form.cleaned_data["returned_on"],
+                                      reason=return_form.cleaned_data["reason"], by=request.user)
+                messages.success(request, f"已将{staff.name}退回{staff.unit.name}，并通知原单位。")
+                return redirect("staffing:talk_list")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "staffing/staff_return.html", {
+        "staff": staff, "work": selectors.open_work(staff), "hand_form": hand_form, "return_form": return_form,
+        "history": StaffReturn.objects.filter(staff=staff)})
