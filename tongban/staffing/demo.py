@@ -23,7 +23,8 @@ def build_demo(county) -> str:
     ensure_years(first.year, first.year)
     days = list(Day.objects.filter(date__range=(first, last), is_workday=True).order_by("date")
                 .values_list("date", flat=True))
-    people = list(Staff.objects.filter(window__isnull=False, is_active=True).order_by("staff_no")[:12])
+    at_windows = Staff.objects.filter(window__isnull=False, is_active=True)
+    people = list(at_windows.filter(staff_no=CLERK)) + list(at_windows.exclude(staff_no=CLERK).order_by("staff_no")[:11])
     if not days or not people:
         return "考勤：无窗口人员"
     late = set(days[2:15:5])  # three late arrivals
@@ -43,7 +44,7 @@ def build_demo(county) -> str:
     if len(people) > 2 and chief and not Leave.objects.filter(staff=people[2], first_day=days[6]).exists():
         services.enter_leave(staff=people[2], kind="field_work", first_day=days[6], last_day=days[6],
                              reason="下乡帮办", by=chief)
-    clerk = next((p for p in people if p.staff_no == CLERK), people[0])
+    clerk = people[0]
     if chief and not Inspection.objects.exists():
         services.record_inspection(staff=clerk, inspected_on=days[5], aspect="dress",
                                    finding="未按规定佩戴工作牌，着装不统一。", by=chief)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tongban.org.models import Staff
 from tongban.staffing.models import Inspection, Talk
-from tongban.staffing.selectors import Month, month_attendance, month_findings
+from tongban.staffing.selectors import Month, judged_staff, month_attendance, month_findings
 
 KINDS = ("lateness", "absences", "inspection_findings", "talks")
 
@@ -46,10 +46,11 @@ def month_indicators(year: int, month: int, *, staff_qs=None, today: dt.date | N
     the_month = Month(year, month)
     today = today or timezone.localdate()
     qs = staff_qs if staff_qs is not None else Staff.objects.filter(is_active=True)
+    judged = judged_staff(qs, the_month)  # whose attendance counts: as on the sheet
     by_unit: dict[int, Counts] = defaultdict(Counts)
     by_staff: dict[int, Counts] = defaultdict(Counts)
     sheet = reverse("staffing:attendance")
-    for row in month_attendance(qs, the_month, today):
+    for row in month_attendance(judged, the_month, today):
         person = row.staff
         url = f"{sheet}?{urlencode({'month': str(the_month), 'unit': person.unit_id})}"
         for day, clock in row.late:

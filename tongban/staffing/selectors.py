@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from tongban.org.models import Staff
 from tongban.staffing.models import AttendanceSettings, Leave, LeaveStatus, Punch
@@ -125,8 +125,18 @@ def month_attendance(staff_qs, month: Month, today: dt.date) -> list[StaffMonth]
     return result
 
 
-def visible_staff(user, *, unit=None, window=None):
+def judged_staff(qs, month: Month):
+    """Whose attendance the month judges: people at a window (the hall's attendance machine is theirs), and
+    anyone else with a punch in the month."""
+    punched = Punch.objects.filter(staff=OuterRef("pk"), date__range=(month.first, month.last))
+    return qs.filter(Q(window__isnull=False) | Exists(punched))
+
+
+def visible_staff(user, *, unit=None, window=None, month: Month | None = None):
+    """The active people in the viewer's scope (judged in `month` when given)."""
     qs = Staff.objects.visible_to(user).filter(is_active=True)
+    if month is not None:
+        qs = judged_staff(qs, month)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if window is not None:
@@ -156,7 +166,7 @@ def month_bulletin(user, month: Month, today: dt.date) -> list[UnitLine]:
     from tongban.staffing.models import Inspection
 
     lines: dict[int, UnitLine] = {}
-    for row in month_attendance(visible_staff(user), month, today):
+    for row in month_attendance(visible_staff(user, month=month), month, today):
         line = lines.setdefault(row.staff.unit_id, UnitLine(row.staff.unit))
         line.people += 1
         line.late += len(row.late)

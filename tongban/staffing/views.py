@@ -38,7 +38,7 @@ def _month_and_unit(request):
 @login_required
 def attendance_sheet(request):
     today, month, unit = _month_and_unit(request)
-    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit), month, today)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, month=month), month, today)
     days = list(range(1, month.last.day + 1))
     units = Unit.objects.visible_to(request.user).only("pk", "name", "path")
     return render(request, "staffing/attendance.html", {
@@ -52,7 +52,7 @@ def attendance_sheet(request):
 @login_required
 def attendance_export(request):
     today, month, unit = _month_and_unit(request)
-    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit), month, today)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, month=month), month, today)
     content = exporting.sheet_bytes(rows, month, unit)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"{month.label}考勤表{('-' + unit.name) if unit else ''}.xlsx"
