@@ -1,6 +1,7 @@
-"""Demo attendance: last month for the staff at the centre's windows (up to 12 people), through the real
-import, with three late arrivals and one early leave for 窗口人员 ZX110, one absence for another, and one
-approved field-work day, one 周督查 with a finding and one 约谈. Idempotent: the import skips punches already there, the leave is made once."""
+"""Demo attendance: last month for every staff member at a window, through the real import, with three late
+arrivals and one early leave for 窗口人员 ZX110 (persona chuangkou), one absence for another, one approved
+field-work day, one 周督查 with a finding and one 约谈 (both about ZX110). Idempotent: the import skips punches
+already there; the leave, inspection and 约谈 are made once."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,7 +25,7 @@ def build_demo(county) -> str:
     days = list(Day.objects.filter(date__range=(first, last), is_workday=True).order_by("date")
                 .values_list("date", flat=True))
     at_windows = Staff.objects.filter(window__isnull=False, is_active=True)
-    people = list(at_windows.filter(staff_no=CLERK)) + list(at_windows.exclude(staff_no=CLERK).order_by("staff_no")[:11])
+    people = list(at_windows.filter(staff_no=CLERK)) + list(at_windows.exclude(staff_no=CLERK).order_by("staff_no"))
     if not days or not people:
         return "考勤：无窗口人员"
     late = set(days[2:15:5])  # three late arrivals
@@ -35,8 +36,8 @@ def build_demo(county) -> str:
                 continue  # one absence
             if index == 2 and day == days[6]:
                 continue  # field work, approved below
-            morning = "09:12" if person.staff_no == CLERK and day in late else f"08:{40 + index:02d}"
-            evening = "16:45" if person.staff_no == CLERK and day == days[8] else f"17:{5 + index:02d}"
+            morning = "09:12" if person.staff_no == CLERK and day in late else f"08:{40 + index % 15:02d}"
+            evening = "16:45" if person.staff_no == CLERK and day == days[8] else f"17:{5 + index % 50:02d}"
             lines.append(f"{person.staff_no},{person.name},{day:%Y-%m-%d},{morning}")
             lines.append(f"{person.staff_no},{person.name},{day:%Y-%m-%d},{evening}")
     report = importing.import_attendance("\n".join(lines).encode(), name="演示考勤机导出.csv")
