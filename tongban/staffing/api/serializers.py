@@ -13,7 +13,7 @@ class PunchSerializer(serializers.ModelSerializer):
         fields = ["id", "staff", "staff_no", "staff_name", "unit", "date", "time"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class StaffInspectionSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     unit = serializers.CharField(source="staff.unit.name", read_only=True)
     aspect_label = serializers.CharField(source="get_aspect_display", read_only=True)

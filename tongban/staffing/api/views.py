@@ -5,7 +5,7 @@ import django_filters
 from rest_framework import viewsets
 
 from tongban.core.api import KeysetPagination, ScopedViewSetMixin
-from tongban.staffing.api.serializers import InspectionSerializer, PunchSerializer
+from tongban.staffing.api.serializers import StaffInspectionSerializer, PunchSerializer
 from tongban.staffing.models import Inspection, Punch
 
 
@@ -54,6 +54,6 @@ class InspectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """周督查记录：本人数据范围内人员的督查记录，新的在前；筛选 month、staff、aspect。"""
 
     queryset = Inspection.objects.select_related("staff__unit")
-    serializer_class = InspectionSerializer
+    serializer_class = StaffInspectionSerializer
     filterset_class = InspectionFilterSet
     pagination_class = NewestFirst
