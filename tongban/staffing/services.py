@@ -134,7 +134,7 @@ def return_staff(staff, *, returned_on, reason: str, by) -> StaffReturn:
 
     if not rules.can_inspect(by):
         raise PermissionDenied("只有中心领导、效能监察或系统管理员可以办理退回。")
-    staff = Staff.objects.select_for_update().select_related("unit", "window").get(pk=staff.pk)
+    staff = Staff.objects.select_for_update(of=("self",)).select_related("unit", "window").get(pk=staff.pk)
     if not staff.is_active:
         raise ValidationError(f"{staff.name}已不在岗，不能重复退回。")
     if not reason.strip():
