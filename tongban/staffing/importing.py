@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from tongban.core.spreadsheets import SpreadsheetError, read_bytes, read_workbook
@@ -63,6 +64,10 @@ def read_rows(source, name: str) -> list[list]:
     """The file's first sheet as rows of values (CSV in UTF-8 or GBK, as attendance machines write)."""
     data, found = read_bytes(source)
     name = name or found
+    if not data:
+        raise ImportRejected(f"文件“{name}”是空的。")
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise ImportRejected(f"文件“{name}”超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB，请按月分开导出。")
     if name.lower().endswith((".csv", ".txt")):
         for encoding in ("utf-8-sig", "gb18030"):
             try:

@@ -75,6 +75,10 @@ def test_a_bad_file_is_refused_whole_with_row_numbers(personas):
     assert [(e["row"], e["column"]) for e in refused.value.errors] == [(3, "工号"), (4, "日期"), (5, "时间")]
     assert "不在组织机构中" in refused.value.errors[0]["message"]
     assert Punch.objects.count() == 0
+    with pytest.raises(importing.ImportRejected, match="是空的"):
+        importing.import_attendance(b"", name="empty.csv")
+    with pytest.raises(importing.ImportRejected, match="不是表格文件"):
+        importing.import_attendance(b"not a workbook", name="x.xlsx")
     with pytest.raises(importing.ImportRejected, match="未找到表头"):
         importing.import_attendance(b"a,b\n1,2\n", name="x.csv")
 
