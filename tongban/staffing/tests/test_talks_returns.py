@@ -57,3 +57,25 @@ def test_a_return_waits_for_the_hand_over_of_the_window(personas, client_for, co
     assert not clerk.is_active and StaffReturn.objects.get().home_unit == clerk.unit
     assert "作风不良" in client.get("/staffing/talks/").content.decode()
     assert client_for(personas.section_chief).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_open_measures_are_handed_over_through_the_rectification_service(personas, county):
+    from tongban.rectification import services as rect
+    from tongban.rectification.models import Measure
+    from tongban.staffing import services
+
+    inspection = rect.create_inspection(title="巡察", body="县委第一巡察组", inspected_unit=county.center,
+                                        feedback_date=dt.date(2026, 5, 1))
+    finding = rect.add_finding(inspection, description="窗口纪律松散")
+    clerk, successor = personas.window_clerk.staff, personas.rectification_office.staff
+    measure = rect.create_measure(text="整顿窗口纪律", lead_unit=county.center, finding=finding,
+                                  responsible_person=clerk, deadline=dt.date(2026, 8, 1))
+    done = services.hand_over(clerk, to=successor, by=personas.director)
+    assert len(done) == 2
+    measure = Measure.objects.get(pk=measure.pk)
+    assert measure.responsible_person == successor
+    clerk.refresh_from_db()
+    services.return_staff(clerk, returned_on=dt.date(2026, 8, 2), reason="不适岗", by=personas.director)
+    with pytest.raises(Exception, match="已不在岗"):
+        services.return_staff(clerk, returned_on=dt.date(2026, 8, 3), reason="再次", by=personas.director)
