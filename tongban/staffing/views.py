@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.pending_uploads import forget, keep_upload, pending_upload
 from tongban.core.uploads import extension
-from tongban.org.models import Staff, Unit
+from tongban.org.models import Staff, Unit, Window
 from tongban.org.scopes import get_visible_or_404
 from tongban.staffing import exporting, importing, rules, selectors, services
 from tongban.staffing.forms import AttendanceImportForm, HandOverForm, InspectionForm, LeaveForm, ReturnForm, TalkForm
@@ -35,14 +35,23 @@ def _month_and_unit(request):
     return today, month, unit
 
 
+def _window(request):
+    if request.GET.get("window", "").isdigit():
+        return get_visible_or_404(Window, request.user, pk=int(request.GET["window"]))
+    return None
+
+
 @login_required
 def attendance_sheet(request):
     today, month, unit = _month_and_unit(request)
-    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, month=month), month, today)
+    window = _window(request)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, window=window, month=month),
+                                      month, today)
     days = list(range(1, month.last.day + 1))
     units = Unit.objects.visible_to(request.user).only("pk", "name", "path")
+    windows = Window.objects.visible_to(request.user).filter(is_active=True).only("pk", "code", "name")
     return render(request, "staffing/attendance.html", {
-        "month": month, "unit": unit, "rows": rows, "days": days, "units": units,
+        "month": month, "unit": unit, "window": window, "rows": rows, "days": days, "units": units, "windows": windows,
         "can_import": rules.can_import_attendance(request.user),
         "previous": f"{month.first.replace(day=1) - timezone.timedelta(days=1):%Y-%m}",
         "next": f"{month.last + timezone.timedelta(days=1):%Y-%m}",
@@ -52,8 +61,10 @@ def attendance_sheet(request):
 @login_required
 def attendance_export(request):
     today, month, unit = _month_and_unit(request)
-    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, month=month), month, today)
-    content = exporting.sheet_bytes(rows, month, unit)
+    window = _window(request)
+    rows = selectors.month_attendance(selectors.visible_staff(request.user, unit=unit, window=window, month=month),
+                                      month, today)
+    content = exporting.sheet_bytes(rows, month, window or unit)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"{month.label}考勤表{('-' + unit.name) if unit else ''}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
