@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tongban.meetings",
     "tongban.licences",
     "tongban.archives",
+    "tongban.staffing",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("assessment/", include("tongban.assessment.urls")),
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
+    path("staffing/", include("tongban.staffing.urls")),
     path("exports/", include("tongban.documents.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -25,6 +25,7 @@ API_MODULES = [
     "tongban.meetings.api.urls",
     "tongban.licences.api.urls",
     "tongban.archives.api.urls",
+    "tongban.staffing.api.urls",
 ]
 extra = []
 for name in API_MODULES:

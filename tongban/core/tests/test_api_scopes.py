@@ -59,7 +59,21 @@ XIANGZHEN_SEES = {
     "feedback/complaints": ("title", ["城关镇便民服务中心中午窗口没人"]),
     # the demo's three scored months: 城关镇's own sheet of each
     "assessment/sheets": ("unit_name", ["城关镇便民服务中心"] * 3),
+    # last month's demo punches of 城关镇's one window clerk (two a working day); 周督查 found nothing there
+    "staffing/attendance": ("staff_no", lambda: ["CG002"] * 2 * _last_month_workdays()),
+    "staffing/inspections": ("id", []),
 }
+
+
+def _last_month_workdays() -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.workdays.models import Day
+
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return Day.objects.filter(date__range=(last.replace(day=1), last), is_workday=True).count()
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +115,7 @@ def test_a_township_admin_lists_exactly_their_scope(prefix, model, demo_county, 
     api = api_for(user)
     assert prefix in XIANGZHEN_SEES, f"{prefix}: add what the township admin sees of the demo to XIANGZHEN_SEES"
     field, expected = XIANGZHEN_SEES[prefix]
+    expected = expected() if callable(expected) else expected
     seen: list = []
     url = f"/api/v1/{prefix}/?page_size=1000"
     while url:

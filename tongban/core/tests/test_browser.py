@@ -15,6 +15,7 @@ def test_director_logs_in_opens_the_org_tree_and_the_calendar(personas, county, 
     assert page.locator("#org-tree").get_by_text("城关镇便民服务中心").is_visible()
     page.screenshot(path=str(screenshot_dir / "org-tree.png"), full_page=True)
 
+    page.click("#nav-system")
     page.click("nav >> text=工作日历")
     page.wait_for_selector(".month")
     assert page.locator(".month").count() == 12
