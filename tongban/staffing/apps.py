@@ -17,3 +17,7 @@ class StaffingConfig(AppConfig):
         from tongban.staffing import home
 
         home.register_sections()
+
+        from tongban.staffing import wiring
+
+        wiring.register()  # attendance and 周督查 as the assessment's automatic indicators

@@ -81,3 +81,21 @@ def test_the_chief_sees_this_months_findings_on_the_workbench(personas, client_f
                                finding="上班时间玩手机", by=personas.inspector)
     page = client_for(personas.section_chief).get("/workbench/").content.decode()
     assert "本月周督查发现问题 <b>1</b>" in page
+
+
+def test_lateness_and_findings_are_the_assessments_automatic_indicators_with_their_records(personas):
+    from tongban.assessment.sources import SOURCES
+    from tongban.staffing import services
+
+    clerk = personas.window_clerk.staff
+    importing.import_attendance("工号,日期,时间\nclerk,2026-06-01,09:20\nclerk,2026-06-01,17:05\n".encode(), name="a.csv")
+    services.record_inspection(staff=clerk, inspected_on=dt.date(2026, 6, 3), aspect="dress", finding="未佩戴工作牌",
+                               by=personas.inspector)
+    start, end = dt.date(2026, 6, 1), dt.date(2026, 6, 30)
+    late = list(SOURCES["staffing.lateness"].collect(start, end))
+    assert [(o.unit_id, o.occurred_on) for o in late] == [(clerk.unit_id, dt.date(2026, 6, 1))]
+    assert "迟到" in late[0].label and late[0].url.startswith("/staffing/attendance/")
+    found = list(SOURCES["staffing.inspection_finding"].collect(start, end))
+    assert [(o.unit_id, o.occurred_on) for o in found] == [(clerk.unit_id, dt.date(2026, 6, 3))]
+    assert list(SOURCES["staffing.lateness"].collect(start, end))[0].record_id == late[0].record_id  # stable
+    assert "staffing.absence" not in SOURCES  # absences stay manual (docs/staffing.md)
