@@ -64,6 +64,6 @@ def test_the_applicant_signs_the_acceptance_notice_on_a_tablet_and_the_printed_n
     assert "申请人签名" in text and "签名人：李四" in text
     from PIL import Image
 
-    with Image.open(io.BytesIO(images[0])) as drawn:
+    with Image.open(signature.image.open("rb")) as drawn:
         ink = drawn.convert("RGBA").getchannel("A").getbbox()
     assert ink is not None and ink[2] - ink[0] > 300  # the strokes, not a dot
