@@ -56,3 +56,19 @@ def test_a_registered_clock_is_listed_and_run_when_the_calendar_changes(monkeypa
     assert clocks.registered() == ["test.a", "test.b"]
     assert clocks.calendar_changed(date(2025, 10, 11)) == {"test.a": 1, "test.b": 2}
     assert calls == [("a", date(2025, 10, 11)), ("b", date(2025, 10, 11))]
+
+
+def test_filling_decades_into_a_table_the_planner_takes_for_empty_is_linear_on_postgresql():
+    """Stale statistics (a table autovacuumed after rolled-back fills) once made the running workday index a
+    nested loop that recomputed the window for every day: 10+ s at 40 years. Under a 5 s statement timeout the
+    quadratic plan fails; the hash join takes well under a second."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner choice (SQLite's own plan is linear)")
+    Day.objects.all().delete()
+    with connection.cursor() as cursor:
+        # What autovacuum leaves after many rolled-back fills: pages on disk, no live rows counted — the planner
+        # then takes the table for one row whatever it holds (the statistics are rolled back with the test).
+        cursor.execute("UPDATE pg_class SET reltuples = 0, relpages = 100 WHERE relname = 'workdays_day'")
+        cursor.execute("SET LOCAL statement_timeout = '5s'")
+    services.ensure_years(1990, 2030)
+    assert Day.objects.filter(is_workday=True).order_by("-date").values_list("workday_index", flat=True)[0] > 10_000
