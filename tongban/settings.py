@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "tongban.catalog.choices.ItemLevel",  # kept its name when the ratings brought a second "level"
         "ApplicantKindEnum": "tongban.cases.choices.ApplicantKind",  # the same set as licences' HolderKind
         "ArchivePackageStatusEnum": "tongban.archives.choices.PackageStatus",
+        "CaseChannelEnum": "tongban.cases.choices.Channel",  # 窗口收件 / 全程网办 / 掌上办 / 网点代收
+        "RatingChannelEnum": "tongban.feedback.choices.RatingChannel",
+        "ComplaintChannelEnum": "tongban.feedback.choices.ComplaintChannel",
     },
 }
 

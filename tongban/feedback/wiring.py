@@ -63,10 +63,14 @@ def _register_sources() -> None:
 def _register_bulletin_section() -> None:
     from tongban.supervision.bulletin import Section, register_section
 
-    def ratings_and_complaints(month, figures: dict, today: date) -> Section:
+    def ratings_and_complaints(month, figures: dict, today: date) -> Section | None:
+        """Left out of a month with no rating, complaint or hotline order (nothing to report)."""
         from tongban.feedback.selectors import bulletin_section
 
         said = bulletin_section(month.first)
+        counted = said["figures"]
+        if not (counted.total or counted.complaints or counted.hotline):
+            return None
         return Section(heading=said["title"], paragraphs=[said["text"]])
 
     register_section("feedback_ratings", ratings_and_complaints)

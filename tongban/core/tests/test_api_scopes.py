@@ -60,6 +60,9 @@ XIANGZHEN_SEES = {
     # the demo's three scored months: 城关镇's own sheet of each
     "assessment/sheets": ("unit_name", ["城关镇便民服务中心"] * 3),
     # last month's demo punches of 城关镇's one window clerk (two a working day); 周督查 found nothing there
+    # the demo's licences are issued by county departments, and its one archived case was closed at A01
+    "licences": ("number", []),
+    "archive-packages": ("id", []),
     "staffing/attendance": ("staff_no", lambda: ["CG002"] * 2 * _last_month_workdays()),
     "staffing/inspections": ("id", []),
 }
