@@ -136,17 +136,32 @@ class PadesRsaProvider(SealProvider):
                                             md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
         spec = fields.SigFieldSpec(SEAL_FIELD, on_page=reader_pages - 1, box=(330, 60, 560, 200))
         signer = signers.PdfSigner(meta, signer=self.signer, stamp_style=style, new_field_spec=spec)
-        out = signer.sign_pdf(writer, appearance_text_params={"url": verify_url})
+        out = run_coroutine(signer.async_sign_pdf(writer, appearance_text_params={"url": verify_url}))
         return out.getvalue()
 
     def verify(self, pdf: bytes) -> Verification:
         return verify_pdf(pdf, trust=[self.certificate])
 
 
+def run_coroutine(coroutine):
+    """pyHanko's work is async; its sync wrappers call asyncio.run(), which fails in a thread whose event loop is
+    already running (an ASGI worker, a Playwright-driven test). Then it runs on a thread of its own."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def verify_pdf(pdf: bytes, *, trust: list) -> Verification:
     """Read the last signature of `pdf` and check it against the trusted certificates."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -159,7 +174,8 @@ def verify_pdf(pdf: bytes, *, trust: list) -> Verification:
         return Verification(sealed=False, problem="该文件没有电子印章。")
     signature = signatures[-1]
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=trust, allow_fetching=False))
+        status = run_coroutine(async_validate_pdf_signature(
+            signature, ValidationContext(trust_roots=trust, allow_fetching=False)))
     except Exception as exc:  # a broken signature structure is a failed check
         return Verification(sealed=True, problem=f"印章无法校验：{str(exc)[:200] or type(exc).__name__}")
     cert = status.signing_cert

@@ -72,3 +72,16 @@ def test_a_wrong_passphrase_is_a_clear_error(seal_cert):
     with pytest.raises(ValidationError) as refused:
         sealing.PadesRsaProvider(str(seal_cert), "wrong", "x")
     assert refused.value.code == "licence_seal_unreadable"
+
+
+def test_sealing_and_verifying_work_in_a_thread_whose_event_loop_is_running(provider):
+    """pyHanko's sync calls run asyncio.run(), which fails inside a running loop (an ASGI worker, a
+    Playwright-driven test before this one): they must still seal and verify, not report a broken seal."""
+    import asyncio
+
+    async def at_the_counter():
+        pdf = provider.sign(blank_pdf(), reason="受理通知书", verify_url="http://example.test/licences/v/x/")
+        return provider.verify(pdf)
+
+    result = asyncio.run(at_the_counter())
+    assert result.ok and result.signer == "测试县行政审批服务中心"
