@@ -80,7 +80,9 @@ def overdue_cases(start: date, end: date) -> Iterable[Occurrence]:
 def _cards(color: str, start: date, end: date) -> Iterable[Occurrence]:
     from tongban.supervision.models import Card
 
-    rows = Card.objects.filter(color=color, issued_on__range=(start, end)).values_list(
+    from tongban.supervision.choices import COUNTED_CARD_KINDS
+
+    rows = Card.objects.filter(color=color, issued_on__range=(start, end), kind__in=COUNTED_CARD_KINDS).values_list(
         "unit_id", "issued_on", "case__number", "case__title", "pk", "reason")
     word = "黄牌" if color == "yellow" else "红牌"
     case_url = url_maker("cases:case_detail")

@@ -13,6 +13,11 @@ class ClockKind(models.TextChoices):
 # Kinds with no 临期 state and no card before the due date: a step lasts a day or two, so "one working day
 # left" is most of its life; only a late step (环节超时) is worth a card.
 NO_WARNING_KINDS = (ClockKind.TASK_STEP,)
+# The cards that count in a unit's month — the bulletin's and dashboard's figures, the repeat rule, the monthly measure
+# and the assessment's points. A late step is carded (and 督办) on its own clock, but counting it as well would
+# charge one late case up to five times (case, statutory, task, step, §44); it shows on the duty page and the case.
+COUNTED_CARD_KINDS = (ClockKind.CASE_PROMISED, ClockKind.CASE_STATUTORY, ClockKind.TASK_PROMISED,
+                      ClockKind.CASE_DELIVERY)
 
 
 class ClockPhase(models.TextChoices):

@@ -36,7 +36,8 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from tongban.cases.models import CaseEvent
-from tongban.supervision.choices import NO_WARNING_KINDS, CardColor, CardReason, ClockKind, ClockPhase, ClockState
+from tongban.supervision.choices import (COUNTED_CARD_KINDS, NO_WARNING_KINDS, CardColor, CardReason, ClockKind,
+                                         ClockPhase, ClockState)
 from tongban.supervision.models import Card, Clock, ClockEvent, ScanRun, SupervisionSettings
 from tongban.workdays import clocks as calendar_clocks
 from tongban.workdays.models import FIRST_YEAR, LAST_YEAR, Day
@@ -225,8 +226,10 @@ def _computed(t: Thresholds, where: str) -> str:
     kept_repeat = f"c.card = {_lit(CardColor.RED)} AND c.card_reason = {_lit(CardReason.REPEAT)}"
     repeat = "FALSE"
     if t.repeat_yellow_cards > 0:
+        counted = ", ".join(_lit(kind) for kind in COUNTED_CARD_KINDS)
         repeat = (f"c.card = '' AND (SELECT COUNT(*) FROM {card_table} k WHERE k.unit_id = c.unit_id "
-                  f"AND k.month = {month} AND k.color = {_lit(CardColor.YELLOW)}) >= {int(t.repeat_yellow_cards)}")
+                  f"AND k.month = {month} AND k.color = {_lit(CardColor.YELLOW)} AND k.kind IN ({counted})) "
+                  f">= {int(t.repeat_yellow_cards)}")
     return f"""
         SELECT c.id AS id, c.state AS state, c.card AS card, c.due_date AS due_date,
                CASE WHEN c.phase = {run} THEN

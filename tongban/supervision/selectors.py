@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from tongban.supervision.choices import CardColor, ClockPhase, ClockState, UrgeStatus
+from tongban.supervision.choices import COUNTED_CARD_KINDS, CardColor, ClockPhase, ClockState, UrgeStatus
 from tongban.supervision.models import Card, Clock, EscalationStep, Urge
 from tongban.workdays.expressions import workday_index_of
 
@@ -74,7 +74,7 @@ def card_counts_by_unit(month: date, user=None) -> list[dict]:
     """One row per unit with cards issued in `month` (its first day): {unit_id, unit, yellow, red}, most red
     first; within `user`'s scope when given."""
     cards = Card.objects.visible_to(user) if user is not None else Card.objects.all()
-    rows = (cards.filter(month=month.replace(day=1)).values("unit_id", "unit__name")
+    rows = (cards.filter(month=month.replace(day=1), kind__in=COUNTED_CARD_KINDS).values("unit_id", "unit__name")
             .annotate(yellow=Count("pk", filter=Q(color=CardColor.YELLOW)), red=Count("pk", filter=Q(color=CardColor.RED)))
             .order_by("-red", "-yellow", "unit__name"))
     return [{"unit_id": r["unit_id"], "unit": r["unit__name"], "yellow": r["yellow"], "red": r["red"]} for r in rows]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tongban.core.text import shorten
 from tongban.history.services import record_event
 from tongban.org.choices import Role
-from tongban.supervision.choices import Audience, CardColor, MeasureTrigger, UrgeStatus
+from tongban.supervision.choices import COUNTED_CARD_KINDS, Audience, CardColor, MeasureTrigger, UrgeStatus
 from tongban.supervision.clocks import _lit, _q
 from tongban.supervision.error_codes import SupervisionError, supervision_error
 from tongban.supervision.models import (
@@ -236,7 +236,7 @@ def open_measures(day: date) -> int:
     if policy.measure_trigger == MeasureTrigger.OFF:
         return 0
     month = day.replace(day=1)
-    cards = Card.objects.filter(month=month, issued_on__lte=day)
+    cards = Card.objects.filter(month=month, issued_on__lte=day, kind__in=COUNTED_CARD_KINDS)
     if policy.measure_trigger == MeasureTrigger.RED_CARD:
         cards = cards.filter(color=CardColor.RED)
     else:

@@ -101,3 +101,16 @@ def test_every_card_is_a_line_on_its_cases_own_timeline(stepped, client_for, cas
         ("电子监察亮红牌：办理环节时限，超期超过红牌线（到期日 2026-12-02）", stepped.tasks.get().pk, None)]
     page = client_for(case_people.clerk).get(f"/cases/{stepped.number}/").content.decode()
     assert "电子监察亮红牌：办理环节时限" in page
+
+
+def test_a_late_steps_cards_are_shown_but_not_counted_in_the_units_month(stepped, county):
+    from tongban.assessment.sources import SOURCES
+    from tongban.supervision.selectors import card_counts_by_unit
+
+    scan(date(2026, 12, 3))
+    scan(date(2026, 12, 4))  # 受理审查 late since 12-03: a yellow, then a red card on the step's clock
+    assert Card.objects.filter(case=stepped, kind=ClockKind.TASK_STEP).count() == 2
+    assert card_counts_by_unit(date(2026, 12, 1)) == []  # the case and its task are on time
+    december = (date(2026, 12, 1), date(2026, 12, 31))
+    assert list(SOURCES["supervision.yellow_card"].collect(*december)) == []
+    assert list(SOURCES["supervision.red_card"].collect(*december)) == []
