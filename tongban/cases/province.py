@@ -738,10 +738,12 @@ def export_rows(cases) -> list[list[str]]:
     return rows
 
 
-def export_province(start: date, end: date, path: str | Path) -> int:
-    """Write the cases received from `start` to `end` (inclusive) to `path` (.csv or .xlsx); returns the rows."""
+def export_province(start: date, end: date, path: str | Path, *, user=None) -> int:
+    """Write the cases received from `start` to `end` (inclusive) to `path` (.csv or .xlsx); returns the rows.
+    From a page, `user`'s scope decides which cases (the command line, run by the administrator, exports all)."""
     path = Path(path)
-    cases = Case.objects.filter(received_on__gte=start, received_on__lte=end)
+    cases = Case.objects.visible_to(user) if user is not None else Case.objects.all()
+    cases = cases.filter(received_on__gte=start, received_on__lte=end)
     rows = export_rows(cases)
     header = [c.header for c in COLUMNS]
     if path.suffix.lower() == ".csv":

@@ -92,7 +92,7 @@ def province_export(request):
     start, end, kind = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["format"]
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export.{kind}"
-        export_province(start, end, target)
+        export_province(start, end, target, user=request.user)
         content = target.read_bytes()
     types = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -225,3 +225,12 @@ def test_the_command_line(exchange, tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("cases", "import", str(bad))
     assert "第 2 行 办理时间：办理时间“不是时间”无法识别" in capsys.readouterr().err
+
+
+def test_an_export_from_a_page_holds_only_the_cases_its_reader_may_see(exchange, tmp_path, personas):
+    run(SAMPLE)
+    everything = export_province(date(2026, 1, 1), date(2100, 1, 1), tmp_path / "all.csv", user=personas.director)
+    assert everything == export_province(date(2026, 1, 1), date(2100, 1, 1), tmp_path / "cli.csv")
+    other = export_province(date(2026, 1, 1), date(2100, 1, 1), tmp_path / "other.csv",
+                            user=personas.other_township_admin)
+    assert everything > 0 and other == 0 and rows_of(tmp_path / "other.csv") == [[c.header for c in COLUMNS]]
