@@ -168,3 +168,17 @@ def test_the_home_page_shows_the_leader_on_duty_the_answering_leader_and_the_att
     samr_home = client_for(leaders.samr.user).get("/workbench/").content.decode()
     assert "午间离岗问题" in samr_home and "下周整改协调会" in samr_home
     assert "今日坐班问题清单" not in samr_home
+
+
+def test_a_problem_link_that_is_not_a_page_of_the_platform_is_refused(client_for, leaders, county):
+    duty = services.schedule_duty(leader=leaders.director, duty_date=timezone.localdate())
+    client = client_for(leaders.director.user)
+    data = {"action": "decide", "text": "三日内办结", "unit": county.section.pk, "problem_source": "超期办件",
+            "problem_title": "A01 超期"}
+    for url in ("javascript:alert(document.cookie)", "//evil.example/x", "https://evil.example/", "/no-such-page/"):
+        response = client.post(duty.get_absolute_url(), {**data, "problem_url": url})
+        assert response.status_code == 200 and "问题链接无效" in response.content.decode(), url
+    assert not Decision.objects.exists()
+    assert client.post(duty.get_absolute_url(), {**data, "problem_url": duty.get_absolute_url()}).status_code == 302
+    assert Decision.objects.get().problem_url == duty.get_absolute_url()
+
