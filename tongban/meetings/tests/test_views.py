@@ -182,3 +182,10 @@ def test_a_problem_link_that_is_not_a_page_of_the_platform_is_refused(client_for
     assert client.post(duty.get_absolute_url(), {**data, "problem_url": duty.get_absolute_url()}).status_code == 302
     assert Decision.objects.get().problem_url == duty.get_absolute_url()
 
+
+def test_an_attendee_from_a_unit_not_listed_opens_the_meeting(client_for, county, leaders, personas):
+    meeting = services.schedule_meeting(kind=MeetingKind.TOWNSHIP, title="基层延伸工作会议", held_on=timezone.localdate(),
+                                        organiser=county.center, units=[county.township_a], attendees=[leaders.samr])
+    assert client_for(leaders.samr.user).get(meeting.get_absolute_url()).status_code == 200
+    assert client_for(personas.other_township_admin).get(meeting.get_absolute_url()).status_code == 404
+
