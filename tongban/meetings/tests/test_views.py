@@ -189,3 +189,10 @@ def test_an_attendee_from_a_unit_not_listed_opens_the_meeting(client_for, county
     assert client_for(leaders.samr.user).get(meeting.get_absolute_url()).status_code == 200
     assert client_for(personas.other_township_admin).get(meeting.get_absolute_url()).status_code == 404
 
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "10000-01", "0000-05"])
+def test_a_month_at_either_end_of_the_calendar_is_answered_in_chinese(client_for, api_for, personas, month):
+    response = client_for(personas.director).get(f"/meetings/duty/?month={month}", follow=True)
+    assert response.status_code == 200 and f"月份“{month}”无效" in response.content.decode()
+    api = api_for(personas.director).get(f"/api/v1/duty-rota/statistics/?month={month}")
+    assert api.status_code == 400 and f"月份“{month}”无效" in api.content.decode()
