@@ -176,7 +176,7 @@ def add_manual_item(sheet: ScoreSheet, *, indicator, label: str, count: int = 1,
     if evidence is not None:
         from tongban.core.uploads import check_upload, stored_name
 
-        check_upload(evidence, ("pdf", "jpg", "jpeg", "png", "docx", "xlsx"))
+        check_upload(evidence, (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"))
         evidence.name = stored_name(evidence.name)
     points = indicator.points * count
     item = ScoreItem.objects.create(

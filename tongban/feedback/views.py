@@ -273,16 +273,21 @@ def record_detail(request, kind: str, pk: int):
     return _detail(request, kind, _record(request, kind, pk))
 
 
-ACTIONS = {"call", "assign", "answer", "visit", "close", "reopen", "appeal", "review", "publish", "callback"}
+# What may be posted to each kind of record; anything else is 404 (not a 500 from a service given the wrong record).
+KIND_ACTIONS = {
+    "rating": {"call", "assign", "answer", "close", "reopen", "appeal", "review"},
+    "complaint": {"assign", "answer", "visit", "close", "reopen", "publish"},
+    "callback": {"callback", "assign", "answer", "close", "reopen"},
+}
 OFFICE_ACTIONS = {"call", "assign", "close", "reopen", "review", "publish", "callback"}
 
 
 @login_required
 @require_POST
 def record_action(request, kind: str, pk: int, action: str):
-    record = _record(request, kind, pk)
-    if action not in ACTIONS:
+    if action not in KIND_ACTIONS.get(kind, ()):
         raise Http404
+    record = _record(request, kind, pk)
     allowed = (request.user.has_perm("feedback.manage") if action in OFFICE_ACTIONS
                else request.user.has_perm("feedback.answer", record))
     if not allowed:
@@ -317,9 +322,8 @@ def record_action(request, kind: str, pk: int, action: str):
         elif action == "callback":
             services.record_callback(record, outcome=data.get("outcome", ""), remarks=data.get("remarks", ""),
                                      method=data.get("method", ""), by=by)
-    except (ValidationError, AttributeError, TypeError) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else "这项操作不适用于这条记录。"
-        return _detail(request, kind, record, error=text, status=400)
+    except ValidationError as exc:
+        return _detail(request, kind, record, error=" ".join(exc.messages), status=400)
     messages.success(request, "已保存。")
     return redirect(record.get_absolute_url())
 

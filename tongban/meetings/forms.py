@@ -1,7 +1,10 @@
 """Forms of 领导坐班 and the meetings: they parse and validate input; the services decide."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.urls import Resolver404, resolve
 
 from tongban.core.forms import DateInput, style_fields
 from tongban.meetings.choices import Attendance, MeetingKind
@@ -51,6 +54,26 @@ class DutyDecisionForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units()
         self.fields["owner"].queryset = _people()
+
+    def clean(self):
+        cleaned = super().clean()
+        url = (cleaned.get("problem_url") or "").strip()
+        if url and not internal_path(url):
+            # A hidden field, so the message goes on top of the form.
+            self.add_error(None, "问题链接无效：只能链接到本平台的页面，请从问题清单中点“作决定”重新填写。")
+        cleaned["problem_url"] = url
+        return cleaned
+
+
+def internal_path(url: str) -> bool:
+    """A path of a page of this platform ("/meetings/duty/3/?x=1"), never another site or a javascript: link."""
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return True
 
 
 class ReferralForm(StyledForm):

@@ -65,15 +65,17 @@ class DutyRota(TimeStampedModel):
 
 class MeetingQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        """The organising unit in scope, or one of the attending units."""
+        """The organising unit in scope, or one of the attending units, or the user is one of the attendees (they
+        are told of it and find it on their 工作台)."""
         scope = scope_for(user)
-        if scope.is_empty:
-            return self.none()
         if scope.everything:
             return self.all()
+        invited = Meeting.attendees.through.objects.filter(staff__user_id=user.pk or 0).values("meeting_id")
+        if scope.is_empty:
+            return self.filter(pk__in=invited)
         attending = Meeting.units.through.objects.filter(
             unit_id__in=Unit.objects.filter(scope_q(Unit, scope)).values("pk")).values("meeting_id")
-        return self.filter(scope_q(self.model, scope) | Q(pk__in=attending))
+        return self.filter(scope_q(self.model, scope) | Q(pk__in=attending) | Q(pk__in=invited))
 
 
 class Meeting(VersionedModel):

@@ -50,8 +50,7 @@ def _month(request) -> tuple[date, str]:
     if not raw:
         return today.replace(day=1), ""
     try:
-        year, month = raw.split("-")
-        return date(int(year), int(month), 1), ""
+        return selectors.parse_month(raw), ""
     except ValueError:
         return today.replace(day=1), f"月份“{raw}”无效，请按 2026-11 的格式填写；已显示本月。"
 

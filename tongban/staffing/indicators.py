@@ -1,5 +1,5 @@
-"""Per unit and per staff counts of a month for the assessment's scoring (wired by the lead): lateness,
-absences, inspection findings, 约谈. Each count carries its records'
+"""Per unit and per staff counts of a month for the assessment's scoring (wired by the lead): lateness (迟到 and
+早退, each with its own label), absences, inspection findings, 约谈. Each count carries its records'
 detail (label, url, date). Built on selectors.month_attendance and selectors.month_findings, the definitions the
 sheet and the 月通报 use."""
 from __future__ import annotations
@@ -55,6 +55,10 @@ def month_indicators(year: int, month: int, *, staff_qs=None, today: dt.date | N
         url = f"{sheet}?{urlencode({'month': str(the_month), 'unit': person.unit_id})}"
         for day, clock in row.late:
             detail = Detail(f"{person.name} {day:%m-%d} 迟到（{clock:%H:%M} 打卡）", url, day)
+            by_unit[person.unit_id].lateness.append(detail)
+            by_staff[person.pk].lateness.append(detail)
+        for day, clock in row.early:  # 早退 counts with 迟到 (the scheme's one 迟到、早退 indicator)
+            detail = Detail(f"{person.name} {day:%m-%d} 早退（{clock:%H:%M} 打卡）", url, day)
             by_unit[person.unit_id].lateness.append(detail)
             by_staff[person.pk].lateness.append(detail)
         for day in row.absent:

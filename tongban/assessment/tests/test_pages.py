@@ -122,13 +122,17 @@ def test_manual_item_with_evidence_through_the_page(scored, client_for, personas
     pdf = SimpleUploadedFile("锦旗.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
     response = client.post(f"/assessment/sheets/{sheet.pk}/manual/", {"indicator": indicator.pk, "label": "锦旗", "count": "1",
                                                                      "evidence": pdf})
-    assert response.status_code in (302, 400), response.status_code
-    if response.status_code == 400:  # the upload check refused this minimal PDF: a written note is evidence too
-        response = client.post(f"/assessment/sheets/{sheet.pk}/manual/", {"indicator": indicator.pk, "label": "锦旗",
-                                                                         "count": "1", "note": "照片存档"})
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()
     sheet.refresh_from_db()
     assert sheet.total == Decimal("101")
+    item = sheet.items.get(label="锦旗")
+    assert item.evidence.name.endswith(".pdf")
+    png = SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
+    response = client.post(f"/assessment/sheets/{sheet.pk}/manual/", {"indicator": indicator.pk, "label": "表扬信",
+                                                                     "count": "1", "evidence": png})
+    assert response.status_code == 302, response.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.total == Decimal("102")
     response = client.post(f"/assessment/sheets/{sheet.pk}/manual/", {"indicator": indicator.pk, "label": "", "count": "1"})
     assert response.status_code == 400 and "请填写" in response.content.decode()
 

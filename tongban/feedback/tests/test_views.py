@@ -279,3 +279,28 @@ def test_a_clerk_registers_a_complaint_made_at_the_window(client_for, personas):
     assert response.status_code == 302
     assert Complaint.objects.get().channel == "window"
     assert client_for(personas.inspector).get(reverse("feedback:complaint_register")).status_code == 403
+
+
+def test_an_action_posted_to_a_kind_it_does_not_belong_to_answers_404(client_for, personas, make_case, bad_rating):
+    from datetime import date
+
+    from tongban.feedback import sampling
+    from tongban.feedback.models import CallbackItem
+
+    allowed = {"rating": {"call", "assign", "answer", "close", "reopen", "appeal", "review"},
+               "complaint": {"assign", "answer", "visit", "close", "reopen", "publish"},
+               "callback": {"callback", "assign", "answer", "close", "reopen"}}
+    make_case(closed_on=date(2026, 10, 1))
+    sampling.sample_month(date(2026, 10, 1))
+    complaint = services.submit_complaint(title="复印要收费", content="窗口要求自费复印", anonymous=True)
+    records = {"rating": bad_rating, "complaint": complaint, "callback": CallbackItem.objects.first()}
+    actions = {"call", "assign", "answer", "visit", "close", "reopen", "appeal", "review", "publish", "callback", "x"}
+    office = client_for(personas.rectification_office)
+    for kind, record in records.items():
+        for action in sorted(actions - allowed[kind]):
+            response = office.post(reverse("feedback:action", args=[kind, record.pk, action]), {"note": "n"})
+            assert response.status_code == 404, (kind, action, response.status_code)
+        for action in sorted(allowed[kind]):  # the allowed ones are answered (done, refused in Chinese), never a 500
+            response = office.post(reverse("feedback:action", args=[kind, record.pk, action]), {"note": "n"})
+            assert response.status_code in (302, 400, 403), (kind, action, response.status_code)
+    assert office.post(reverse("feedback:action", args=["case", bad_rating.pk, "call"])).status_code == 404

@@ -2,8 +2,6 @@
 channel and the meetings with their decisions. Scope as the pages; writes stay on the pages for now."""
 from __future__ import annotations
 
-from datetime import date
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -66,8 +64,7 @@ class DutyRotaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """领导坐班月统计：每位领导、每个单位的安排、到岗、缺岗、请假和坐班决定数（与坐班页面同一口径）。"""
         raw = request.query_params.get("month", "")
         try:
-            year, month = raw.split("-")
-            first = date(int(year), int(month), 1)
+            first = selectors.parse_month(raw)
         except ValueError:
             raise ValidationError({"month": f"月份“{raw}”无效，请按 2026-11 的格式填写。"}) from None
         stats = selectors.monthly_statistics(DutyRota.objects.visible_to(request.user), first)

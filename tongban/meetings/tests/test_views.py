@@ -168,3 +168,31 @@ def test_the_home_page_shows_the_leader_on_duty_the_answering_leader_and_the_att
     samr_home = client_for(leaders.samr.user).get("/workbench/").content.decode()
     assert "午间离岗问题" in samr_home and "下周整改协调会" in samr_home
     assert "今日坐班问题清单" not in samr_home
+
+
+def test_a_problem_link_that_is_not_a_page_of_the_platform_is_refused(client_for, leaders, county):
+    duty = services.schedule_duty(leader=leaders.director, duty_date=timezone.localdate())
+    client = client_for(leaders.director.user)
+    data = {"action": "decide", "text": "三日内办结", "unit": county.section.pk, "problem_source": "超期办件",
+            "problem_title": "A01 超期"}
+    for url in ("javascript:alert(document.cookie)", "//evil.example/x", "https://evil.example/", "/no-such-page/"):
+        response = client.post(duty.get_absolute_url(), {**data, "problem_url": url})
+        assert response.status_code == 200 and "问题链接无效" in response.content.decode(), url
+    assert not Decision.objects.exists()
+    assert client.post(duty.get_absolute_url(), {**data, "problem_url": duty.get_absolute_url()}).status_code == 302
+    assert Decision.objects.get().problem_url == duty.get_absolute_url()
+
+
+def test_an_attendee_from_a_unit_not_listed_opens_the_meeting(client_for, county, leaders, personas):
+    meeting = services.schedule_meeting(kind=MeetingKind.TOWNSHIP, title="基层延伸工作会议", held_on=timezone.localdate(),
+                                        organiser=county.center, units=[county.township_a], attendees=[leaders.samr])
+    assert client_for(leaders.samr.user).get(meeting.get_absolute_url()).status_code == 200
+    assert client_for(personas.other_township_admin).get(meeting.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "10000-01", "0000-05"])
+def test_a_month_at_either_end_of_the_calendar_is_answered_in_chinese(client_for, api_for, personas, month):
+    response = client_for(personas.director).get(f"/meetings/duty/?month={month}", follow=True)
+    assert response.status_code == 200 and f"月份“{month}”无效" in response.content.decode()
+    api = api_for(personas.director).get(f"/api/v1/duty-rota/statistics/?month={month}")
+    assert api.status_code == 400 and f"月份“{month}”无效" in api.content.decode()

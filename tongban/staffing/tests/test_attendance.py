@@ -62,8 +62,9 @@ def test_import_is_idempotent_and_the_sheet_counts_lateness_early_leave_absence_
     assert row.leave_days == [days[3]]
     assert row.present_days == len(days) - 2
     by_unit, by_staff = indicators.month_indicators(2026, 6, today=TODAY)
-    assert by_staff[clerk.pk].as_dict() == {"lateness": 1, "absences": 1, "inspection_findings": 0, "talks": 0}
-    assert by_unit[clerk.unit_id].lateness[0].date == days[1]
+    assert by_staff[clerk.pk].as_dict() == {"lateness": 2, "absences": 1, "inspection_findings": 0, "talks": 0}
+    assert [d.date for d in by_unit[clerk.unit_id].lateness] == [days[1], days[2]]  # 迟到, then 早退
+    assert "迟到" in by_unit[clerk.unit_id].lateness[0].label and "早退" in by_unit[clerk.unit_id].lateness[1].label
     assert "/staffing/attendance/?month=2026-06" in by_unit[clerk.unit_id].absences[0].url
 
 

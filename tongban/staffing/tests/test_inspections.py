@@ -99,3 +99,15 @@ def test_lateness_and_findings_are_the_assessments_automatic_indicators_with_the
     assert [(o.unit_id, o.occurred_on) for o in found] == [(clerk.unit_id, dt.date(2026, 6, 3))]
     assert list(SOURCES["staffing.lateness"].collect(start, end))[0].record_id == late[0].record_id  # stable
     assert "staffing.absence" not in SOURCES  # absences stay manual (docs/staffing.md)
+
+
+def test_an_early_leave_counts_in_the_lateness_indicator_under_its_own_label(personas):
+    from tongban.assessment.sources import SOURCES
+
+    clerk = personas.window_clerk.staff
+    importing.import_attendance("工号,日期,时间\nclerk,2026-06-02,08:50\nclerk,2026-06-02,16:30\n".encode(), name="a.csv")
+    start, end = dt.date(2026, 6, 1), dt.date(2026, 6, 30)
+    found = list(SOURCES["staffing.lateness"].collect(start, end))
+    assert [(o.unit_id, o.occurred_on) for o in found] == [(clerk.unit_id, dt.date(2026, 6, 2))]
+    assert "早退（16:30 打卡）" in found[0].label and "迟到" not in found[0].label
+    assert found[0].url.startswith("/staffing/attendance/")
