@@ -183,3 +183,19 @@ def test_a_stored_package_with_damaged_bytes_is_marked_damaged_in_chinese(packed
     result = services.verify_package(packed)
     packed.refresh_from_db()
     assert not result.ok and packed.status == "damaged" and "损坏" in packed.verify_message
+
+
+def test_a_case_that_fails_to_pack_does_not_stop_the_job_and_is_named_in_its_result(close_case, case_people,
+                                                                                    signature_png):
+    from datetime import date
+
+    from tongban.archives.jobs import pack_closed
+
+    broken, fine = close_case(), close_case()
+    signature = services.sign_document(broken, "acceptance", image=signature_png, signer_name="李四",
+                                       by=case_people.clerk)
+    signature.image.storage.delete(signature.image.name)  # its image is gone from the disk: packing it fails
+    result = pack_closed(None, date.today())
+    assert result["packed"] == 1 and ArchivePackage.objects.get().case == fine
+    assert len(result["failed"]) == 1 and result["failed"][0].startswith(f"{broken.number}：")
+    assert pack_closed(None, date.today())["packed"] == 0  # tried again, still failing, nothing else lost
