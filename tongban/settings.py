@@ -180,6 +180,9 @@ LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 LOGIN_REGULAR_DAYS = envint("LOGIN_REGULAR_DAYS", 30)
 # The public 办件进度查询 (cases/tracking.py): failed lookups from one address within AXES_COOLOFF_TIME.
 TRACKING_FAILURE_LIMIT = envint("TRACKING_FAILURE_LIMIT", 10)
+# The public 网上申请 (portal/apply.py) and 电子证照核验 (licences): posts from one address within an hour.
+APPLY_LIMIT_PER_HOUR = envint("APPLY_LIMIT_PER_HOUR", 10)
+SEAL_CHECK_LIMIT_PER_HOUR = envint("SEAL_CHECK_LIMIT_PER_HOUR", 30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,6 +215,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))
 # Never routed: files are streamed by views that check scope. (Django needs a value distinct from STATIC_URL.)
 MEDIA_URL = "/_media_not_served/"
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# All the files of one public application (or its correction) together.
+APPLY_UPLOAD_TOTAL_BYTES = envint("APPLY_UPLOAD_TOTAL_MB", 50) * 1024 * 1024
 # Exports of more rows than this run on the worker with a progress bar (docs/documents.md); their files
 # are kept this many days.
 EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 5000)

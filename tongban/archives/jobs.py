@@ -7,11 +7,13 @@ from tongban.archives import services
 from tongban.jobs.registry import job
 from tongban.jobs.results import register_labels
 
-register_labels({"packed": "归档信息包"})
+register_labels({"packed": "归档信息包", "failed": "未能打包的办件"})
 
 
 @job("archives.pack_closed", frequency="daily", title="电子档案归档（办结办件打包）")
 def pack_closed(run, for_date: date) -> dict:
     from tongban.archives.models import ArchiveSettings
 
-    return {"packed": services.pack_closed_cases(limit=ArchiveSettings.load().daily_pack_limit)}
+    failed: list[str] = []
+    packed = services.pack_closed_cases(limit=ArchiveSettings.load().daily_pack_limit, failed=failed)
+    return {"packed": packed, **({"failed": failed} if failed else {})}

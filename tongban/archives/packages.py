@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from xml.etree import ElementTree as ET
@@ -207,6 +208,11 @@ def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) 
     return digest.hexdigest()
 
 
+# What reading a damaged member raises: a bad CRC (BadZipFile), broken deflate data (zlib.error, not an OSError),
+# a cut-off file, an unknown compression or an encrypted member.
+DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError)
+
+
 def verify_zip(source) -> Verification:
     """Check a package (a path or a file object) against its manifest: a changed, a missing and an added
     file are each named. Raises ValidationError when the file is no package or over the limits."""
@@ -240,7 +246,11 @@ def verify_zip(source) -> Verification:
         if manifest_info.file_size > 16 * 1024 * 1024:
             raise archive_error(ArchiveError.PACKAGE_UNREADABLE, why="清单文件过大")
         try:
-            listed = _parse_manifest(archive.read(manifest_info).decode("utf-8"))
+            raw = archive.read(manifest_info)
+        except DAMAGED:
+            raise archive_error(ArchiveError.PACKAGE_UNREADABLE, why="清单文件已损坏，无法解压") from None
+        try:
+            listed = _parse_manifest(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise archive_error(ArchiveError.PACKAGE_UNREADABLE, why=f"清单格式不正确（{exc}）") from None
         present = {i.filename[len(root) + 1:]: i for i in entries if i is not manifest_info}
@@ -253,7 +263,7 @@ def verify_zip(source) -> Verification:
                 result.checked += 1
                 if _digest(archive, info, budget) != expected:
                     result.changed.append(path)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        except DAMAGED:
             raise archive_error(ArchiveError.PACKAGE_UNREADABLE, why="文件已损坏，无法解压") from None
         result.added = sorted(set(present) - set(listed))
         if METADATA not in listed:

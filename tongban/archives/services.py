@@ -2,6 +2,7 @@
 package's (history)."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from datetime import date
@@ -23,6 +24,8 @@ from tongban.cases.models import Case
 from tongban.cases.services.common import event, lock
 from tongban.core.uploads import stored_name
 from tongban.history.services import record_event
+
+logger = logging.getLogger(__name__)
 
 PACKAGE_FOLDER = "archives/packages"
 
@@ -86,6 +89,9 @@ def pack_case(case: Case, *, by=None) -> ArchivePackage:
     if existing:
         return existing
     case = lock(case)
+    existing = ArchivePackage.objects.filter(case=case).first()  # packed by another run while we waited
+    if existing:
+        return existing
     if case.status != CaseStatus.CLOSED:
         raise archive_error(ArchiveError.NOT_CLOSED, status=case.get_status_display())
     case = Case.objects.select_related("item", "bundle", "intake_unit", "intake_window").get(pk=case.pk)
@@ -106,16 +112,28 @@ def pack_case(case: Case, *, by=None) -> ArchivePackage:
     return package
 
 
-def pack_closed_cases(*, limit: int | None = None, progress: Callable[[int, int], None] | None = None) -> int:
-    """The daily job: pack every closed case without a package (one query finds them, in id order). Each case
-    is its own transaction, so a failure leaves the others packed and the next run takes it up."""
+def pack_closed_cases(*, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
+                      failed: list[str] | None = None) -> int:
+    """The daily job: pack every closed case without a package (one query finds them, in id order); returns how
+    many were packed. Each case is its own transaction: a case that fails is logged and named in `failed`
+    ("编号：原因"), the others are packed, and the next run tries it again."""
     todo = Case.objects.filter(status=CaseStatus.CLOSED, archive_package__isnull=True).order_by("pk")
     ids = list(todo.values_list("pk", flat=True)[:limit] if limit else todo.values_list("pk", flat=True))
+    packed = 0
     for done, pk in enumerate(ids, 1):
-        pack_case(Case.objects.get(pk=pk))
+        case = Case.objects.get(pk=pk)
+        try:
+            pack_case(case)
+        except Exception as exc:  # one bad case must not stop the job for all the others
+            logger.exception("Packing case %s failed", case.number)
+            why = "；".join(exc.messages) if isinstance(exc, ValidationError) else "打包时出错，详见系统日志"
+            if failed is not None:
+                failed.append(f"{case.number}：{why}")
+        else:
+            packed += 1
         if progress:
             progress(done, len(ids))
-    return len(ids)
+    return packed
 
 
 @transaction.atomic

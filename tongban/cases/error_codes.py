@@ -47,6 +47,7 @@ class CaseError(models.TextChoices):
     EXTENSION_OWN = "case_extension_own", "不能审批自己提出的延长申请，须由其他负责人审批。"
     NOT_ONLINE = "case_not_online", "“{what}”不能网上办理，请到窗口办理。"
     NO_ONLINE_WINDOW = "case_no_online_window", "暂未设置网上申请的受理窗口，请到窗口办理或拨打 12345。"
+    UPLOADS_TOO_LARGE = "case_uploads_too_large", "上传的文件合计超过 {mb} MB，请压缩或减少文件后重新选择。"
     FILES_MISSING = "case_files_missing", "请上传一次性告知书列出的全部材料：还缺 {names}。"
     NOT_AN_OUTLET = "case_not_an_outlet", "“{unit}”不是银行、邮政等代收网点。"
     FORWARD_TARGET = "case_forward_target", "不能转送到窗口“{window}”：请选择另一个在用的综合受理窗口。"

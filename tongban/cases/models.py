@@ -470,18 +470,24 @@ class CaseFile(models.Model):
 
 
 class TrackingAttempt(models.Model):
-    """A failed lookup on the public tracking page (办件进度查询), by address: like the login limit
-    (core.lockout), the failures of one address within the cool-off are counted, so nobody walks through case
-    numbers or guesses the four characters that open one. Rows older than the cool-off are deleted as new ones
-    come in."""
+    """A counted attempt from one address on a public page (no login), by kind: a failed lookup on the tracking
+    page (办件进度查询: like the login limit, core.lockout, so nobody walks through case numbers or guesses the four
+    characters that open one), a post of the public application form (网上申请), a check of a sealed PDF
+    (电子证照核验). cases.tracking counts them within each kind's window; older rows are deleted as new ones come."""
+
+    class Kind(models.TextChoices):
+        TRACKING = "tracking", "办件查询失败"
+        APPLY = "apply", "网上申请提交"
+        SEAL_CHECK = "seal_check", "电子证照核验"
 
     ip_address = models.GenericIPAddressField("地址")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TRACKING)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "at"], name="cases_tracking_ip_at")]
-        verbose_name = "办件查询失败记录"
-        verbose_name_plural = "办件查询失败记录"
+        verbose_name = "公开页面访问限制记录"
+        verbose_name_plural = "公开页面访问限制记录"
 
 
 class OutletAuthorisation(models.Model):

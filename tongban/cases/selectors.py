@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from tongban.cases.choices import BEFORE_ACCEPTANCE, OPEN_STATUSES, CaseStatus, TaskStatus
@@ -200,8 +201,12 @@ def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
 LOCAL_KINDS = ("township", "village", "outlet")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the months a report may ask for (its 上个月 / 下个月 links stay in range too)
+
+
 def month_bounds(text, today: date) -> tuple[date, date]:
-    """The first and last day of the month `YYYY-MM` (the current month for anything else)."""
+    """The first and last day of the month `YYYY-MM` (the current month for anything unreadable). A month outside
+    FIRST_YEAR..LAST_YEAR is refused with a Chinese ValidationError (a year 9999 would overflow the next month)."""
     import calendar
 
     try:
@@ -209,6 +214,8 @@ def month_bounds(text, today: date) -> tuple[date, date]:
         first = date(year, number, 1)
     except (AttributeError, TypeError, ValueError):
         first = today.replace(day=1)
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        raise ValidationError(f"月份须在 {FIRST_YEAR}年1月 至 {LAST_YEAR}年12月 之间。", code="month_range")
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 

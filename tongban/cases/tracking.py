@@ -174,25 +174,41 @@ def present(case: Case) -> PublicCase:
 
 # --- The limit per address ------------------------------------------------------------------------------
 
-def _since():
-    return timezone.now() - settings.AXES_COOLOFF_TIME
+Kind = TrackingAttempt.Kind
 
 
-def is_limited(ip_address: str | None) -> bool:
-    """Has this address failed too often within the cool-off? (No address: refused, as nothing can count it.)"""
+def _limit(kind: str) -> tuple[int, timedelta]:
+    """(how many, within what window) for one kind of attempt."""
+    if kind == Kind.APPLY:
+        return settings.APPLY_LIMIT_PER_HOUR, timedelta(hours=1)
+    if kind == Kind.SEAL_CHECK:
+        return settings.SEAL_CHECK_LIMIT_PER_HOUR, timedelta(hours=1)
+    return settings.TRACKING_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+
+
+def _since(kind: str = Kind.TRACKING):
+    return timezone.now() - _limit(kind)[1]
+
+
+def is_limited(ip_address: str | None, kind: str = Kind.TRACKING) -> bool:
+    """Has this address made too many attempts of this kind within its window (for the tracking page: failed
+    lookups within the cool-off)? (No address: refused, as nothing can count it.)"""
     if not ip_address:
         return True
-    failures = TrackingAttempt.objects.filter(ip_address=ip_address, at__gte=_since()).count()
-    return failures >= settings.TRACKING_FAILURE_LIMIT
+    attempts = TrackingAttempt.objects.filter(ip_address=ip_address, kind=kind, at__gte=_since(kind)).count()
+    return attempts >= _limit(kind)[0]
 
 
-def record_failure(ip_address: str) -> None:
-    TrackingAttempt.objects.filter(at__lt=_since()).delete()  # indexed; keeps the table to one cool-off
-    TrackingAttempt.objects.create(ip_address=ip_address)
+def record_failure(ip_address: str, kind: str = Kind.TRACKING) -> None:
+    """Count one attempt of this kind from this address (for the tracking page: a failed lookup)."""
+    TrackingAttempt.objects.filter(kind=kind, at__lt=_since(kind)).delete()  # keeps the table to one window
+    TrackingAttempt.objects.create(ip_address=ip_address, kind=kind)
 
 
-def cooloff_minutes() -> int:
-    return max(1, int(settings.AXES_COOLOFF_TIME / timedelta(minutes=1)))
+def limited_message(kind: str = Kind.TRACKING) -> str:
+    minutes = max(1, int(_limit(kind)[1] / timedelta(minutes=1)))
+    what = {Kind.APPLY: "提交次数", Kind.SEAL_CHECK: "核验次数"}.get(kind, "查询失败次数")
+    return f"{what}过多，请 {minutes} 分钟后再试，或拨打 12345 咨询。"
 
 
 # --- The link on the printed notices ---------------------------------------------------------------------

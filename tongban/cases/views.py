@@ -344,7 +344,11 @@ def channels(request):
 
     from tongban.cases.choices import Channel
 
-    first, last = selectors.month_bounds(request.GET.get("month", ""), timezone.localdate())
+    try:
+        first, last = selectors.month_bounds(request.GET.get("month", ""), timezone.localdate())
+    except ValidationError as exc:  # out of range: this month instead, and say why
+        messages.error(request, exc.messages[0])
+        first, last = selectors.month_bounds("", timezone.localdate())
     figures = selectors.channel_month(request.user, first, last)
     labels = dict(Channel.choices)
     return _render(request, "cases/channels.html", {

@@ -17,7 +17,7 @@ class LicenceError(models.TextChoices):
     REASON_REQUIRED = "licence_reason_required", "请填写注销理由。"
     SEAL_NOT_CONFIGURED = "licence_seal_not_configured", "未配置电子印章证书（TONGBAN_SEAL_CERT），无法生成签章文件。"
     SEAL_UNREADABLE = "licence_seal_unreadable", "电子印章证书无法读取：{reason}"
-    PDF_UNREADABLE = "licence_pdf_unreadable", "无法读取该 PDF 文件：{reason}"
+    PDF_UNREADABLE = "licence_pdf_unreadable", "无法读取该 PDF 文件：文件已损坏或不是有效的 PDF 文件。"
     CONVERT_FAILED = "licence_convert_failed", "文书转换为 PDF 失败：{reason}"
     IMPORT_ROWS = "licence_import_rows", "文件有 {count} 行错误，未导入任何证照。"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from tongban.licences.error_codes import LicenceError, licence_error
+
+logger = logging.getLogger(__name__)
 
 SEAL_FIELD = "TongbanSeal"
 
@@ -168,16 +171,18 @@ def verify_pdf(pdf: bytes, *, trust: list) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except Exception as exc:
-        raise licence_error(LicenceError.PDF_UNREADABLE, reason=str(exc)[:200] or type(exc).__name__)
+    except Exception:  # pyHanko's (English) reason goes to the log, never to the public page
+        logger.warning("An uploaded PDF could not be read", exc_info=True)
+        raise licence_error(LicenceError.PDF_UNREADABLE)
     if not signatures:
         return Verification(sealed=False, problem="该文件没有电子印章。")
     signature = signatures[-1]
     try:
         status = run_coroutine(async_validate_pdf_signature(
             signature, ValidationContext(trust_roots=trust, allow_fetching=False)))
-    except Exception as exc:  # a broken signature structure is a failed check
-        return Verification(sealed=True, problem=f"印章无法校验：{str(exc)[:200] or type(exc).__name__}")
+    except Exception:  # a broken signature structure is a failed check; pyHanko's reason only to the log
+        logger.warning("The seal of an uploaded PDF could not be validated", exc_info=True)
+        return Verification(sealed=True, problem="印章无法校验：印章数据已损坏。")
     cert = status.signing_cert
     signer = (cert.subject.native.get("common_name") or cert.subject.human_friendly) if cert is not None else ""
     signed_at = status.signer_reported_dt

@@ -191,12 +191,24 @@ def verify(request, token: str):
 
 
 def verify_upload(request):
-    """Anyone may check a sealed PDF: who sealed it, when, and whether it was changed after sealing."""
+    """Anyone may check a sealed PDF: who sealed it, when, and whether it was changed after sealing. Checks from
+    one address are counted per hour like the tracking page's failures (cases.tracking)."""
+    from axes.helpers import get_client_ip_address
+
+    from tongban.cases import tracking
     from tongban.core.uploads import check_upload
     from tongban.licences import sealing
 
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     result, status = None, 200
+    limited = ""
+    if request.method == "POST":
+        address = get_client_ip_address(request)
+        if tracking.is_limited(address, tracking.Kind.SEAL_CHECK):
+            limited, status = tracking.limited_message(tracking.Kind.SEAL_CHECK), 429
+            form = VerifyUploadForm()
+        else:
+            tracking.record_failure(address, tracking.Kind.SEAL_CHECK)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -207,6 +219,6 @@ def verify_upload(request):
     if form.errors:
         status = 400
     response = render(request, "licences/verify.html", {"found": None, "form": form, "result": result,
-                                                        "upload_page": True}, status=status)
+                                                        "limited": limited, "upload_page": True}, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -106,6 +106,15 @@ def _apply(request, *, item=None, bundle=None):
     files = FilesForm(data, request.FILES if data is not None else None, materials=materials)
     error, status = "", 200
     if data is not None:
+        from axes.helpers import get_client_ip_address
+
+        address = get_client_ip_address(request)
+        if tracking.is_limited(address, tracking.Kind.APPLY):  # counted like the tracking page's failures
+            error, status = tracking.limited_message(tracking.Kind.APPLY), 429
+            data = None
+        else:
+            tracking.record_failure(address, tracking.Kind.APPLY)
+    if data is not None:
         valid = [form.is_valid() for form in (applicant, application, files)]
         if all(valid):
             try:
@@ -135,7 +144,7 @@ def track_token(request, token: str):
     address = get_client_ip_address(request)
     if tracking.is_limited(address):
         response = render(request, "portal/track.html", {
-            "error": f"查询失败次数过多，请 {tracking.cooloff_minutes()} 分钟后再试，或拨打 12345 咨询。",
+            "error": tracking.limited_message(),
             "factor_length": tracking.FACTOR_LENGTH}, status=429)
         response["Cache-Control"] = "no-store"
         return response

@@ -207,7 +207,7 @@ def track(request):
     if request.method == "POST":
         address = get_client_ip_address(request)
         if tracking.is_limited(address):
-            context["error"] = f"查询失败次数过多，请 {tracking.cooloff_minutes()} 分钟后再试，或拨打 12345 咨询。"
+            context["error"] = tracking.limited_message()
             status = 429
         else:
             context["found"] = tracking.find(number, request.POST.get("factor", ""))

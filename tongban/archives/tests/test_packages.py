@@ -160,3 +160,42 @@ def test_the_daily_job_packs_at_most_its_limit_and_the_next_run_takes_the_rest(c
     assert pack_closed(None, date.today()) == {"packed": 1}
     assert pack_closed(None, date.today()) == {"packed": 1}
     assert pack_closed(None, date.today()) == {"packed": 0} and ArchivePackage.objects.count() == 2
+
+
+def corrupt(path, member: str):
+    """Flip bytes inside one member's compressed data (its local header says where the data starts)."""
+    with zipfile.ZipFile(path) as archive:
+        info = next(i for i in archive.infolist() if i.filename.endswith(member))
+    data = bytearray(path.read_bytes())
+    at = info.header_offset
+    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
+    for offset in range(info.compress_size // 3, info.compress_size // 3 + 4):
+        data[start + offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member", ["manifest-sha256.txt", "metadata.xml", "documents/receipt.docx"])
+def test_a_stored_package_with_damaged_bytes_is_marked_damaged_in_chinese(packed, member):
+    path = services.package_path(packed)
+    corrupt(path, member)
+    with pytest.raises(ValidationError, match="损坏"):
+        packages.verify_zip(path)
+    result = services.verify_package(packed)
+    packed.refresh_from_db()
+    assert not result.ok and packed.status == "damaged" and "损坏" in packed.verify_message
+
+
+def test_a_case_that_fails_to_pack_does_not_stop_the_job_and_is_named_in_its_result(close_case, case_people,
+                                                                                    signature_png):
+    from datetime import date
+
+    from tongban.archives.jobs import pack_closed
+
+    broken, fine = close_case(), close_case()
+    signature = services.sign_document(broken, "acceptance", image=signature_png, signer_name="李四",
+                                       by=case_people.clerk)
+    signature.image.storage.delete(signature.image.name)  # its image is gone from the disk: packing it fails
+    result = pack_closed(None, date.today())
+    assert result["packed"] == 1 and ArchivePackage.objects.get().case == fine
+    assert len(result["failed"]) == 1 and result["failed"][0].startswith(f"{broken.number}：")
+    assert pack_closed(None, date.today())["packed"] == 0  # tried again, still failing, nothing else lost

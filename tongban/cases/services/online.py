@@ -20,6 +20,7 @@ import secrets
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -108,6 +109,14 @@ def check_files(uploads: dict) -> dict[str, list[ValidationError]]:
     return errors
 
 
+def check_total_size(uploads: dict) -> None:
+    """The files of one submission together stay under APPLY_UPLOAD_TOTAL_BYTES (each file alone has the upload
+    check's own limit)."""
+    total = sum(upload.size or 0 for upload in uploads.values())
+    if total > settings.APPLY_UPLOAD_TOTAL_BYTES:
+        raise case_error(CaseError.UPLOADS_TOO_LARGE, mb=settings.APPLY_UPLOAD_TOTAL_BYTES // (1024 * 1024))
+
+
 def _store(case: Case, material: CaseMaterial, upload, source: str) -> CaseFile:
     check_upload(upload, UPLOAD_TYPES)
     record = CaseFile(case=case, material=material, original_name=(upload.name or "")[-200:],
@@ -138,6 +147,7 @@ def submit_online(*, item: ServiceItem | None = None, bundle: Bundle | None = No
         raise case_error(CaseError.NO_ONLINE_WINDOW)
     fields = clean_applicant(applicant)
     uploads = uploads or {}
+    check_total_size(uploads)
     day = received_on or today()
     policy = CaseSettings.load()
     delivery = (Window.objects.filter(unit=window.unit, kind=WindowKind.DELIVERY, is_active=True).order_by("code").first()
@@ -190,6 +200,7 @@ def correct_online(case: Case, *, uploads: dict) -> Case:
     missing = [m.name for m in listed if m.identity.code not in uploads]
     if missing:
         raise case_error(CaseError.FILES_MISSING, names="、".join(missing))
+    check_total_size(uploads)
     for material in listed:
         _store(case, material, uploads[material.identity.code], FileSource.APPLICANT)
         material.state, material.problem, material.received_copies = MaterialState.RECEIVED, "", 1

@@ -2,7 +2,7 @@
 channel, files and forwarding, the channels page per persona, and the API."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -131,6 +131,11 @@ def test_the_channels_page_per_persona(client_for, personas, county, restaurant,
         assert "2026年12月" in page and sees in page and (not hidden or hidden not in page)
     assert client_for(personas.director).get("/cases/channels/?month=garbage").status_code == 200
     assert client_for(personas.director).get("/cases/channels/?month=2026-13").status_code == 200
+    for month in ("9999-12", "0001-01"):  # the next / previous month would overflow: refused in Chinese
+        page = client_for(personas.director).get(f"/cases/channels/?month={month}")
+        assert page.status_code == 200 and "月份须在 2000年1月 至 2099年12月 之间" in page.content.decode()
+        api = client_for(personas.director).get(f"/api/v1/cases/channels/?month={month}")
+        assert api.status_code == 400 and "月份须在" in api.content.decode()
 
 
 def test_the_api_forwards_by_window_code_and_lists_the_channel(client_for, county, food, case_people, personas):
@@ -180,3 +185,31 @@ def test_a_bundle_is_applied_for_with_one_form_and_one_set_of_materials(client, 
     assert response.status_code == 302
     case = Case.objects.get()
     assert (case.bundle, case.channel, case.tasks.count()) == (restaurant.bundle, "online", 4)
+
+
+def test_an_address_that_keeps_applying_waits_an_hour(client, food, county, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.APPLY_LIMIT_PER_HOUR = 2
+    url = f"/portal/apply/items/{food.implementation_code}/"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(2):
+            assert client.post(url, apply_data(**{"a-phone": "12"}), REMOTE_ADDR="203.0.113.5").status_code == 400
+        refused = client.post(url, apply_data(), REMOTE_ADDR="203.0.113.5")
+        assert refused.status_code == 429 and not Case.objects.exists()
+        text = refused.content.decode()
+        assert "提交次数过多" in text and 'value="李四"' in text  # what was typed is kept
+        assert client.post(url, apply_data(), REMOTE_ADDR="198.51.100.7").status_code == 302  # another address
+    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        assert client.post(url, apply_data(), REMOTE_ADDR="203.0.113.5").status_code == 302
+
+
+def test_the_files_of_one_application_together_are_capped(client, food, county, settings):
+    settings.APPLY_UPLOAD_TOTAL_BYTES = len(PDF) + 10
+    response = client.post(f"/portal/apply/items/{food.implementation_code}/", {
+        **apply_data(), "file_business_licence": pdf(), "file_layout_plan": pdf("plan.pdf")})
+    assert response.status_code == 400 and not Case.objects.exists()
+    text = response.content.decode()
+    assert "上传的文件合计超过" in text and 'value="李四"' in text

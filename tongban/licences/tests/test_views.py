@@ -187,3 +187,18 @@ def test_the_case_page_tells_the_clerk_a_licence_can_stand_in(client_for, person
     material = food_case.materials.get(identity__code="business_licence")
     services.use_licences(food_case, {material.pk: own.pk}, by=case_people.clerk)
     assert "licence-offers-hint" not in clerk.get(food_case.get_absolute_url()).content.decode()
+
+
+def test_the_upload_check_never_shows_pyhankos_english_and_is_limited_per_address(client, sealing_on, settings):
+    broken = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 1\ngarbage\ntrailer<<>>\n%%EOF\n"
+    response = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", broken)}, REMOTE_ADDR="203.0.113.3")
+    text = response.content.decode()
+    assert response.status_code == 400 and "文件已损坏或不是有效的 PDF 文件" in text
+    error = text[text.index('id="verify-upload-error"'):].split("</div>")[0].split(">", 1)[1]
+    assert error == "无法读取该 PDF 文件：文件已损坏或不是有效的 PDF 文件。" and "startxref" not in text  # no English
+    settings.SEAL_CHECK_LIMIT_PER_HOUR = 2
+    client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", broken)}, REMOTE_ADDR="203.0.113.3")
+    refused = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", broken)}, REMOTE_ADDR="203.0.113.3")
+    assert refused.status_code == 429 and "核验次数过多" in refused.content.decode()
+    other = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", broken)}, REMOTE_ADDR="198.51.100.3")
+    assert other.status_code == 400
