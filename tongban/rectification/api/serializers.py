@@ -54,7 +54,8 @@ class MeasureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
     finding = VisibleRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
-    inspection = serializers.IntegerField(source="finding.inspection_id", read_only=True, default=None)
+    # A measure opened from a 差评, a complaint or a meeting has no finding, hence no inspection.
+    inspection = serializers.IntegerField(source="finding.inspection_id", read_only=True, default=None, allow_null=True)
     lead_unit = VisibleRelatedField(queryset=Unit.objects.all())
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     coordinating_units = VisibleRelatedField(queryset=Unit.objects.all(), many=True, required=False)
