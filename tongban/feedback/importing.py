@@ -182,5 +182,7 @@ def _preview_page(request, token, rows, mapping, status=200):
     result = preview(rows, mapping)
     return render(request, "feedback/hotline_preview.html", {
         "token": token, "result": result, "fields": [(key, label, result.mapping.get(key)) for key, (label, _) in FIELDS.items()],
-        "columns": list(enumerate(result.header)), "sample": result.orders[:10],
+        "columns": list(enumerate(result.header)),
+        # the urgency by its name (一般 / 复杂 / 紧急), never its code
+        "sample": [{**order, "urgency_label": HotlineUrgency(order["urgency"]).label} for order in result.orders[:10]],
     }, status=status)

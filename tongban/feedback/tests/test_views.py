@@ -209,6 +209,7 @@ def test_hotline_import_previews_confirms_and_is_idempotent(client_for, personas
     preview = _upload(client, CSV)
     page = preview.content.decode()
     assert preview.status_code == 200 and "新增 2 件" in page
+    assert "<td>紧急</td>" in page and "<td>urgent</td>" not in page  # the preview names the urgency, not its code
     token = preview.context["token"]
     mapping = {f"map_{key}": str(index) for key, index in preview.context["result"].mapping.items()}
     assert client.post(reverse("feedback:hotline_import"), {"token": token, "confirm": "1", **mapping}).status_code == 302
