@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import OperationalError, connection, connections
 from django.db.models import Count
 
+from tongban.core.bench import forget_inherited_connections
+
 GOAL_PER_SECOND = 250
 
 
@@ -93,7 +95,7 @@ def _process_worker(count: int, window, clerk, item, ready, results) -> None:
     the queue."""
     numbers, failures, client, server = [], [], 0.0, None
     try:
-        connections.close_all()
+        forget_inherited_connections()
         server_before = _server_cpu_seconds()  # opens the connection before the clock starts
         ready.wait(timeout=300)
         client_before = time.process_time()
@@ -401,6 +403,8 @@ def _serve(port: int, workers: int) -> None:  # pragma: no cover - runs in the f
     from django.core.wsgi import get_wsgi_application
     from gunicorn.app.base import BaseApplication
 
+    forget_inherited_connections()  # its workers are forked from this process
+
     class Server(BaseApplication):
         def load_config(self):
             options = {"bind": f"127.0.0.1:{port}", "workers": workers, "worker_class": "sync", "timeout": 300,
@@ -485,6 +489,7 @@ def _client(plan, run_one, think_ms: int, barrier, out) -> None:  # pragma: no c
     import os
     import random
 
+    forget_inherited_connections()
     pause = random.Random(os.getpid())
     timings, error = [], None
     try:

@@ -11,6 +11,26 @@ from importlib import import_module
 from django.apps import apps
 
 
+_INHERITED: list = []  # a forked child's copies of its parent's connection wrappers: kept, so never closed
+
+
+def forget_inherited_connections() -> None:
+    """First thing in a process forked from one that used the database (the benches' workers, clients and server).
+
+    The child starts with its parent's connection wrappers, and not only those `connections.close_all()` closed in
+    the parent: Django keeps a thread's connections in an asgiref Local, in plain thread storage while no event
+    loop runs in the thread and in a context-variable storage while one does (Playwright's sync API leaves one
+    running in the test process). A child has no running loop, reads the plain storage, and finds a connection the
+    parent opened earlier and still owns. Using it would share one socket between processes; closing it would end
+    the parent's session (Terminate). So the child sets every inherited wrapper aside, unclosed — a child ends
+    with `os._exit`, which finalises nothing — and opens its own connections on first use."""
+    from django.db import connections
+
+    for alias in connections:
+        _INHERITED.append(connections[alias])
+        del connections[alias]
+
+
 @dataclass(frozen=True)
 class Bench:
     name: str
