@@ -321,9 +321,12 @@ def client_key(address: str) -> str:
 
 
 def _next_number(prefix: str, now) -> str:
-    stem = f"{prefix}{timezone.localdate(now):%Y%m%d}"
-    last = Complaint.objects.filter(number__startswith=stem).order_by("-number").values_list("number", flat=True).first()
-    return f"{stem}{int(last[len(stem):]) + 1 if last else 1:04d}"
+    """TS / RX + YYYYMMDD + a five-digit sequence, claimed from the prefix's sequence row the way case numbers
+    are (`cases.services.intake.claim_number`: one UPDATE … RETURNING that holds the row until the caller
+    commits) — never max()+1, which gives two complaints filed at once the same number."""
+    from tongban.cases.services.intake import claim_number
+
+    return claim_number(prefix, timezone.localdate(now))
 
 
 def submit_complaint(*, title: str, content: str, anonymous: bool, name: str = "", phone: str = "",
