@@ -513,13 +513,17 @@ def answer_callback_online(item: CallbackItem, *, satisfied: bool, reasons: Iter
     if not satisfied and not text:
         raise feedback_error(E.TAGS_REQUIRED)
     try:
-        return record_callback(item, outcome=CallbackOutcome.SATISFIED if satisfied else CallbackOutcome.UNSATISFIED,
+        item = record_callback(item, outcome=CallbackOutcome.SATISFIED if satisfied else CallbackOutcome.UNSATISFIED,
                                remarks=text, method=CallbackMethod.ONLINE, by=None)
     except ValidationError as exc:
         if getattr(exc, "code", "") == E.NOT_CALLBACK:  # answered meanwhile (by phone, or a second tap)
             item.refresh_from_db(fields=["outcome"])
             raise feedback_error(E.CALLBACK_ANSWERED, outcome=item.get_outcome_display())
         raise
+    if not satisfied:  # nobody was on the phone to hear it: the office is told, as for a new 差评
+        transaction.on_commit(lambda: _tell_office(
+            f"网上回访不满意：{item.case.title}（{item.case.number}）", "请分类交办。", item.get_absolute_url()))
+    return item
 
 
 # --- Notifications ---------------------------------------------------------------------------------------

@@ -53,12 +53,17 @@ def test_the_applicant_answers_satisfied_once_recorded_as_the_phone_would(client
         services.answer_callback_online(item, satisfied=False, remarks="再答一次")
 
 
-def test_an_unsatisfied_online_answer_needs_a_reason_and_enters_the_loop(client, item, county, personas):
+def test_an_unsatisfied_online_answer_needs_a_reason_and_enters_the_loop(client, item, county, personas,
+                                                                         django_capture_on_commit_callbacks):
+    from tongban.notifications.models import Notification
+
     token = services.issue_online_callback(item, by=personas.rectification_office)
     refused = client.post(_answer_url(token), {"satisfied": "no"})
     assert refused.status_code == 400 and "原因" in refused.content.decode()
     assert client.post(_answer_url(token), {"satisfied": ""}).status_code == 400
-    client.post(_answer_url(token), {"satisfied": "no", "reasons": ["long_wait", "nonsense"], "remarks": "等太久"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_answer_url(token), {"satisfied": "no", "reasons": ["long_wait", "nonsense"], "remarks": "等太久"})
+    assert Notification.objects.filter(recipient=personas.rectification_office, title__startswith="网上回访不满意").exists()
     item.refresh_from_db()
     assert item.outcome == CallbackOutcome.UNSATISFIED and item.handling_status == HandlingStatus.NEW
     assert item.remarks == "原因：排队等候时间长；等太久"
