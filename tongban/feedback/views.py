@@ -20,6 +20,9 @@ from tongban.feedback.choices import (
     BAD_LEVELS, CallbackMethod, CallbackOutcome, Classification, ComplaintCategory, ComplaintChannel,
     HandlingStatus, Level, RatingChannel, RatingTag,
 )
+from tongban.core.error_codes import message_for
+from tongban.feedback.error_codes import FeedbackError as E
+from tongban.feedback.error_codes import feedback_error
 from tongban.feedback.filtersets import ComplaintFilterSet, RatingFilterSet
 from tongban.feedback.models import CallbackItem, Complaint, Rating
 from tongban.org.models import Unit
@@ -77,6 +80,9 @@ def rating_qr(request, token: str):
     return HttpResponse(qr.svg(services.rating_link(case, channel, absolute=True)), content_type="image/svg+xml")
 
 
+CALLBACK_HEADING = "政务服务回访"
+
+
 def callback_answer(request, token: str):
     """网上回访: the applicant answers the callback questionnaire through the private link (the QR code the
     caller gave them), no login, once. A wrong link counts as a failed lookup, limited per address like the
@@ -85,15 +91,15 @@ def callback_answer(request, token: str):
 
     address = _client_address(request)
     if tracking.is_limited(address):
-        response = render(request, "feedback/public/rate_invalid.html", {"error": tracking.limited_message()},
-                          status=429)
+        response = render(request, "feedback/public/rate_invalid.html",
+                          {"error": tracking.limited_message(), "heading": CALLBACK_HEADING}, status=429)
         response["Cache-Control"] = "no-store"
         return response
     item = services.callback_for_token(token)
     if item is None:
         tracking.record_failure(address)
-        return render(request, "feedback/public/rate_invalid.html", {"error": "回访链接无效，请与回访人员联系。"},
-                      status=404)
+        return render(request, "feedback/public/rate_invalid.html",
+                      {"error": message_for(E.BAD_CALLBACK_LINK), "heading": CALLBACK_HEADING}, status=404)
     context = {"item": item, "case": item.case, "reasons": RatingTag.choices, "error": "", "chosen": [],
                "remarks": "", "satisfied": None}
     status = 200
@@ -102,7 +108,7 @@ def callback_answer(request, token: str):
         satisfied = {"yes": True, "no": False}.get(data.get("satisfied", ""))
         try:
             if satisfied is None:
-                raise ValidationError("请选择“满意”或“不满意”。")
+                raise feedback_error(E.CHOOSE_SATISFIED)
             services.answer_callback_online(item, satisfied=satisfied, reasons=data.getlist("reasons"),
                                             remarks=data.get("remarks", ""))
         except ValidationError as exc:

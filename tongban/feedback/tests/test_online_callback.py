@@ -76,7 +76,9 @@ def test_an_unsatisfied_online_answer_needs_a_reason_and_enters_the_loop(client,
 def test_wrong_links_are_counted_per_address_and_then_refused(client, item, settings):
     settings.TRACKING_FAILURE_LIMIT = 2
     for _ in range(2):
-        assert client.get(_answer_url("x" * 32)).status_code == 404
+        wrong = client.get(_answer_url("x" * 32))
+        assert wrong.status_code == 404 and "回访链接无效" in wrong.content.decode()
+    assert "<title>政务服务回访" in wrong.content.decode() or "政务服务回访</h1>" in wrong.content.decode()
     assert TrackingAttempt.objects.count() == 2
     assert client.get(_answer_url("y" * 32)).status_code == 429
 
