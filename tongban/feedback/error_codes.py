@@ -27,6 +27,11 @@ class FeedbackError(models.TextChoices):
     DUPLICATE_ORDER = "feedback_duplicate_order", "12345 工单号“{order}”已存在。"
     BAD_MONTH = "feedback_bad_month", "月份“{value}”无效，请按 2026-11 的格式填写。"
     NOT_CALLBACK = "feedback_not_callback", "这条回访已记录为“{outcome}”，不能再记录。"
+    NOT_HOTLINE = "feedback_not_hotline", "只有 12345 工单的答复需要回传热线平台。"
+    ALREADY_RETURNED = "feedback_already_returned", "这张工单的答复已于 {at} 回传 12345 平台。"
+    CALLBACK_ANSWERED = "feedback_callback_answered", "这次回访已经答复过了（{outcome}），谢谢您。"
+    BAD_CALLBACK_LINK = "feedback_bad_callback_link", "回访链接无效或已重新生成，请与回访人员联系，或拨打 12345。"
+    CHOOSE_SATISFIED = "feedback_choose_satisfied", "请选择“满意”或“不满意”。"
     SHARE_RANGE = "feedback_share_range", "回访比例须在 30%—50% 之间（现为 {share}%）。"
 
 

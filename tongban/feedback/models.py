@@ -99,14 +99,6 @@ class Handled(TimeStampedModel):
     def is_open(self) -> bool:
         return self.handling_status in OPEN_HANDLING
 
-    @property
-    def closed_on_time(self) -> bool | None:
-        if not self.closed_at or not self.due_date:
-            return None
-        from django.utils import timezone
-
-        return timezone.localdate(self.answered_at or self.closed_at) <= self.due_date
-
 
 class HandledQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> HandledQuerySet:
@@ -217,6 +209,8 @@ class Complaint(Handled):
     verified_satisfied = models.BooleanField("投诉人满意", null=True, blank=True)
     visit_done_at = models.DateTimeField("上门回访时间", null=True, blank=True)
     visit_note = models.TextField("上门回访情况", blank=True)
+    returned_at = models.DateTimeField("答复回传 12345 时间", null=True, blank=True,
+                                       help_text="12345 工单：承办单位的答复已回传热线平台")
     client_key = models.CharField("提交地址摘要", max_length=64, blank=True, editable=False, db_index=True)
 
     objects = HandledQuerySet.as_manager()
@@ -284,6 +278,8 @@ class CallbackItem(Handled):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     called_at = models.DateTimeField("回访时间", null=True, blank=True)
+    online_key = models.CharField("网上回访链接摘要", max_length=64, null=True, blank=True, unique=True, editable=False,
+                                  help_text="网上回访（二维码）链接的摘要；链接本身不保存")
 
     objects = HandledQuerySet.as_manager()
     scope_unit_field = "unit"

@@ -1,5 +1,6 @@
-"""The QR code that lets an applicant rate a case (好差评 on printed notices and the counter's tablet): a signed
-rating link (`services.rating_link`) drawn by `qrcode` — SVG for pages, PNG inside the .docx notices."""
+"""The QR codes of the public's voice: the signed rating link (`services.rating_link`: 好差评 on printed notices
+and the counter's tablet) and the private 网上回访 link (`services.issue_online_callback`), drawn by `qrcode` —
+SVG for pages, PNG inside the .docx notices."""
 from __future__ import annotations
 
 import io
@@ -14,6 +15,12 @@ def svg(url: str) -> bytes:
     buffer = io.BytesIO()
     qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).save(buffer)
     return buffer.getvalue()
+
+
+def inline_svg(url: str) -> str:
+    """The SVG without its XML declaration, to sit inside an HTML page (printed sheets)."""
+    text = svg(url).decode()
+    return text.split("?>", 1)[1].strip() if text.startswith("<?xml") else text
 
 
 def png(url: str) -> io.BytesIO:

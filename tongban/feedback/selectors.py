@@ -16,6 +16,22 @@ from tongban.feedback.models import CallbackItem, Complaint, Rating
 from tongban.feedback.sampling import month_start, next_month
 
 
+# --- 按期 (on time), defined once --------------------------------------------------------------------------
+
+def on_time_counts(within: Q | None = None) -> dict[str, Count]:
+    """The aggregates of 按期 for a queryset of handled records (差评, complaints, callbacks), used by every
+    figure that shows it (the monthly figures, the loop's sources): `assigned` = records 交办 to a unit,
+    `on_time` = those whose first answer came by their due date (`answered_on_time`, stored at the first
+    answer; a reopened record keeps it). The rate is `on_time_rate(on_time, assigned)`."""
+    within = within if within is not None else Q()
+    return {"assigned": Count("pk", filter=within & Q(assigned_at__isnull=False)),
+            "on_time": Count("pk", filter=within & Q(answered_on_time=True))}
+
+
+def on_time_rate(on_time: int, assigned: int) -> int | None:
+    return round(100 * on_time / assigned) if assigned else None
+
+
 # --- The monthly published figures (portal page, bulletin) -----------------------------------------------
 
 @dataclass
@@ -36,7 +52,7 @@ class MonthlyFigures:
 
     @property
     def on_time_rate(self) -> int | None:
-        return round(100 * self.on_time / self.assigned_bad) if self.assigned_bad else None
+        return on_time_rate(self.on_time, self.assigned_bad)
 
     @property
     def good_rate(self) -> int | None:
@@ -67,9 +83,7 @@ def monthly_figures(month: date, ratings: QuerySet[Rating] | None = None) -> Mon
     by_level = [{"level": level.label, "count": sum(cells.get((c.value, level.value), 0) for c in RatingChannel),
                  "bad": level in BAD_LEVELS} for level in levels]
     totals = ratings.aggregate(total=Count("pk"), bad=Count("pk", filter=Q(level__in=BAD_LEVELS)),
-                               assigned=Count("pk", filter=Q(level__in=BAD_LEVELS, assigned_at__isnull=False)),
-                               on_time=Count("pk", filter=Q(level__in=BAD_LEVELS, answered_on_time=True)),
-                               average=Avg("level"))
+                               **on_time_counts(Q(level__in=BAD_LEVELS)), average=Avg("level"))
     tags = Counter()
     for row in ratings.filter(level__in=BAD_LEVELS).values_list("tags", flat=True):
         tags.update(t for t in row or [] if t in RatingTag.values)
@@ -126,10 +140,11 @@ class SourceRow:
     on_time: int
     trend: list[int]
     link: str = ""
+    counted: int = 0  # what 按期 is a share of: records 交办 (on_time_counts), measures signed off
 
     @property
     def on_time_rate(self) -> int | None:
-        return round(100 * self.on_time / self.closed) if self.closed else None
+        return on_time_rate(self.on_time, self.counted)
 
 
 def _months(today: date, count: int) -> list[date]:
@@ -147,16 +162,15 @@ def _trend(qs: QuerySet, stamp: str, months: list[date]) -> list[int]:
 
 def _handled_row(key: str, label: str, qs: QuerySet, stamp: str, months: list[date], link: str) -> SourceRow:
     totals = qs.aggregate(total=Count("pk"), open=Count("pk", filter=Q(handling_status__in=OPEN_HANDLING)),
-                          closed=Count("pk", filter=Q(handling_status=HandlingStatus.CLOSED)),
-                          on_time=Count("pk", filter=Q(handling_status=HandlingStatus.CLOSED, answered_on_time=True)))
+                          closed=Count("pk", filter=Q(handling_status=HandlingStatus.CLOSED)), **on_time_counts())
     return SourceRow(key, label, totals["total"], totals["open"], totals["closed"], totals["on_time"],
-                     _trend(qs, stamp, months), link)
+                     _trend(qs, stamp, months), link, counted=totals["assigned"])
 
 
 def loop_sources(user, today: date, months: int = 6) -> tuple[list[SourceRow], list[date]]:
     """Every source of the one loop side by side (ROADMAP X1): counts, on-time closure, the monthly trend of
-    new records. A handled record is on time when its first answer came by its due date; a measure when it
-    was signed off by its due date."""
+    new records. A handled record is on time as `on_time_counts` says (the same 按期 as the monthly figures);
+    a measure when it was signed off by its due date."""
     from django.db.models import F
     from django.urls import reverse
 
@@ -172,7 +186,7 @@ def loop_sources(user, today: date, months: int = 6) -> tuple[list[SourceRow], l
                               on_time=Count("pk", filter=Q(status=MeasureStatus.VERIFIED,
                                                            verified_at__date__lte=F("due_date"))))
         return SourceRow(key, label, totals["total"], totals["total"] - totals["closed"], totals["closed"],
-                         totals["on_time"], _trend(qs, "created_at", span), link)
+                         totals["on_time"], _trend(qs, "created_at", span), link, counted=totals["closed"])
 
     rows.append(measure_row("inspection", "巡察反馈问题", SourceKind.INSPECTION_FINDING,
                             reverse("rectification:dashboard")))

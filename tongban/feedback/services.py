@@ -13,6 +13,7 @@ from typing import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils import timezone
 from tongban.cases.choices import FINAL_STATUSES, CaseStatus
 from tongban.cases.models import Case
 from tongban.feedback.choices import (
-    BAD_LEVELS, UPHELD, AppealStatus, CallbackOutcome, Classification, ComplaintCategory,
+    BAD_LEVELS, UPHELD, AppealStatus, CallbackMethod, CallbackOutcome, Classification, ComplaintCategory,
     ComplaintChannel, HandlingStatus, HotlineUrgency, Level, RatingChannel, RatingKind, RatingTag,
 )
 from tongban.feedback.error_codes import FeedbackError as E
@@ -321,9 +322,12 @@ def client_key(address: str) -> str:
 
 
 def _next_number(prefix: str, now) -> str:
-    stem = f"{prefix}{timezone.localdate(now):%Y%m%d}"
-    last = Complaint.objects.filter(number__startswith=stem).order_by("-number").values_list("number", flat=True).first()
-    return f"{stem}{int(last[len(stem):]) + 1 if last else 1:04d}"
+    """TS / RX + YYYYMMDD + a five-digit sequence, claimed from the prefix's sequence row the way case numbers
+    are (`cases.services.intake.claim_number`: one UPDATE … RETURNING that holds the row until the caller
+    commits) — never max()+1, which gives two complaints filed at once the same number."""
+    from tongban.cases.services.intake import claim_number
+
+    return claim_number(prefix, timezone.localdate(now))
 
 
 def submit_complaint(*, title: str, content: str, anonymous: bool, name: str = "", phone: str = "",
@@ -402,6 +406,23 @@ def receive_hotline_order(*, order_number: str, title: str, content: str, name: 
     return complaint, created
 
 
+def return_hotline_answer(complaint: Complaint, *, by) -> Complaint:
+    """The unit's answer to a 12345 order is returned to the hotline platform (回传, once): from then on the
+    order shows as returned, and the platform reads the answer from the API (`returned_at`)."""
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.channel != ComplaintChannel.HOTLINE:
+            raise feedback_error(E.NOT_HOTLINE)
+        if complaint.returned_at:
+            raise feedback_error(E.ALREADY_RETURNED, at=f"{timezone.localtime(complaint.returned_at):%Y-%m-%d %H:%M}")
+        _check_status(complaint, [HandlingStatus.ANSWERED, HandlingStatus.CLOSED], "回传答复")
+        complaint.returned_at = timezone.now()
+        complaint.save(update_fields=["returned_at", "updated_at"])
+        record_event(complaint, "feedback.hotline.returned", f"答复已回传 12345 平台（工单 {complaint.order_number}）",
+                     by=by)
+    return complaint
+
+
 def publish(complaint: Complaint, *, public_answer: str, by) -> Complaint:
     """Put an answered complaint on the public wall with an answer free of personal data."""
     with transaction.atomic():
@@ -443,6 +464,65 @@ def record_callback(item: CallbackItem, *, outcome: str, remarks: str = "", meth
         record_event(item, "feedback.callback.recorded",
                      f"第 {item.tries} 次回访：{CallbackOutcome(outcome).label}" + (f"，{item.remarks[:60]}" if item.remarks else ""),
                      by=by)
+    return item
+
+
+def issue_online_callback(item: CallbackItem, *, by) -> str:
+    """A private link (shown as a QR code) through which the applicant answers the callback online, without
+    logging in. Like the online tracking link: a random token, only its hash stored; issuing again replaces
+    the link (the old one stops working). Returns the token."""
+    import secrets
+
+    from tongban.cases.services.online import token_key
+
+    with transaction.atomic():
+        item = _locked(item)
+        if item.outcome != CallbackOutcome.PENDING:
+            raise feedback_error(E.NOT_CALLBACK, outcome=item.get_outcome_display())
+        token = secrets.token_urlsafe(24)
+        item.online_key = token_key(token)
+        item.save(update_fields=["online_key", "updated_at"])
+        record_event(item, "feedback.callback.link", "生成网上回访二维码", by=by)
+    return token
+
+
+def online_callback_link(token: str, *, absolute: bool = True) -> str:
+    path = reverse("feedback:callback_answer", args=[token])
+    return settings.SITE_URL.rstrip("/") + path if absolute else path
+
+
+def callback_for_token(token) -> CallbackItem | None:
+    """The callback of a private link, or None (a wrong or malformed token reads like none)."""
+    from tongban.cases.services.online import token_key
+
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    return (CallbackItem.objects.filter(online_key=token_key(token))
+            .select_related("case", "window").first())
+
+
+def answer_callback_online(item: CallbackItem, *, satisfied: bool, reasons: Iterable[str] = (),
+                           remarks: str = "") -> CallbackItem:
+    """The applicant's own answer through the link: recorded by `record_callback` exactly as a phone answer
+    (method 网上评价, nobody as the caller), once only; an unsatisfied answer enters the handling loop."""
+    labels = [RatingTag(r).label for r in dict.fromkeys(reasons) if r in RatingTag.values]
+    text = "；".join(part for part in (("原因：" + "、".join(labels)) if labels else "", (remarks or "").strip()[:2000])
+                    if part)
+    if item.outcome != CallbackOutcome.PENDING:
+        raise feedback_error(E.CALLBACK_ANSWERED, outcome=item.get_outcome_display())
+    if not satisfied and not text:
+        raise feedback_error(E.TAGS_REQUIRED)
+    try:
+        item = record_callback(item, outcome=CallbackOutcome.SATISFIED if satisfied else CallbackOutcome.UNSATISFIED,
+                               remarks=text, method=CallbackMethod.ONLINE, by=None)
+    except ValidationError as exc:
+        if getattr(exc, "code", "") == E.NOT_CALLBACK:  # answered meanwhile (by phone, or a second tap)
+            item.refresh_from_db(fields=["outcome"])
+            raise feedback_error(E.CALLBACK_ANSWERED, outcome=item.get_outcome_display())
+        raise
+    if not satisfied:  # nobody was on the phone to hear it: the office is told, as for a new 差评
+        transaction.on_commit(lambda: _tell_office(
+            f"网上回访不满意：{item.case.title}（{item.case.number}）", "请分类交办。", item.get_absolute_url()))
     return item
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     # public (no login)
     path("rate/<str:token>/", views.rate, name="rate"),
     path("qr/<str:token>.svg", views.rating_qr, name="rating_qr"),
+    path("callback/<str:token>/", views.callback_answer, name="callback_answer"),
     path("complain/", views.complaint_form, name="complaint_form"),
     path("wall/", views.wall, name="wall"),
     path("figures/", views.figures, name="figures"),

@@ -20,6 +20,9 @@ from tongban.feedback.choices import (
     BAD_LEVELS, CallbackMethod, CallbackOutcome, Classification, ComplaintCategory, ComplaintChannel,
     HandlingStatus, Level, RatingChannel, RatingTag,
 )
+from tongban.core.error_codes import message_for
+from tongban.feedback.error_codes import FeedbackError as E
+from tongban.feedback.error_codes import feedback_error
 from tongban.feedback.filtersets import ComplaintFilterSet, RatingFilterSet
 from tongban.feedback.models import CallbackItem, Complaint, Rating
 from tongban.org.models import Unit
@@ -75,6 +78,49 @@ def rating_qr(request, token: str):
     except ValidationError:
         raise Http404("评价链接无效。")
     return HttpResponse(qr.svg(services.rating_link(case, channel, absolute=True)), content_type="image/svg+xml")
+
+
+CALLBACK_HEADING = "政务服务回访"
+
+
+def callback_answer(request, token: str):
+    """网上回访: the applicant answers the callback questionnaire through the private link (the QR code the
+    caller gave them), no login, once. A wrong link counts as a failed lookup, limited per address like the
+    tracking page (cases.tracking)."""
+    from tongban.cases import tracking
+
+    address = _client_address(request)
+    if tracking.is_limited(address):
+        response = render(request, "feedback/public/rate_invalid.html",
+                          {"error": tracking.limited_message(), "heading": CALLBACK_HEADING}, status=429)
+        response["Cache-Control"] = "no-store"
+        return response
+    item = services.callback_for_token(token)
+    if item is None:
+        tracking.record_failure(address)
+        return render(request, "feedback/public/rate_invalid.html",
+                      {"error": message_for(E.BAD_CALLBACK_LINK), "heading": CALLBACK_HEADING}, status=404)
+    context = {"item": item, "case": item.case, "reasons": RatingTag.choices, "error": "", "chosen": [],
+               "remarks": "", "satisfied": None}
+    status = 200
+    if request.method == "POST" and item.outcome == CallbackOutcome.PENDING:
+        data = request.POST
+        satisfied = {"yes": True, "no": False}.get(data.get("satisfied", ""))
+        try:
+            if satisfied is None:
+                raise feedback_error(E.CHOOSE_SATISFIED)
+            services.answer_callback_online(item, satisfied=satisfied, reasons=data.getlist("reasons"),
+                                            remarks=data.get("remarks", ""))
+        except ValidationError as exc:
+            context.update(error=" ".join(exc.messages), chosen=data.getlist("reasons"),
+                           remarks=data.get("remarks", ""), satisfied=data.get("satisfied", ""))
+            item.refresh_from_db()
+            status = 400
+        else:
+            return redirect("feedback:callback_answer", token=token)
+    response = render(request, "feedback/public/callback_answer.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _complaint_page(request, template: str, on_success, **submit):
@@ -276,10 +322,10 @@ def record_detail(request, kind: str, pk: int):
 # What may be posted to each kind of record; anything else is 404 (not a 500 from a service given the wrong record).
 KIND_ACTIONS = {
     "rating": {"call", "assign", "answer", "close", "reopen", "appeal", "review"},
-    "complaint": {"assign", "answer", "visit", "close", "reopen", "publish"},
-    "callback": {"callback", "assign", "answer", "close", "reopen"},
+    "complaint": {"assign", "answer", "visit", "close", "reopen", "publish", "return"},
+    "callback": {"callback", "online", "assign", "answer", "close", "reopen"},
 }
-OFFICE_ACTIONS = {"call", "assign", "close", "reopen", "review", "publish", "callback"}
+OFFICE_ACTIONS = {"call", "assign", "close", "reopen", "review", "publish", "callback", "online", "return"}
 
 
 @login_required
@@ -319,6 +365,10 @@ def record_action(request, kind: str, pk: int, action: str):
             services.review_appeal(record, upheld=data.get("upheld") == "yes", note=data.get("note", ""), by=by)
         elif action == "publish":
             services.publish(record, public_answer=data.get("public_answer", ""), by=by)
+        elif action == "return":
+            services.return_hotline_answer(record, by=by)
+        elif action == "online":
+            return _online_callback_sheet(request, record, services.issue_online_callback(record, by=by))
         elif action == "callback":
             services.record_callback(record, outcome=data.get("outcome", ""), remarks=data.get("remarks", ""),
                                      method=data.get("method", ""), by=by)
@@ -326,6 +376,18 @@ def record_action(request, kind: str, pk: int, action: str):
         return _detail(request, kind, record, error=" ".join(exc.messages), status=400)
     messages.success(request, "已保存。")
     return redirect(record.get_absolute_url())
+
+
+def _online_callback_sheet(request, item: CallbackItem, token: str):
+    """The printable sheet with the QR code of a callback's private link, shown once when the link is made
+    (only its hash is kept, so the link cannot be shown again — making a new one replaces it)."""
+    from tongban.feedback import qr
+
+    link = services.online_callback_link(token)
+    response = render(request, "feedback/callback_online.html", {
+        "record": item, "link": link, "qr_svg": qr.inline_svg(link)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- 12345 import -------------------------------------------------------------------------------------------

@@ -75,6 +75,11 @@ def record_attendance(duty: DutyRota, *, attendance: str, note: str = "", by=Non
 
 
 def _next_number(**origin) -> int:
+    """The next 序号 of a rota day's or a meeting's decisions. The duty's or meeting's row is the sequence row:
+    locked (SELECT … FOR UPDATE) until the decision commits, so two decisions recorded at once get 1 and 2,
+    never both the same max()+1."""
+    (owner,) = origin.values()
+    type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).get()
     return (Decision.objects.filter(**origin).aggregate(n=Max("number"))["n"] or 0) + 1
 
 

@@ -30,7 +30,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
         model = Complaint
         fields = ["id", "number", "channel", "channel_display", "order_number", "urgency", "category", "title",
                   "content", "anonymous", "received_at", "handling_status", "handling_status_display",
-                  "classification", "assigned_unit", "due_date", "answer", "answered_at", "upheld", "closed_at"]
+                  "classification", "assigned_unit", "due_date", "answer", "answered_at", "returned_at", "upheld",
+                  "closed_at"]
 
 
 class HotlineOrderSerializer(serializers.Serializer):

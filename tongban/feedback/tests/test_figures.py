@@ -104,3 +104,19 @@ def test_the_loop_shows_every_source_side_by_side(make_case, county, personas):
     assert (by_key["rating"].total, by_key["rating"].open) == (1, 1)
     assert by_key["hotline"].total == 1 and by_key["complaint"].total == 1
     assert by_key["rating"].trend[-1] == 1 and len(months) == 6
+
+
+def test_the_loop_and_the_monthly_figures_give_one_on_time_rate_for_the_same_bad_ratings(make_case, county,
+                                                                                         personas):
+    office = personas.rectification_office
+    answered = _rate(make_case(), Level.UNSATISFIED)
+    services.record_rating_callback(answered, note="已回访", by=office)
+    answered = services.assign(answered, classification=Classification.FIX_NOW, unit=county.department, by=office)
+    services.answer(answered, text="已整改", by=office)  # on time, not yet verified with the applicant
+    waiting = _rate(make_case(), Level.UNSATISFIED)
+    services.record_rating_callback(waiting, note="已回访", by=office)
+    services.assign(waiting, classification=Classification.FIX_NOW, unit=county.department, by=office)
+    today = timezone.localdate()
+    figures = selectors.monthly_figures(today)
+    row = {row.key: row for row in selectors.loop_sources(personas.director, today)[0]}["rating"]
+    assert figures.on_time_rate == row.on_time_rate == 50
