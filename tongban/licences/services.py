@@ -310,10 +310,11 @@ def _already_sealed(request: SealRequest) -> SealedDocument | None:
     return found.order_by("-pk").first()
 
 
-def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, limit: int = 200) -> dict:
+def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, limit: int = 40) -> dict:
     """The worker's part: seal the due requests `ids` (or every due one), each claimed first with a conditional
     update so two workers never seal the same document twice. A failure is recorded on the request (its
-    Chinese reason, shown as 待签章 on the licence) and tried again later; the decision is never touched."""
+    Chinese reason, shown as 待签章 on the licence) and tried again later; the decision is never touched.
+    At most `limit` a run (two LibreOffice runs, well inside the claim's lease); the periodic task takes the rest."""
     from django.core.exceptions import ValidationError
 
     from tongban.cases import notices
