@@ -223,6 +223,9 @@ def test_the_intake_form_offers_only_the_applicants_own_valid_licences(client_fo
     assert 'id="intake-licence-offers"' in page and "/licences/intake-offers/" in page
     # only a clerk at an intake window looks up an applicant's licences
     assert client_for(personas.inspector).get(f"{url}&id_number={ORG_CODE}").status_code == 403
+    assert client_for(personas.other_township_admin).get(f"{url}&id_number={ORG_CODE}").status_code == 403
+    clerk.logout()
+    assert clerk.get(f"{url}&id_number={ORG_CODE}").status_code == 302  # to the login page
 
 
 def test_the_intake_form_records_the_ticked_licence(client_for, personas, restaurant, food_accepts_licence,
@@ -270,3 +273,14 @@ def test_a_licence_waiting_for_its_seal_says_so(client_for, personas, make_licen
                                next_attempt_at=timezone.now())
     page = client_for(personas.director).get(f"/licences/{licence.pk}/").content.decode()
     assert "待签章" in page and "已尝试 2 次" in page and "未配置电子印章证书" in page
+
+
+def test_the_cases_licence_page_lists_what_waits_for_its_seal(client_for, personas, food_case):
+    from django.utils import timezone
+
+    from tongban.licences.models import SealRequest
+
+    SealRequest.objects.create(key=f"notice:{food_case.pk}:decision", kind="decision", case=food_case, attempts=1,
+                               problem="文书转换为 PDF 失败：LibreOffice 没有生成文件", next_attempt_at=timezone.now())
+    page = client_for(personas.director).get(f"/licences/case/{food_case.number}/").content.decode()
+    assert 'id="seal-waiting"' in page and "行政许可决定书" in page and "LibreOffice 没有生成文件" in page
