@@ -173,7 +173,7 @@ def stamp_font() -> str | None:
 
 def stamp_style(label: str):
     """The visible stamp: QR code to the verification page, the seal image, the Chinese text box."""
-    from pyhanko.pdf_utils import images
+    from pyhanko.pdf_utils import images, layout
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import QRStampStyle
@@ -183,8 +183,11 @@ def stamp_style(label: str):
     font = stamp_font()
     text = {"stamp_text": STAMP_TEXT, "text_box_style": TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=9))} \
         if font else {"stamp_text": ""}  # pyHanko's built-in font has no Chinese: rather no text than English
-    return QRStampStyle(background=background, background_opacity=0.9, border_width=0,
-                        timestamp_format=STAMP_TIME_FORMAT, **text)
+    # The seal at the right, over the text (as a seal is stamped over the date), clear of the QR code at the left.
+    seal_at_right = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX,
+                                               y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins.uniform(2))
+    return QRStampStyle(background=background, background_opacity=0.85, background_layout=seal_at_right,
+                        border_width=0, timestamp_format=STAMP_TIME_FORMAT, **text)
 
 
 class PadesRsaProvider(SealProvider):
