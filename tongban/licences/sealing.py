@@ -145,8 +145,8 @@ def seal_image_png(label: str) -> bytes:
 def stamp_font() -> str | None:
     """An OpenType font holding just the stamp text's characters, cut once from the system's Noto Sans CJK SC
     (pyHanko embeds a font file's subset but cannot open a face inside a .ttc, and loading the whole 16 MB face
-    for every seal costs seconds): cached under VAR_DIR/seal/, rebuilt when the text changes or the file is gone. None without a
-    CJK font."""
+    for every seal costs seconds): cached under VAR_DIR/seal/, rebuilt when the text changes or the file is gone.
+    None without a CJK font."""
     source = _cjk_font()
     if source is None:
         return None
