@@ -159,7 +159,9 @@ class SealRequest(TimeStampedModel):
 
     @staticmethod
     def key_for(kind: str, *, case=None, licence=None) -> str:
-        return f"licence:{licence.pk}" if kind == "licence" else f"notice:{case.pk}:{kind}"
+        if kind == "licence":
+            return f"licence:{licence.pk}" if licence is not None else ""
+        return f"notice:{case.pk}:{kind}" if case is not None else ""
 
     def get_title(self) -> str:
         if self.kind == "licence":
