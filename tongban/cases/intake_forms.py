@@ -205,6 +205,11 @@ class ChecklistForm(_Styled):
                     widget=forms.NumberInput(attrs=small), error_messages={key: COUNT_ERROR for key in ("invalid", "min_value", "max_value")})
             self.fields[f"p_{code}"] = forms.CharField(label="补正说明", max_length=300, required=False,
                                                        widget=forms.TextInput(attrs=small))
+            if m["is_electronic_licence"]:  # the applicant's licence ticked instead of paper (radios of the licences app)
+                self.fields[f"l_{code}"] = forms.IntegerField(
+                    label=f"{m['name']}：代替的电子证照", required=False, min_value=1, max_value=2**31 - 1,
+                    widget=forms.HiddenInput, error_messages={key: "请从列出的电子证照中选择。"
+                                                             for key in ("invalid", "min_value", "max_value")})
 
     def askable(self) -> list[dict]:
         return [m for m in self.checklist if not m["produced"]]
@@ -227,12 +232,23 @@ class ChecklistForm(_Styled):
             code = m["identity"].code
             if not data.get(f"m_{code}"):
                 continue
+            if data.get(f"l_{code}"):  # a licence ticked: the material is settled by it, whatever the select said
+                states[code] = {"state": MaterialState.ELECTRONIC}
+                continue
             states[code] = {"state": data[f"m_{code}"], "problem": data.get(f"p_{code}", ""),
                             "received_originals": data.get(f"o_{code}"), "received_copies": data.get(f"c_{code}")}
             for key in ("received_originals", "received_copies"):
                 if states[code][key] is None:
                     del states[code][key]
         return states
+
+    def licences(self) -> dict[str, int]:
+        """{material code: licence id} ticked at intake (免提交), for `receive_case(licences=…)`."""
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("l_") and value}
+
+    def accepts_licences(self) -> list[dict]:
+        """The materials of the checklist an electronic licence may stand in for."""
+        return [m for m in self.askable() if m["is_electronic_licence"]]
 
     def rows(self):
         out = []

@@ -160,7 +160,8 @@ def intake_form(request):
         if all(valid):
             try:
                 case = intake.receive_case(by=request.user, window=window, applicant=applicant.applicant,
-                                           materials=checklist.materials(), form_data=application.form_data, **what)
+                                           materials=checklist.materials(), form_data=application.form_data,
+                                           licences=checklist.licences(), **what)
             except ValidationError as exc:
                 error = _show_service_error(exc, applicant)
             else:

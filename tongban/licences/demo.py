@@ -60,7 +60,6 @@ def returning_applicant(county) -> str:
     from tongban.cases.models import Case, CaseEvent
     from tongban.cases.services import intake
     from tongban.catalog.models import ItemMaterial
-    from tongban.licences import services
     from tongban.licences.models import Licence
 
     if CaseEvent.objects.filter(code="case.licences_used", data__demo="licences").exists():
@@ -81,10 +80,9 @@ def returning_applicant(county) -> str:
                  "legal_representative": (source.legal_representative if source else "") or "王经理"}
     states = {m.identity.code: "received" for m in item.materials.all()}
     states["business_licence"] = "missing"
-    with transaction.atomic():
-        case = intake.receive_case(by=clerk, window=clerk.staff.window, item=item, applicant=applicant, materials=states)
-        material = case.materials.get(identity__code="business_licence")
-        services.use_licences(case, {material.pk: licence.pk}, by=clerk)
+    with transaction.atomic():  # as at the counter: the licence ticked on 收件登记 itself
+        case = intake.receive_case(by=clerk, window=clerk.staff.window, item=item, applicant=applicant, materials=states,
+                                   licences={"business_licence": licence.pk})
         event = case.events.filter(code="case.licences_used").latest("pk")
         CaseEvent.objects.filter(pk=event.pk).update(data={**event.data, "demo": "licences"})
     return f"回头客办件 {case.number} 调用 {licence.number}"

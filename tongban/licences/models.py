@@ -127,3 +127,46 @@ class SealedDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SealRequest(TimeStampedModel):
+    """待签章: a document the decision asks to be sealed — the licence it issued, the 行政许可决定书 — done by the
+    worker after the decision's commit (`services.seal_pending`), so the approval stays fast and a seal that
+    fails (no certificate, LibreOffice down) is tried again later instead of undoing the approval. One row per
+    document (`key`); `sealed_at` set once sealed, by the worker or by hand."""
+
+    key = models.CharField("文书标识", max_length=80, unique=True, help_text="licence:<证照 id> 或 notice:<办件 id>:<文书>")
+    kind = models.CharField("文书", max_length=40)
+    case = models.ForeignKey("cases.Case", verbose_name="办件", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="seal_requests")
+    licence = models.ForeignKey(Licence, verbose_name="电子证照", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="seal_requests")
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True, help_text="空为已签章")
+    problem = models.CharField("上次失败原因", max_length=300, blank=True)
+    sealed_at = models.DateTimeField("签章时间", null=True, blank=True)
+    document = models.ForeignKey(SealedDocument, verbose_name="签章文书", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["next_attempt_at"], name="licences_sealreq_due")]
+        verbose_name = "待签章文书"
+        verbose_name_plural = "待签章文书"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @staticmethod
+    def key_for(kind: str, *, case=None, licence=None) -> str:
+        if kind == "licence":
+            return f"licence:{licence.pk}" if licence is not None else ""
+        return f"notice:{case.pk}:{kind}" if case is not None else ""
+
+    def get_title(self) -> str:
+        if self.kind == "licence":
+            return f"电子证照 {self.licence.number}" if self.licence_id else "电子证照"
+        from tongban.cases.notices import NOTICES
+
+        notice = NOTICES.get(self.kind)
+        return notice.title if notice else self.kind

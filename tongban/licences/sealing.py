@@ -4,7 +4,7 @@ QR code leads to the public verification page; verify an uploaded PDF (who seale
 Signing sits behind one interface, `SealProvider`: today `PadesRsaProvider` (an X.509 certificate and key from a
 PKCS#12 file, RSA/ECDSA with SHA-256 — what pyHanko signs). A national-standard provider (SM2 signatures over SM3
 digests, GM/T 0031 seals from a seal-making system / a hardware key) is another class with the same two methods,
-chosen by `TONGBAN_SEAL_PROVIDER`; see docs/decisions/0007-electronic-seals.md for what is and is not compliant.
+chosen by `TONGBAN_SEAL_PROVIDER`; see docs/decisions/0005-electronic-seals.md for what is and is not compliant.
 
 Configuration (environment, read by settings.py): TONGBAN_SEAL_CERT (path of the .p12 / .pfx file),
 TONGBAN_SEAL_PASSPHRASE, TONGBAN_SEAL_NAME (the text under the seal). `tongban licences seal-cert` makes a
@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -62,46 +64,129 @@ class SealProvider:
         raise NotImplementedError
 
 
+# The stamp's text box (vector text in an embedded subset of Noto Sans CJK SC, so it is sharp at any zoom,
+# searchable and copyable); the seal image above it carries the unit's name in a ring and 电子印章.
+STAMP_TEXT = "电子印章　盖章时间 %(ts)s\n扫描二维码核验真伪"
+STAMP_TIME_FORMAT = "%Y-%m-%d %H:%M"
+STAMP_CHARACTERS = "0123456789-: "  # what %(ts)s may hold besides the fixed text
+CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+             "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")  # Debian fonts-noto-cjk (ensure-chromium.sh)
+SEAL_FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", *CJK_FONTS)
+
+
+@lru_cache(maxsize=8)
+def _face(path: str, family_prefix: str = "Noto") -> int:
+    """The index of the Simplified Chinese face (… CJK SC) in a .ttc collection (0 when there is none)."""
+    from PIL import ImageFont
+
+    for index in range(12):
+        try:
+            family, _style = ImageFont.truetype(path, 10, index=index).getname()
+        except OSError:
+            break
+        if family.startswith(family_prefix) and family.endswith(" SC") and "Mono" not in family:
+            return index
+    return 0
+
+
+def _first_existing(paths) -> str | None:
+    return next((p for p in paths if Path(p).exists()), None)
+
+
+@lru_cache(maxsize=1)
+def _cjk_font() -> str | None:
+    return _first_existing(CJK_FONTS)
+
+
 @lru_cache(maxsize=4)
 def seal_image_png(label: str) -> bytes:
-    """A red round seal (ring, star, the centre's name) drawn with Pillow: the visible stamp's background."""
+    """A red round seal drawn with Pillow — a double ring, the unit's name set along the upper arc, a star and
+    电子印章 beneath it: the visible stamp's background. Without a CJK font (fonts-noto-cjk) only the rings and star."""
+    import math
+
     from PIL import Image, ImageDraw, ImageFont
 
-    size = 400
+    size, red = 400, (200, 16, 32, 255)
     image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
-    red = (200, 16, 32, 255)
-    draw.ellipse((10, 10, size - 10, size - 10), outline=red, width=14)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=red, width=12)
+    draw.ellipse((26, 26, size - 26, size - 26), outline=red, width=2)
     cx = cy = size / 2
-    import math
     points = []
     for i in range(10):
-        r = 70 if i % 2 == 0 else 28
+        r = 62 if i % 2 == 0 else 24
         angle = -math.pi / 2 + i * math.pi / 5
         points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
     draw.polygon(points, fill=red)
-    font_path = _cjk_font()
-    if font_path and label:
-        text = label[:16]
-        size_pt = 40
-        font = ImageFont.truetype(font_path, size_pt)
-        while draw.textlength(text, font=font) > size * 0.62 and size_pt > 14:
-            size_pt -= 2
-            font = ImageFont.truetype(font_path, size_pt)
-        width = draw.textlength(text, font=font)
-        draw.text((cx - width / 2, cy + 85), text, fill=red, font=font)
+    font_path = _first_existing(SEAL_FONTS)
+    if font_path:
+        index = _face(font_path)
+        name = (label or "").strip()[:24]
+        if name:  # clockwise along the top, from lower left to lower right, each character upright to the centre
+            glyph_size = 46 if len(name) <= 12 else max(26, int(46 * 12 / len(name)))
+            font = ImageFont.truetype(font_path, glyph_size, index=index)
+            sweep = min(250.0, 20.0 * len(name) * glyph_size / 46)
+            radius = size / 2 - 34 - glyph_size / 2
+            for n, char in enumerate(name):
+                degrees = -90 - sweep / 2 + (sweep * (n + 0.5) / len(name))
+                tile = Image.new("RGBA", (glyph_size * 2, glyph_size * 2), (255, 255, 255, 0))
+                ImageDraw.Draw(tile).text((glyph_size, glyph_size), char, font=font, fill=red, anchor="mm")
+                tile = tile.rotate(-(degrees + 90), resample=Image.BICUBIC)
+                x = cx + radius * math.cos(math.radians(degrees)) - glyph_size
+                y = cy + radius * math.sin(math.radians(degrees)) - glyph_size
+                image.alpha_composite(tile, (int(round(x)), int(round(y))))
+        font = ImageFont.truetype(font_path, 40, index=index)
+        draw.text((cx, cy + 104), "电子印章", font=font, fill=red, anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=1)
-def _cjk_font() -> str | None:
-    for candidate in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                      "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"):
-        if Path(candidate).exists():
-            return candidate
-    return None
+def stamp_font() -> str | None:
+    """An OpenType font holding just the stamp text's characters, cut once from the system's Noto Sans CJK SC
+    (pyHanko embeds a font file's subset but cannot open a face inside a .ttc, and loading the whole 16 MB face
+    for every seal costs seconds): cached under VAR_DIR/seal/, rebuilt when the text changes or the file is gone.
+    None without a CJK font."""
+    source = _cjk_font()
+    if source is None:
+        return None
+    characters = "".join(sorted(set(STAMP_TEXT.replace("%(ts)s", "") + STAMP_CHARACTERS) - {"\n"}))
+    key = hashlib.sha256(f"{source}|{characters}".encode()).hexdigest()[:12]
+    target = Path(settings.VAR_DIR) / "seal" / f"stamp-font-{key}.otf"
+    if not target.exists():
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(source, fontNumber=_face(source), lazy=True)
+        options = subset.Options()
+        options.layout_features, options.name_IDs, options.notdef_outline = ["*"], ["*"], True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=characters)
+        subsetter.subset(font)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{uuid.uuid4().hex}.part")  # two workers at once: each renames its own
+        font.save(str(partial))
+        os.replace(partial, target)
+    return str(target)
+
+
+def stamp_style(label: str):
+    """The visible stamp: QR code to the verification page, the seal image, the Chinese text box."""
+    from pyhanko.pdf_utils import images, layout
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import QRStampStyle
+    from PIL import Image
+
+    background = images.PdfImage(Image.open(io.BytesIO(seal_image_png(label))))
+    font = stamp_font()
+    text = {"stamp_text": STAMP_TEXT, "text_box_style": TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=9))} \
+        if font else {"stamp_text": ""}  # pyHanko's built-in font has no Chinese: rather no text than English
+    # The seal at the right, over the text (as a seal is stamped over the date), clear of the QR code at the left.
+    seal_at_right = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX,
+                                               y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins.uniform(2))
+    return QRStampStyle(background=background, background_opacity=0.85, background_layout=seal_at_right,
+                        border_width=0, timestamp_format=STAMP_TIME_FORMAT, **text)
 
 
 class PadesRsaProvider(SealProvider):
@@ -123,18 +208,13 @@ class PadesRsaProvider(SealProvider):
         return self.signer.signing_cert
 
     def sign(self, pdf: bytes, *, reason: str, verify_url: str) -> bytes:
-        from pyhanko.pdf_utils import images
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign import fields, signers
-        from pyhanko.stamp import QRStampStyle
-        from PIL import Image
 
         reader_pages = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"]
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        background = images.PdfImage(Image.open(io.BytesIO(seal_image_png(self.label))))
-        style = QRStampStyle(stamp_text="Sealed %(ts)s\nScan the QR code to verify", background=background,
-                             background_opacity=0.9, border_width=0)
+        style = stamp_style(self.label)
         meta = signers.PdfSignatureMetadata(field_name=SEAL_FIELD, reason=reason[:100], location=self.label[:60],
                                             md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
         spec = fields.SigFieldSpec(SEAL_FIELD, on_page=reader_pages - 1, box=(330, 60, 560, 200))

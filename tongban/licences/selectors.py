@@ -31,6 +31,30 @@ def offers_for_case(case, today: date | None = None) -> list[MaterialOffer]:
             for m in materials]
 
 
+@dataclass(frozen=True)
+class IntakeOffer:
+    """At 收件登记, before there is a case: a material of the checklist and the applicant's licences for it."""
+
+    code: str
+    name: str
+    licences: list
+    chosen_id: int | None
+
+
+def offers_at_intake(materials: list[dict], holder_id: str, chosen: dict[str, int | None],
+                     today: date | None = None) -> list[IntakeOffer]:
+    """For each checklist material (`cases.services.intake.checklist_for` rows) that accepts a licence, the valid
+    licences held by `holder_id` (the ID number / credit code typed on the form) of its kind: one query, none
+    without an ID. `chosen` {code: licence id} keeps what the clerk ticked when the page comes back."""
+    today = today or timezone.localdate()
+    holder_id = "".join((holder_id or "").split()).upper()
+    licences = (list(Licence.objects.filter(usable_q(holder_id, today),
+                                            kind_id__in={m["identity"].pk for m in materials})
+                     .order_by("-issued_on", "pk")) if holder_id and materials else [])
+    return [IntakeOffer(m["identity"].code, m["name"], [lic for lic in licences if lic.kind_id == m["identity"].pk],
+                        chosen.get(m["identity"].code)) for m in materials]
+
+
 def can_use_now(case) -> bool:
     return case.status in OPEN_FOR_USE
 

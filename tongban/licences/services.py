@@ -2,8 +2,9 @@
 expire and remind (jobs), seal documents. Atomic, each recording its event."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,7 +15,9 @@ from tongban.cases.choices import BEFORE_ACCEPTANCE
 from tongban.history.services import record_event
 from tongban.licences.choices import HolderKind, LicenceSource, LicenceStatus
 from tongban.licences.error_codes import LicenceError, licence_error
-from tongban.licences.models import Licence, LicenceSettings, LicenceUse, SealedDocument
+from tongban.licences.models import Licence, LicenceSettings, LicenceUse, SealedDocument, SealRequest
+
+logger = logging.getLogger(__name__)
 
 OPEN_FOR_USE = BEFORE_ACCEPTANCE  # 收件后、受理前: the checklist is still open, so a licence may stand in
 
@@ -97,10 +100,12 @@ def usable_q(holder_id: str, today: date) -> Q:
 def use_licences(case, choices: dict[int, int | None], *, by) -> list[LicenceUse]:
     """The clerk ticked, for material id → licence id, which of the applicant's licences stands in for the
     material (免提交); `None` withdraws a licence (the material goes back to 缺少). Refused whole when any
-    licence is another holder's, not valid, of another kind, or the material does not accept licences."""
-    from tongban.cases.choices import CaseStatus, MaterialState
+    licence is another holder's, not valid, of another kind, or the material does not accept licences.
+    The material's state is written by the cases' own service (`cases.services.materials`)."""
+    from tongban.cases.choices import CaseStatus
+    from tongban.cases.error_codes import CaseError, case_error
     from tongban.cases.models import Case, CaseMaterial
-    from tongban.cases.services.common import event
+    from tongban.cases.services.materials import cover_by_licences
 
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in OPEN_FOR_USE:
@@ -108,18 +113,15 @@ def use_licences(case, choices: dict[int, int | None], *, by) -> list[LicenceUse
     materials = {m.pk: m for m in CaseMaterial.objects.filter(case=case, pk__in=list(choices)).select_related("identity")}
     wanted = {pk for pk in choices.values() if pk}
     licences = {lic.pk: lic for lic in Licence.objects.select_for_update().filter(pk__in=wanted).select_related("kind")}
-    today = timezone.localdate()
-    uses = []
+    usable = set(Licence.objects.filter(usable_q(case.id_number, timezone.localdate()), pk__in=wanted)
+                 .values_list("pk", flat=True))
+    covered, withdrawn = [], []
     for material_id, licence_id in choices.items():
         material = materials.get(material_id)
         if material is None:
-            from tongban.cases.error_codes import CaseError, case_error
             raise case_error(CaseError.MATERIAL_UNKNOWN, material=material_id)
-        LicenceUse.objects.filter(material=material).delete()
         if licence_id is None:
-            if material.state == MaterialState.ELECTRONIC:
-                material.state = MaterialState.MISSING
-                material.save(update_fields=["state"])
+            withdrawn.append(material)
             continue
         licence = licences.get(licence_id)
         if licence is None or licence.holder_id != (case.id_number or "").upper():
@@ -129,18 +131,17 @@ def use_licences(case, choices: dict[int, int | None], *, by) -> list[LicenceUse
         if licence.kind_id != material.identity_id:
             raise licence_error(LicenceError.WRONG_KIND, number=licence.number, kind=licence.kind.name,
                                 material=material.name)
-        if not Licence.objects.filter(usable_q(case.id_number, today), pk=licence.pk).exists():
+        if licence.pk not in usable:
             status = licence.get_status_display() if licence.status != LicenceStatus.VALID else "不在有效期内"
             raise licence_error(LicenceError.NOT_VALID, number=licence.number, status=status)
-        material.state, material.problem = MaterialState.ELECTRONIC, ""
-        material.save(update_fields=["state", "problem"])
-        uses.append(LicenceUse.objects.create(case=case, material=material, licence=licence, used_by=by))
-    if uses:
-        event(case, "case.licences_used", "电子证照免提交：" + "、".join(
-            f"{u.material.name}（{u.licence.number}）" for u in uses), by=by)
-        for use in uses:
-            record_event(use.licence, "licences.used", f"办件 {case.number} 调用，代替材料“{use.material.name}”",
-                         by=by, related=case)
+        covered.append((material, licence))
+    LicenceUse.objects.filter(material_id__in=list(choices)).delete()
+    cover_by_licences(case, [(material, licence.number) for material, licence in covered], withdrawn, by=by)
+    uses = LicenceUse.objects.bulk_create([LicenceUse(case=case, material=material, licence=licence, used_by=by)
+                                           for material, licence in covered])
+    for use in uses:
+        record_event(use.licence, "licences.used", f"办件 {case.number} 调用，代替材料“{use.material.name}”",
+                     by=by, related=case)
     return uses
 
 
@@ -208,6 +209,10 @@ def seal(pdf: bytes, *, kind: str, title: str, verify_url: str, case=None, licen
         document.file.save(f"{kind}.pdf", ContentFile(signed), save=False)
         document.save()
         record_event(licence or case, "licences.sealed", f"生成签章文书：{title}", by=by)
+        # Sealed by hand or by the worker: the decision's request for this document is fulfilled either way.
+        SealRequest.objects.filter(key=SealRequest.key_for(kind, case=case, licence=licence), sealed_at__isnull=True
+                                   ).update(sealed_at=timezone.now(), document=document, next_attempt_at=None,
+                                            problem="", updated_at=timezone.now())
     return document
 
 
@@ -240,6 +245,131 @@ def seal_notice(case, kind: str, *, by=None, pdf: bytes | None = None) -> Sealed
     url = settings.SITE_URL.rstrip("/") + "/licences/verify/"
     return seal(pdf or docx_to_pdf(notices.render(case, kind)), kind=kind, title=f"{spec.title}（{case.number}）",
                 verify_url=url, case=case, by=by)
+
+
+# --- 签章队列：决定后自动签章 ------------------------------------------------------------------------------
+
+SEAL_LEASE = timedelta(minutes=10)   # a claimed request is not claimed again for this long (a worker died mid-seal)
+SEAL_BATCH = 20                      # documents converted in one LibreOffice run
+SEALED_NOTICES = ("decision",)       # the notices sealed on every decision besides its licences
+
+
+def seal_retry_delay(attempts: int) -> timedelta:
+    """5, 10, 20 … minutes after each failure, at most 6 hours: a missing certificate is not retried every minute."""
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+
+
+def request_seals(case, licences: list[Licence]) -> list[int]:
+    """On a decision (inside its transaction): ask for the case's licences and its 行政许可决定书 to be sealed.
+    Only rows are written here; the worker seals after the commit (`seal_pending`), and the retry task takes up
+    whatever the queue lost. Idempotent by document (`key`)."""
+    now = timezone.now()
+    wanted = [SealRequest(key=SealRequest.key_for("licence", licence=lic), kind="licence", case=case, licence=lic,
+                          next_attempt_at=now) for lic in licences]
+    wanted += [SealRequest(key=SealRequest.key_for(kind, case=case), kind=kind, case=case, next_attempt_at=now)
+               for kind in SEALED_NOTICES]
+    SealRequest.objects.bulk_create(wanted, ignore_conflicts=True)
+    ids = list(SealRequest.objects.filter(key__in=[r.key for r in wanted], sealed_at__isnull=True)
+               .values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: _enqueue_seals(ids), robust=True)
+    return ids
+
+
+def _enqueue_seals(ids: list[int]) -> None:
+    from tongban.licences.tasks import seal_requests_task
+
+    try:
+        seal_requests_task(ids)
+    except Exception:  # the queue is down: the retry task seals them later
+        logger.exception("could not queue %d seal request(s)", len(ids))
+
+
+def _claim_seals(ids: list[int] | None, now: datetime, limit: int) -> list[SealRequest]:
+    due = SealRequest.objects.filter(sealed_at__isnull=True, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    claimed = []
+    for request in due.select_related("case", "licence").order_by("next_attempt_at", "pk")[:limit]:
+        if SealRequest.objects.filter(pk=request.pk, sealed_at__isnull=True, next_attempt_at=request.next_attempt_at
+                                      ).update(next_attempt_at=now + SEAL_LEASE):
+            claimed.append(request)
+    return claimed
+
+
+def _seal_failed(request: SealRequest, problem: str, now: datetime) -> None:
+    attempts = request.attempts + 1
+    SealRequest.objects.filter(pk=request.pk, sealed_at__isnull=True).update(
+        attempts=attempts, problem=problem[:300], next_attempt_at=now + seal_retry_delay(attempts), updated_at=now)
+
+
+def _already_sealed(request: SealRequest) -> SealedDocument | None:
+    """A document sealed by hand before the worker came to it (the request is then fulfilled as is)."""
+    found = SealedDocument.objects.filter(kind=request.kind)
+    found = found.filter(licence=request.licence) if request.kind == "licence" else found.filter(case=request.case)
+    return found.order_by("-pk").first()
+
+
+def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, limit: int = 40) -> dict:
+    """The worker's part: seal the due requests `ids` (or every due one), each claimed first with a conditional
+    update so two workers never seal the same document twice. A failure is recorded on the request (its
+    Chinese reason, shown as 待签章 on the licence) and tried again later; the decision is never touched.
+    At most `limit` a run (two LibreOffice runs, well inside the claim's lease); the periodic task takes the rest."""
+    from django.core.exceptions import ValidationError
+
+    from tongban.cases import notices
+    from tongban.licences import sealing
+    from tongban.licences.documents import licence_docx
+
+    now = now or timezone.now()
+    claimed = _claim_seals(ids, now, limit)
+    sealed = failed = 0
+    if not claimed:
+        return {"sealed": 0, "seal_failed": 0}
+    try:
+        sealing.provider()
+    except ValidationError as exc:  # no certificate, wrong passphrase: nothing can be sealed now
+        for request in claimed:
+            _seal_failed(request, exc.messages[0], now)
+        return {"sealed": 0, "seal_failed": len(claimed)}
+    todo = []
+    for request in claimed:
+        done = _already_sealed(request)
+        if done is not None:
+            SealRequest.objects.filter(pk=request.pk).update(sealed_at=now, document=done, next_attempt_at=None,
+                                                             problem="", updated_at=now)
+            sealed += 1
+            continue
+        try:
+            docx = licence_docx(request.licence) if request.kind == "licence" else notices.render(request.case, request.kind)
+        except Exception:
+            logger.exception("could not render %s for sealing", request.key)
+            _seal_failed(request, "文书生成失败（详见系统日志）", now)
+            failed += 1
+            continue
+        todo.append((request, docx))
+    for start in range(0, len(todo), SEAL_BATCH):
+        batch = todo[start:start + SEAL_BATCH]
+        try:
+            pdfs = sealing.docx_to_pdfs([docx for _, docx in batch])
+        except ValidationError as exc:
+            for request, _ in batch:
+                _seal_failed(request, exc.messages[0], now)
+            failed += len(batch)
+            continue
+        for (request, _), pdf in zip(batch, pdfs):
+            try:
+                if request.kind == "licence":
+                    seal_licence(request.licence, pdf=pdf)
+                else:
+                    seal_notice(request.case, request.kind, pdf=pdf)
+            except Exception as exc:  # one document's failure leaves the others sealed
+                logger.exception("could not seal %s", request.key)
+                _seal_failed(request, exc.messages[0] if isinstance(exc, ValidationError) else "签章失败（详见系统日志）", now)
+                failed += 1
+            else:
+                sealed += 1
+    return {"sealed": sealed, "seal_failed": failed}
 
 
 # --- 导入 ------------------------------------------------------------------------------------------------

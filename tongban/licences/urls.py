@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/seal/", views.seal_licence, name="seal"),
     path("<int:pk>/document/", views.licence_document, name="document"),
+    path("intake-offers/", views.intake_offers, name="intake_offers"),
     path("case/<str:number>/", views.case_licences, name="case"),
     path("case/<str:number>/seal/<str:kind>/", views.seal_notice, name="seal_notice"),
     path("sealed/<int:pk>/", views.sealed_file, name="sealed_file"),

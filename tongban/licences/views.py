@@ -16,7 +16,7 @@ from tongban.core.paging import keyset_page
 from tongban.licences import selectors, services
 from tongban.licences.choices import STATUS_BADGE
 from tongban.licences.forms import ImportForm, RevokeForm, VerifyUploadForm
-from tongban.licences.models import Licence, SealedDocument
+from tongban.licences.models import Licence, SealedDocument, SealRequest
 from tongban.org.scopes import get_visible_or_404, scope_for
 
 IMPORT_KIND = "licences"
@@ -41,8 +41,9 @@ def licence_list(request):
 def licence_detail(request, pk: int, form=None, status: int = 200):
     licence = get_visible_or_404(Licence.objects.select_related("kind", "unit", "case", "replaced_by"), request.user, pk=pk)
     uses = licence.uses.select_related("case", "material").order_by("-used_at")[:50]
+    waiting = licence.seal_requests.filter(sealed_at__isnull=True).first() if not licence.document else None
     return render(request, "licences/detail.html", {
-        "licence": licence, "uses": uses, "badge": STATUS_BADGE.get(licence.status),
+        "licence": licence, "uses": uses, "badge": STATUS_BADGE.get(licence.status), "waiting": waiting,
         "form": form or RevokeForm(), "can_revoke": request.user.has_perm("licences.revoke_licence", licence),
         "can_seal": request.user.has_perm("licences.seal_documents"), "revocable": ("valid", "expired"),
     }, status=status)
@@ -119,13 +120,40 @@ def case_licences(request, number: str):
             return redirect(request.path)
     offers = selectors.offers_for_case(case)
     sealed = SealedDocument.objects.filter(case=case).order_by("-pk")[:20]
+    waiting = list(SealRequest.objects.filter(case=case, sealed_at__isnull=True).select_related("licence"))
     from tongban.cases import notices
 
     return render(request, "licences/case.html", {
-        "case": case, "offers": offers, "can_use": can_use, "error": error, "sealed": sealed,
+        "case": case, "offers": offers, "can_use": can_use, "error": error, "sealed": sealed, "waiting": waiting,
         "notices": notices.available(case) if request.user.has_perm("cases.reveal_personal_data", case) else [],
         "can_seal": request.user.has_perm("cases.reveal_personal_data", case),
     }, status=status)
+
+
+@login_required
+def intake_offers(request):
+    """htmx, from 收件登记 when the applicant's ID number changes: the same fragment the page renders
+    (`{% intake_licence_offers %}`), for the clerk at an intake window only."""
+    from tongban.cases.services import intake
+    from tongban.catalog.models import Bundle, ServiceItem
+    from tongban.licences.templatetags.licences import _int
+
+    if not intake.intake_windows_for(request.user):
+        raise PermissionDenied
+    what = {}
+    for key, model in (("bundle", Bundle), ("item", ServiceItem)):
+        value = request.GET.get(key, "")
+        if value.isdigit() and len(value) < 12 and not what:
+            found = model.objects.filter(pk=int(value)).first()
+            if found is not None:
+                what = {"item": None, "bundle": None, key: found}
+    if not what:
+        raise Http404("请先选择申请事项。")
+    materials = [m for m in intake.checklist_for(**what) if m["is_electronic_licence"] and not m["produced"]]
+    holder = request.GET.get("id_number", "")[:40]
+    chosen = {m["identity"].code: _int(request.GET.get(f"l_{m['identity'].code}")) for m in materials}
+    return render(request, "licences/_intake_offers.html",
+                  {"offers": selectors.offers_at_intake(materials, holder, chosen), "holder": holder, "errors": []})
 
 
 @login_required

@@ -359,8 +359,10 @@ def _count(value, default: int) -> int:
 @transaction.atomic
 def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle: Bundle | None = None,
                  applicant: dict, materials: dict | None = None, form_data: dict | None = None,
-                 received_on: date | None = None) -> Case:
-    """收件登记 at `window` by its clerk: a numbered case with its checklist and tasks; the §32 clock starts."""
+                 received_on: date | None = None, licences: dict[str, int] | None = None) -> Case:
+    """收件登记 at `window` by its clerk: a numbered case with its checklist and tasks; the §32 clock starts.
+    `licences` {material code: licence id}: the applicant's electronic licences the clerk ticked instead of paper
+    (免提交), checked and recorded by the licences app (`signals.intake_licences_chosen`) in this transaction."""
     if (item is None) == (bundle is None):
         raise case_error(CaseError.ITEM_OR_BUNDLE)
     staff = getattr(by, "staff", None) if by is not None else None
@@ -401,7 +403,24 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
     # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
     # intakes queue for that, not for the whole intake.
-    return number_case(case, policy.region_code, day)
+    case = number_case(case, policy.region_code, day)
+    if licences:  # after the number, which the licences' events name; only intakes with ticked licences wait for it
+        _use_licences(case, checklist, licences, by=by)
+    return case
+
+
+def _use_licences(case: Case, checklist: list[CaseMaterial], licences: dict[str, int], *, by) -> None:
+    from tongban.cases.signals import intake_licences_chosen
+
+    by_code = {m.identity.code: m for m in checklist}
+    unknown = [code for code in licences if code not in by_code]
+    if unknown:
+        raise case_error(CaseError.MATERIAL_UNKNOWN, material=unknown[0])
+    answered = intake_licences_chosen.send(sender=Case, case=case, by=by,
+                                           choices={by_code[code].pk: pk for code, pk in licences.items()})
+    if not answered:  # nobody records the licences: the intake must not claim them silently
+        raise case_error(CaseError.MATERIAL_STATE, name="、".join(by_code[c].name for c in licences),
+                         state=MaterialState.ELECTRONIC.label)
 
 
 # --- 一次性告知, 受理, 容缺受理, 不予受理 --------------------------------------------------------------------

@@ -70,3 +70,6 @@ def receive_item(county, case_people):
 def food_case(receive_item, restaurant, food_accepts_licence):
     """A 食品经营许可 received at A01 for the organisation ORG_CODE, 营业执照 not brought (yet)."""
     return receive_item(restaurant.food, {"business_licence": "missing"})
+
+
+from tongban.jobs.tests.conftest import huey_immediate  # noqa: E402,F401  (a fixture: tasks run in this process)

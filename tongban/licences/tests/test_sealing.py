@@ -88,3 +88,28 @@ def test_sealing_and_verifying_work_in_a_thread_whose_event_loop_is_running(prov
     with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: this one may run a loop already
         result = pool.submit(asyncio.run, at_the_counter()).result()
     assert result.ok and result.signer == "测试县行政审批服务中心"
+
+
+def test_the_visible_stamp_speaks_chinese(sealed, provider):
+    """The stamp's text is vector text in an embedded CJK subset font (pdftotext reads it back through its
+    ToUnicode map); pyHanko's English default (“Sealed … Scan the QR code”) is gone; the seal still verifies."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("pdftotext"), "poppler-utils (scripts/ensure-chromium.sh) is needed to read the stamp"
+    text = subprocess.run(["pdftotext", "-", "-"], input=sealed, capture_output=True, check=True).stdout.decode()
+    assert "电子印章" in text and "扫描二维码核验真伪" in text and "盖章时间 20" in text
+    assert "Sealed" not in text and "Scan" not in text
+    assert b"/FontFile3" in sealed or b"/FontFile2" in sealed  # the font travels with the file
+    assert provider.verify(sealed).ok
+
+
+def test_the_seal_image_carries_the_units_name():
+    """Drawn with the CJK font: a longer name inks more of the ring than a short one, and no name none."""
+    from PIL import Image
+
+    def inked(label: str) -> int:
+        image = Image.open(io.BytesIO(sealing.seal_image_png(label)))
+        return image.getchannel("A").point(lambda alpha: 255 if alpha > 128 else 0).histogram()[255]
+
+    assert inked("") < inked("测试县") < inked("测试县行政审批服务中心")

@@ -180,3 +180,102 @@ def test_a_licence_may_stand_in_while_the_case_waits_for_correction(food_case, m
     services.use_licences(case, {material.pk: make_licence().pk}, by=case_people.clerk)
     material.refresh_from_db()
     assert material.state == MaterialState.ELECTRONIC
+
+
+# --- 决定后自动签章 ------------------------------------------------------------------------------------------
+
+def decide_through_the_case(receive_item, restaurant, case_people, capture):
+    """The real approval path at the counter and the department, committed (the seal runs after the commit)."""
+    from tongban.cases.services import intake, review
+
+    case = intake.accept(receive_item(restaurant.company), by=case_people.clerk)
+    with capture(execute=True):
+        case = review.approve(case, by=case_people.samr_reviewer, task=case.tasks.get(), reason="符合条件")
+    return case
+
+
+def test_a_seal_that_fails_keeps_the_approval_and_is_sealed_on_retry(
+        receive_item, restaurant, case_people, settings, tmp_path, sealing_on, huey_immediate,
+        django_capture_on_commit_callbacks):
+    """The seal runs after the decision's commit: without a certificate the approval stands, the licence waits
+    (待签章, with the reason); once the certificate is there the retry seals the licence and the 决定书, and a
+    second run does nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.licences import sealing
+    from tongban.licences.models import SealedDocument, SealRequest
+
+    settings.SEAL_CERT = str(tmp_path / "not-installed.p12")
+    case = decide_through_the_case(receive_item, restaurant, case_people, django_capture_on_commit_callbacks)
+
+    assert case.status == "ready" and case.decision == "approved"
+    licence = Licence.objects.get(case=case)
+    assert not licence.document
+    waiting = {r.kind: r for r in SealRequest.objects.filter(case=case)}
+    assert set(waiting) == {"licence", "decision"} and waiting["licence"].licence == licence
+    assert all(r.attempts == 1 and "未配置电子印章证书" in r.problem and r.sealed_at is None for r in waiting.values())
+    assert waiting["licence"].next_attempt_at > timezone.now()
+
+    settings.SEAL_CERT = str(sealing_on)
+    later = timezone.now() + timedelta(hours=1)
+    assert services.seal_pending(now=later) == {"sealed": 2, "seal_failed": 0}
+
+    licence.refresh_from_db()
+    assert sealing.provider().verify(licence.document.open("rb").read()).ok
+    assert set(SealedDocument.objects.filter(case=case).values_list("kind", flat=True)) == {"licence", "decision"}
+    assert not SealRequest.objects.filter(sealed_at__isnull=True).exists()
+    assert services.seal_pending(now=later + timedelta(hours=1)) == {"sealed": 0, "seal_failed": 0}
+    assert SealedDocument.objects.count() == 2
+
+
+def test_a_denial_asks_for_its_decision_only_and_a_seal_by_hand_fulfils_the_request(
+        receive_item, restaurant, case_people, sealing_on):
+    """不予许可 issues no licence but its 决定书 is sealed too; sealing it by hand first leaves the worker
+    nothing to seal twice."""
+    from tongban.cases.services import intake, review
+    from tongban.licences.models import SealedDocument, SealRequest
+    from tongban.licences.tests.test_sealing import blank_pdf
+
+    case = intake.accept(receive_item(restaurant.company), by=case_people.clerk)
+    review.deny(case, by=case_people.samr_reviewer, task=case.tasks.get(), reason="不符合条件")
+    request = SealRequest.objects.get(case=case)
+    assert request.kind == "decision" and request.licence is None
+
+    services.seal_notice(case, "decision", pdf=blank_pdf(), by=case_people.clerk)
+
+    request.refresh_from_db()
+    assert request.sealed_at is not None and request.document.kind == "decision"
+    assert services.seal_pending() == {"sealed": 0, "seal_failed": 0} and SealedDocument.objects.count() == 1
+
+
+# --- 收件登记时勾选电子证照 -----------------------------------------------------------------------------------
+
+def test_the_licence_ticked_at_intake_stands_in_and_the_case_records_it(
+        receive_item, restaurant, food_accepts_licence, make_licence, case_people):
+    own = make_licence()
+
+    case = receive_item(restaurant.food, {"business_licence": "missing"}, licences={"business_licence": own.pk})
+
+    material = case.materials.get(identity__code="business_licence")
+    assert material.state == MaterialState.ELECTRONIC
+    use = LicenceUse.objects.get(case=case)
+    assert (use.material, use.licence, use.used_by) == (material, own, case_people.clerk)
+    assert case.events.filter(code="case.licences_used", message__contains=own.number).exists()
+    from tongban.history.models import DomainEvent
+
+    assert case.number in DomainEvent.objects.get(code="licences.used").message  # the case's number, not a draft's
+
+
+def test_another_holders_licence_at_intake_refuses_the_whole_intake(
+        receive_item, restaurant, food_accepts_licence, make_licence):
+    from tongban.cases.models import Case
+
+    other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+
+    with pytest.raises(ValidationError) as refused:
+        receive_item(restaurant.food, licences={"business_licence": other.pk})
+
+    assert refused.value.code == "licence_other_holder"
+    assert not Case.objects.exists() and not LicenceUse.objects.exists()

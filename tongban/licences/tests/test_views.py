@@ -202,3 +202,85 @@ def test_the_upload_check_never_shows_pyhankos_english_and_is_limited_per_addres
     assert refused.status_code == 429 and "核验次数过多" in refused.content.decode()
     other = client.post("/licences/verify/", {"file": SimpleUploadedFile("a.pdf", broken)}, REMOTE_ADDR="198.51.100.3")
     assert other.status_code == 400
+
+
+def test_the_intake_form_offers_only_the_applicants_own_valid_licences(client_for, personas, restaurant,
+                                                                      food_accepts_licence, make_licence):
+    own = make_licence()
+    other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    revoked = make_licence(number="DZ-REVOKED", status="revoked")
+    clerk = client_for(personas.window_clerk)
+    url = f"/licences/intake-offers/?item={restaurant.food.pk}"
+
+    fragment = clerk.get(f"{url}&id_number={ORG_CODE.lower()}", HTTP_HX_REQUEST="true").content.decode()
+
+    assert f'name="l_business_licence" value="{own.pk}"' in fragment
+    assert other.number not in fragment and revoked.number not in fragment
+    assert "没有该类有效电子证照" in clerk.get(f"{url}&id_number=91350100M000199X00").content.decode()
+    assert "填写申请人的证件号码" in clerk.get(url).content.decode()
+    # the page itself renders the same offers, empty until an ID is typed
+    page = clerk.get(f"/cases/new/?item={restaurant.food.pk}").content.decode()
+    assert 'id="intake-licence-offers"' in page and "/licences/intake-offers/" in page
+    # only a clerk at an intake window looks up an applicant's licences
+    assert client_for(personas.inspector).get(f"{url}&id_number={ORG_CODE}").status_code == 403
+    assert client_for(personas.other_township_admin).get(f"{url}&id_number={ORG_CODE}").status_code == 403
+    clerk.logout()
+    assert clerk.get(f"{url}&id_number={ORG_CODE}").status_code == 302  # to the login page
+
+
+def test_the_intake_form_records_the_ticked_licence(client_for, personas, restaurant, food_accepts_licence,
+                                                    make_licence):
+    from tongban.cases.models import Case
+
+    own = make_licence()
+    post = {"item": restaurant.food.pk, "applicant_kind": "organisation", "applicant_name": "城关美味餐饮有限公司",
+            "id_number": ORG_CODE, "phone": "13800001234", "legal_representative": "刘老板",
+            "m_business_licence": "missing", "m_layout_plan": "received", "m_health_cert": "received",
+            "l_business_licence": own.pk}
+
+    response = client_for(personas.window_clerk).post("/cases/new/", post)
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    use = LicenceUse.objects.get(case=case)
+    assert use.licence == own and use.material.state == "electronic"
+
+
+def test_a_forged_licence_on_the_intake_form_is_refused_with_what_was_typed_kept(
+        client_for, personas, restaurant, food_accepts_licence, make_licence):
+    from tongban.cases.models import Case
+
+    other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
+    post = {"item": restaurant.food.pk, "applicant_kind": "organisation", "applicant_name": "城关美味餐饮有限公司",
+            "id_number": ORG_CODE, "phone": "13800001234", "legal_representative": "刘老板",
+            "l_business_licence": other.pk}
+
+    response = client_for(personas.window_clerk).post("/cases/new/", post)
+
+    text = response.content.decode()
+    assert response.status_code == 400 and "持证主体不是本办件的申请人" in text and "刘老板" in text
+    assert not Case.objects.exists()
+
+
+def test_a_licence_waiting_for_its_seal_says_so(client_for, personas, make_licence, settings, tmp_path):
+    from django.utils import timezone
+
+    from tongban.licences.models import SealRequest
+
+    licence = make_licence()
+    SealRequest.objects.create(key=f"licence:{licence.pk}", kind="licence", licence=licence, attempts=2,
+                               problem="未配置电子印章证书（TONGBAN_SEAL_CERT），无法生成签章文件。",
+                               next_attempt_at=timezone.now())
+    page = client_for(personas.director).get(f"/licences/{licence.pk}/").content.decode()
+    assert "待签章" in page and "已尝试 2 次" in page and "未配置电子印章证书" in page
+
+
+def test_the_cases_licence_page_lists_what_waits_for_its_seal(client_for, personas, food_case):
+    from django.utils import timezone
+
+    from tongban.licences.models import SealRequest
+
+    SealRequest.objects.create(key=f"notice:{food_case.pk}:decision", kind="decision", case=food_case, attempts=1,
+                               problem="文书转换为 PDF 失败：LibreOffice 没有生成文件", next_attempt_at=timezone.now())
+    page = client_for(personas.director).get(f"/licences/case/{food_case.number}/").content.decode()
+    assert 'id="seal-waiting"' in page and "行政许可决定书" in page and "LibreOffice 没有生成文件" in page

@@ -1,5 +1,6 @@
 """`tongban licences import FILE [--dry-run]`, `tongban licences seal-cert -o FILE.p12 --name 单位名`
-(a self-signed seal certificate, for trials only) and `tongban licences verify FILE.pdf`."""
+(a self-signed seal certificate, for trials only), `tongban licences verify FILE.pdf` and `tongban licences
+seal-pending` (seal now what decisions left 待签章, as the worker's retry does)."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = "电子证照导入、电子印章证书（试用自签名）与签章 PDF 核验。"
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,seal-cert,verify}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,seal-cert,verify,seal-pending}")
         importing = actions.add_parser("import", help="导入外部电子证照（.xlsx/.xls/.ods/.csv）：全部成功或一行不改，按证照编号去重。")
         importing.add_argument("file")
         importing.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         cert.add_argument("--name", required=True, help="证书上的单位名称")
         verify = actions.add_parser("verify", help="核验一个签章 PDF：谁盖的章、何时、盖章后是否被改动。")
         verify.add_argument("file")
+        actions.add_parser("seal-pending", help="立即为待签章的证照和决定书签章（与后台任务的重试相同，包括未到重试时间的）。")
 
     def handle(self, *args, action: str, **options):
         try:
@@ -41,6 +43,21 @@ class Command(BaseCommand):
                 path = make_self_signed(Path(options["output"]), os.environ.get("TONGBAN_SEAL_PASSPHRASE", ""),
                                         options["name"])
                 self.stdout.write(f"已生成 {path}（自签名，仅供试用）：设置 TONGBAN_SEAL_CERT={path} 与 TONGBAN_SEAL_PASSPHRASE 后生效。")
+            elif action == "seal-pending":
+                from django.utils import timezone
+
+                from tongban.licences.models import SealRequest
+                from tongban.licences.services import seal_pending
+
+                waiting = SealRequest.objects.filter(sealed_at__isnull=True)
+                done = seal_pending(list(waiting.values_list("pk", flat=True)),
+                                    now=max([timezone.now(), *waiting.values_list("next_attempt_at", flat=True)
+                                             .exclude(next_attempt_at=None)]))
+                left = SealRequest.objects.filter(sealed_at__isnull=True).first()
+                self.stdout.write(f"已签章 {done['sealed']} 份，失败 {done['seal_failed']} 份"
+                                  + (f"；仍待签章（{left.problem}）" if left and left.problem else ""))
+                if done["seal_failed"]:
+                    raise CommandError("部分文书签章失败")
             else:
                 from tongban.licences import sealing
 
