@@ -2,19 +2,15 @@
 (the hall) and the window page."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from tongban.honours import selectors
 
-SHOWN_DAYS = 400  # the hall shows about a year of honours: every month and quarter of the last twelve months
+SHOWN = 30  # the newest honours a hall shows: about a year of three kinds' places
 
 
 def hall(request, point) -> str:
-    since = timezone.localdate() - timedelta(days=SHOWN_DAYS)
-    honours = list(selectors.awarded_at_point(point, since)[:60])
+    honours = list(selectors.awarded_at_point(point)[:SHOWN])
     return render_to_string("honours/_public_honours.html", {
         "honours": honours, "heading": "评优表彰", "panel_id": "point-honours", "show_unit": True})
 

@@ -232,14 +232,14 @@ def awarded(**filters):
             .order_by("-period_start", "kind__sort_order", "subject_name"))
 
 
-def awarded_at_point(point, since: date):
+def awarded_at_point(point):
     """The honours a service point's hall shows: those of windows and people of units under the point, except
     units under another service point nested in it (a township's honours are on the township's page)."""
     from tongban.org.models import Unit
 
     nested = list(Unit.objects.filter(kind__is_service_point=True, path__startswith=point.path)
                   .exclude(pk=point.pk).values_list("path", flat=True))
-    qs = awarded(unit__path__startswith=point.path, period_start__gte=since)
+    qs = awarded(unit__path__startswith=point.path)
     for path in nested:
         qs = qs.exclude(unit__path__startswith=path)
     return qs
