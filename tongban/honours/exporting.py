@@ -1,11 +1,14 @@
 """A period's 评优 results as Excel: each kind's nominations and decisions with the figures they were nominated
-on (the same rows as the list page, selectors.honours)."""
+on (the same rows as the list page, selectors.honours). Typed text (reason, note, names) is kept as text even when
+it starts with "=" (documents.excel.append_row)."""
 from __future__ import annotations
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from tongban.documents.excel import append_row
 
 
 def results_bytes(rows, title: str) -> bytes:
@@ -21,7 +24,7 @@ def results_bytes(rows, title: str) -> bytes:
         cell.font = Font(bold=True)
     for h in rows:
         f = h.figures or {}
-        sheet.append([h.period_label, h.kind.name, h.subject_name, h.unit.name, h.get_status_display(),
+        append_row(sheet, [h.period_label, h.kind.name, h.subject_name, h.unit.name, h.get_status_display(),
                       h.decision_number or "", float(f["score"]) if f.get("score") else None, f.get("ratings", 0),
                       float(f["average"]) if f.get("average") else None, len(f.get("bad_reviews", [])),
                       len(f.get("complaints", [])), len(f.get("lateness", [])), h.reason, h.decision_note])

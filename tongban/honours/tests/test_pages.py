@@ -75,6 +75,17 @@ def test_the_export_holds_the_period_s_results_with_their_figures(client_for, pe
     assert star[1] == "服务标兵" and star[4] == "已授予" and star[5].endswith("号") and star[6] == 99.5 and star[7] == 2
 
 
+def test_typed_text_that_looks_like_a_formula_stays_text_in_the_export(client_for, personas, hall):
+    from tongban.honours import services
+
+    services.nominate(hall.kinds["service-star"], PERIOD, subject=hall.star, reason='=HYPERLINK("http://x","y")',
+                      by=personas.rectification_office, today=date(2025, 11, 5))
+    content = client_for(personas.director).get("/honours/list/export.xlsx?period=2025-10").content
+    cells = [c for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert '=HYPERLINK("http://x","y")' in {c.value for c in cells}
+
+
 def test_the_office_nominates_on_the_candidates_page_and_the_leader_decides_on_the_honour_page(
         client_for, personas, hall):
     from tongban.honours.models import Honour
