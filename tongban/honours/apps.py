@@ -10,8 +10,9 @@ class HonoursConfig(AppConfig):
     def ready(self) -> None:
         from tongban.core.audit import audit
         from tongban.honours import models as m
-        from tongban.honours import panels
+        from tongban.honours import home, panels
 
         for model in (m.HonourSettings, m.HonourKind, m.StaffTraits, m.Honour):
             audit(model)
         panels.register()
+        home.register_sections()

@@ -110,6 +110,12 @@ def test_the_office_nominates_on_the_candidates_page_and_the_leader_decides_on_t
     assert honour.status == "awarded" and honour.decision_number in response.content.decode()
 
 
+def test_the_leader_s_workbench_lists_the_nominations_waiting_for_a_decision(client_for, personas, decided):
+    page = client_for(personas.director).get("/workbench/").content.decode()
+    assert 'id="honours-waiting"' in page and "卫投诉" in page and "待您决定" in page
+    assert "honours-waiting" not in client_for(personas.township_admin).get("/workbench/").content.decode()
+
+
 def test_bad_filters_and_periods_are_told_in_chinese(client_for, api_for, personas, hall):
     client = client_for(personas.director)
     page = client.get("/honours/kinds/service-star/?period=2025-13", follow=True).content.decode()
