@@ -112,7 +112,6 @@ def candidates(kind: HonourKind, period: HonourPeriod, user=None, *, only=None, 
     """Every subject of `kind` in the viewer's scope with the period's figures, ranked: eligible first, then
     by score, average rating and number of ratings. `only` (a window or staff id) narrows to one subject."""
     from tongban.assessment.models import ScoreSheet
-    from tongban.cases.models import Case  # noqa: F401  (the relations below go through it)
     from tongban.feedback.choices import BAD_LEVELS
     from tongban.feedback.models import Complaint, Rating
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from tongban.honours import exporting, rules, selectors, services
-from tongban.honours.choices import HONOUR_STATUS_COLORS, Subject
+from tongban.honours.choices import HONOUR_STATUS_COLORS, HonourStatus, Subject
 from tongban.honours.filtersets import HonourFilterSet
 from tongban.honours.forms import DecideForm, NominateForm, TraitsForm
 from tongban.honours.models import HonourKind, StaffTraits
@@ -118,7 +118,7 @@ def export(request):
 @login_required
 def detail(request, pk: int):
     honour = get_visible_or_404(selectors.honours(request.user), request.user, pk=pk)
-    can_decide = rules.can_decide(request.user) and honour.status == "nominated"
+    can_decide = rules.can_decide(request.user) and honour.status == HonourStatus.NOMINATED
     form = DecideForm(request.POST or None)
     if request.method == "POST":
         if not can_decide:

@@ -42,7 +42,7 @@ def decided(hall, personas):
 def test_every_page_answers_each_persona_within_their_scope(persona, personas, client_for, decided, hall):
     user = getattr(personas, persona)
     client = client_for(user)
-    for url in ["/honours/", "/honours/kinds/service-star/?period=2025-10", "/honours/kinds/party-model/?period=2025-Q4",
+    for url in ["/workbench/", "/honours/", "/honours/kinds/service-star/?period=2025-10", "/honours/kinds/party-model/?period=2025-Q4",
                 "/honours/list/", "/honours/list/?period=2025-10", "/honours/traits/"]:
         assert client.get(url).status_code == 200, url
     listing = client.get("/honours/list/?period=2025-10").content.decode()
@@ -108,6 +108,10 @@ def test_the_office_nominates_on_the_candidates_page_and_the_leader_decides_on_t
     response = leader.post(f"/honours/{honour.pk}/", {"award": "1", "decision_note": "同意授予"}, follow=True)
     honour.refresh_from_db()
     assert honour.status == "awarded" and honour.decision_number in response.content.decode()
+    from django.contrib.contenttypes.models import ContentType
+
+    timeline = leader.get(f"/history/{ContentType.objects.get_for_model(honour).pk}/{honour.pk}/").content.decode()
+    assert "提名2025年10月服务标兵：郑标兵" in timeline and f"授予郑标兵2025年10月服务标兵（{honour.decision_number}）" in timeline
 
 
 def test_the_leader_s_workbench_lists_the_nominations_waiting_for_a_decision(client_for, personas, decided):
