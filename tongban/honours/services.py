@@ -69,7 +69,7 @@ def decide(honour: Honour, *, award: bool, note: str, by) -> Honour:
     kind's places for the period."""
     if not rules.can_decide(by):
         raise PermissionDenied("只有中心领导可以决定评优。")
-    honour = Honour.objects.select_for_update().select_related("kind", "window", "staff").get(pk=honour.pk)
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("kind", "window", "staff").get(pk=honour.pk)
     if honour.status != HonourStatus.NOMINATED:
         raise ValidationError(f"该提名已决定（{honour.get_status_display()}，{honour.decision_number}）。")
     if not note.strip():
