@@ -152,3 +152,19 @@ def test_the_office_records_eligibility_and_others_cannot(client_for, personas, 
     assert StaffTraits.objects.get(staff=hall.bad).party_member
     assert client_for(personas.township_admin).post("/honours/traits/", {"staff": hall.bad.pk}).status_code == 403
     assert client_for(personas.other_township_admin).get("/honours/traits/").content.decode().count("陈差评") == 0
+
+
+def test_a_centre_adds_its_own_kind_in_system_management(client_for, personas, hall):
+    from tongban.honours.models import HonourKind
+
+    client = client_for(personas.admin)
+    form = {"code": "red-flag", "name": "红旗窗口", "period": "monthly", "places": "2", "subject": "window",
+            "requires": "", "window_staff_only": "on", "min_score": "95", "min_ratings": "1", "no_bad_review": "on",
+            "is_active": "on", "sort_order": "40", "basis": ""}
+    refused = client.post("/admin/honours/honourkind/add/", {**form, "requires": "party_member"})
+    assert refused.status_code == 200 and "只适用于评选工作人员" in refused.content.decode()
+    assert client.post("/admin/honours/honourkind/add/", form).status_code == 302
+    kind = HonourKind.objects.get(code="red-flag")
+    assert kind.min_score == 95 and not kind.no_lateness
+    page = client.get("/honours/kinds/red-flag/?period=2025-10").content.decode()
+    assert "王村乡综合窗口" in page and "评价 0 条，少于 1 条" in page
