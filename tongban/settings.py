@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "tongban.licences",
     "tongban.archives",
     "tongban.staffing",
+    "tongban.honours",  # after assessment, feedback and staffing: its demo reads their records
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("portal/", include("tongban.portal.urls")),
     path("meetings/", include("tongban.meetings.urls")),
     path("staffing/", include("tongban.staffing.urls")),
+    path("honours/", include("tongban.honours.urls")),
     path("exports/", include("tongban.documents.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -26,6 +26,7 @@ API_MODULES = [
     "tongban.licences.api.urls",
     "tongban.archives.api.urls",
     "tongban.staffing.api.urls",
+    "tongban.honours.api.urls",
 ]
 extra = []
 for name in API_MODULES:
