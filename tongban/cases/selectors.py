@@ -201,21 +201,17 @@ def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
 LOCAL_KINDS = ("township", "village", "outlet")
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099  # the months a report may ask for (its 上个月 / 下个月 links stay in range too)
-
-
 def month_bounds(text, today: date) -> tuple[date, date]:
-    """The first and last day of the month `YYYY-MM` (the current month for anything unreadable). A month outside
-    FIRST_YEAR..LAST_YEAR is refused with a Chinese ValidationError (a year 9999 would overflow the next month)."""
+    """The first and last day of the month `YYYY-MM` (this month when empty), read by the one parser
+    (`core.months`); anything else is refused with its Chinese ValidationError."""
     import calendar
 
+    from tongban.core.months import MonthError, parse_month
+
     try:
-        year, number = (int(part) for part in text.split("-"))
-        first = date(year, number, 1)
-    except (AttributeError, TypeError, ValueError):
-        first = today.replace(day=1)
-    if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise ValidationError(f"月份须在 {FIRST_YEAR}年1月 至 {LAST_YEAR}年12月 之间。", code="month_range")
+        first = parse_month(text, today)
+    except MonthError as exc:
+        raise ValidationError(str(exc), code="month") from None
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 

@@ -104,21 +104,6 @@ def agenda(meeting: Meeting, reader=None) -> Agenda:
     return Agenda(list(carried), sheet_of(in_scope(meeting_unit_ids(meeting), reader), meeting.held_on))
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099  # months outside these are typing errors (and 0001-01/9999-12 have no neighbours)
-
-
-def parse_month(raw: str) -> date:
-    """"2026-11" → 2026-11-01; ValueError otherwise, also for a year outside FIRST_YEAR..LAST_YEAR."""
-    try:
-        year, month = (int(part) for part in raw.strip().split("-"))
-        first = date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValueError(raw) from None
-    if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise ValueError(raw)
-    return first
-
-
 def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tongban.core.months import month_or_default
 from tongban.meetings import printing, selectors, services
 from tongban.meetings.choices import MeetingStatus, ReferralStatus
 from tongban.meetings.forms import (
@@ -45,14 +46,8 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 def _month(request) -> tuple[date, str]:
     """The month asked for (?month=2026-11), or this month with a message when the value is not a month."""
-    today = timezone.localdate()
-    raw = (request.GET.get("month") or "").strip()
-    if not raw:
-        return today.replace(day=1), ""
-    try:
-        return selectors.parse_month(raw), ""
-    except ValueError:
-        return today.replace(day=1), f"月份“{raw}”无效，请按 2026-11 的格式填写；已显示本月。"
+    month, error = month_or_default(request.GET.get("month"), timezone.localdate())
+    return month, f"{error}已显示本月。" if error else ""
 
 
 def _try(form, call) -> bool:

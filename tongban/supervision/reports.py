@@ -28,6 +28,7 @@ from django.utils import timezone
 from tongban.cases.choices import CaseStatus, TaskStatus
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.selectors import due_soon_q, overdue_q
+from tongban.core.months import parse_month
 from tongban.org.models import Unit
 from tongban.workdays.expressions import workday_index_of
 from tongban.workdays.models import Day
@@ -65,12 +66,9 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """"2026-10" → October 2026; ValueError (with a Chinese message) otherwise."""
-        try:
-            year, month = (int(part) for part in text.strip().split("-"))
-            return cls.of(date(year, month, 1))
-        except (ValueError, TypeError):
-            raise ValueError(f"月份“{text}”无效，请写成 2026-10 这样的年-月。") from None
+        """"2026-10" → October 2026; otherwise MonthError (a ValueError with the Chinese reason): the one month
+        parser, `core.months`, bounded to the years the platform serves."""
+        return cls.of(parse_month(text))
 
     @property
     def key(self) -> str:

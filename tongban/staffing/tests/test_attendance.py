@@ -153,7 +153,7 @@ def test_sheet_page_export_and_api_are_scoped(month_of_clerk, personas, client_f
     by_window = client_for(personas.director).get(f"/staffing/attendance/?month=2026-06&window={clerk.window_id}")
     assert [row.staff for row in by_window.context["rows"]] == [clerk]
     other = client_for(personas.other_township_admin)
-    assert "月份“2026-13”无法识别" in other.get("/staffing/attendance/?month=2026-13", follow=True).content.decode()
+    assert "月份“2026-13”无效" in other.get("/staffing/attendance/?month=2026-13", follow=True).content.decode()
     assert api_for(personas.director).get("/api/v1/staffing/attendance/?month=2026-06").json()["results"]
     assert api_for(personas.other_township_admin).get("/api/v1/staffing/attendance/").json()["results"] == []
 
