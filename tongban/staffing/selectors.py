@@ -171,6 +171,22 @@ def month_bulletin(user, month: Month, today: dt.date) -> list[UnitLine]:
     return sorted(lines.values(), key=lambda line: line.unit.path)
 
 
+@dataclass(frozen=True)
+class BulletinTotals:
+    people: int
+    late: int
+    early: int
+    absent: int
+    findings: int
+
+
+def bulletin_totals(lines: list[UnitLine]) -> BulletinTotals:
+    """The 月通报's totals over its unit lines: the one definition the page and the 公文 both print."""
+    return BulletinTotals(people=sum(line.people for line in lines), late=sum(line.late for line in lines),
+                          early=sum(line.early for line in lines), absent=sum(line.absent for line in lines),
+                          findings=sum(len(line.findings) for line in lines))
+
+
 @dataclass
 class OpenWork:
     """What a person holds that must pass to someone else before they can be returned."""
