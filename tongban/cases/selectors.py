@@ -251,5 +251,21 @@ def channel_month(user, first: date, last: date) -> dict:
                      "forwarded_in": came.get(site.pk, 0), "closed": closed.get(site.pk, 0)})
     channels = dict(Case.objects.visible_to(user).filter(in_month).values("channel").annotate(n=Count("pk"))
                     .order_by().values_list("channel", "n"))
-    totals = {key: sum(r[key] for r in rows) for key in ("received", "forwarded_out", "forwarded_in", "closed")}
-    return {"sites": rows, "channels": channels, "totals": totals}
+    keys = ("received", "forwarded_out", "forwarded_in", "closed")
+    totals = {key: sum(r[key] for r in rows) for key in keys}
+    return {"sites": rows, "channels": channels, "totals": totals, "townships": _by_township(rows, keys)}
+
+
+def _by_township(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """The site rows rolled up to their township (or sub-centre, else the centre) by the one definition,
+    `org.sites.site_of_units` — the same roll-up as the supervision duty page's 今日收件与办结."""
+    from tongban.org.sites import site_of_units
+
+    site_of, sites = site_of_units()
+    rolled: dict[int, dict] = {}
+    for row in rows:
+        site = site_of.get(row["unit"].pk, row["unit"].pk)
+        bucket = rolled.setdefault(site, {"unit": sites.get(site, row["unit"]), **dict.fromkeys(keys, 0)})
+        for key in keys:
+            bucket[key] += row[key]
+    return sorted(rolled.values(), key=lambda r: r["unit"].path)
