@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from tongban.cases.choices import ApplicantKind, CaseStatus, Decision, IdType
 from tongban.cases.models import Case, CaseEvent, CaseSettings, Suspension
+from tongban.cases.transitions import FINAL, PROVINCE_STEPS, province_step
 from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
 from tongban.core.spreadsheets import SpreadsheetError, read_workbook
 
@@ -80,25 +81,13 @@ def _norm(text: object) -> str:
 
 _SYNONYMS = {_norm(name): c.field for c in COLUMNS for name in (c.header, *c.synonyms)}
 
-# BLZT → (event code, label). The codes are the transition table's where one exists (transitions.py).
-BLZT = {
-    1: ("case.received", "收件"),
-    2: ("case.withdrawn", "受理前撤回"),
-    3: ("case.accepted", "窗口受理"),
-    4: ("case.refused", "不予受理"),
-    5: ("case.refused", "退回"),
-    6: ("case.correction_notified", "补正开始"),
-    7: ("case.corrected", "补正结束"),
-    8: ("case.decided", "部门办理完毕"),
-    9: ("case.suspended", "特别程序开始"),
-    10: ("case.resumed", "特别程序结束"),
-    11: ("case.delivered", "办结（准予）"),
-    12: ("case.delivered", "办结（容缺准予）"),
-    13: ("case.delivered", "办结（不予许可）"),
-    14: ("case.withdrawn", "撤件"),
-    15: ("case.revoked", "撤销"),
-    16: ("case.withdrawal_requested", "撤回待确认"),
-}
+# BLZT → (event code, label). The codes are the transition table's where one exists (transitions.py); the labels
+# and what each code does to a case's status are the table's `PROVINCE_STEPS`.
+BLZT = {code: (event, PROVINCE_STEPS[code].label) for code, event in {
+    1: "case.received", 2: "case.withdrawn", 3: "case.accepted", 4: "case.refused", 5: "case.refused",
+    6: "case.correction_notified", 7: "case.corrected", 8: "case.decided", 9: "case.suspended", 10: "case.resumed",
+    11: "case.delivered", 12: "case.delivered", 13: "case.delivered", 14: "case.withdrawn", 15: "case.revoked",
+    16: "case.withdrawal_requested"}.items()}
 APPLICANT_KINDS = {"自然人": ApplicantKind.PERSON, "个人": ApplicantKind.PERSON,
                    "法人": ApplicantKind.ORGANISATION, "法人或其他组织": ApplicantKind.ORGANISATION,
                    "企业": ApplicantKind.ORGANISATION, "其他组织": ApplicantKind.ORGANISATION}
@@ -397,43 +386,36 @@ def _plan(key: str, rows: list[Row], county: _County, parsed: Parsed) -> Planned
     for name, limit in (("applicant_name", 200), ("id_number", 40), ("phone", 20), ("title", 200)):
         if len(_first(rows, name)) > limit:
             parsed.error(first, name, f"{FIELD_LABELS[name]}超过 {limit} 个字符")
-    if rows[0].blzt != 1:
-        parsed.error(first, "blzt", f"办件“{key}”的第一条记录应为收件（办理状态代码 1），文件中为 {rows[0].blzt}")
-    state = {"status": CaseStatus.RECEIVED, "received_on": None, "accepted_on": None, "correction_notified_on": None,
+    state = {"status": None, "received_on": None, "accepted_on": None, "correction_notified_on": None,
              "decided_on": None, "closed_on": None, "decision": "", "accepted_with_pending": False}
     intake_day = None
     for row in rows:
+        # The status follows the one transition table (transitions.PROVINCE_STEPS); an impossible row is an
+        # error naming it, so a closed case is never reopened and nothing is guessed.
+        try:
+            state["status"] = province_step(state["status"], row.blzt)
+        except ValueError as exc:
+            parsed.error(row.number, "blzt", f"办件“{key}”：{exc}")
+            state["status"] = PROVINCE_STEPS[row.blzt].target or state["status"] or CaseStatus.RECEIVED
         day = timezone.localtime(row.at).date()
         b = row.blzt
         if b == 1:
-            state["received_on"] = state["received_on"] or day
+            state["received_on"] = day
             intake_day = day
-        elif b in (2, 14):
-            state["status"] = CaseStatus.WITHDRAWN
         elif b == 3:
-            state.update(status=CaseStatus.REVIEWING, accepted_on=day)
-        elif b in (4, 5):
-            state["status"] = CaseStatus.REFUSED
+            state["accepted_on"] = day
         elif b == 6:
-            state.update(status=CaseStatus.CORRECTING, correction_notified_on=day)
+            state["correction_notified_on"] = day
         elif b == 7:
-            state["status"], intake_day = CaseStatus.RECEIVED, day
+            intake_day = day
         elif b == 8:
-            state.update(status=CaseStatus.READY, decided_on=day, decision=state["decision"] or Decision.APPROVED)
-        elif b == 9:
-            if plan.suspensions and plan.suspensions[-1][1] is None:
-                parsed.error(row.number, "blzt", "特别程序开始（9）之前的特别程序还没有结束（10）")
-            else:
-                plan.suspensions.append([day, None])
-            state["status"] = CaseStatus.SUSPENDED
-        elif b == 10:
-            if not plan.suspensions or plan.suspensions[-1][1] is not None:
-                parsed.error(row.number, "blzt", "特别程序结束（10）之前没有特别程序开始（9）")
-            else:
-                plan.suspensions[-1][1] = day
-            state["status"] = CaseStatus.REVIEWING
+            state.update(decided_on=day, decision=state["decision"] or Decision.APPROVED)
+        elif b == 9:  # the table allows 9 only in 审查中 and 10 only in 特别程序中: the suspensions pair up
+            plan.suspensions.append([day, None])
+        elif b == 10 and plan.suspensions and plan.suspensions[-1][1] is None:
+            plan.suspensions[-1][1] = day
         elif b in (11, 12, 13):
-            state.update(status=CaseStatus.CLOSED, closed_on=day, decided_on=state["decided_on"] or day,
+            state.update(closed_on=day, decided_on=state["decided_on"] or day,
                          decision=Decision.DENIED if b == 13 else Decision.APPROVED, accepted_with_pending=b == 12)
     if len(parsed.errors) > errors:
         return None
@@ -603,6 +585,14 @@ def _apply(planned: list[PlannedCase], result: ProvinceImportResult, *, by, take
             values["clock_start"] = plan.clock_start
         seen = events_by_case.get(case.pk, set())
         fresh = [row for row in plan.rows if (row.blzt, _second(row.at)) not in seen]
+        if case.status in FINAL and wanted["status"] != case.status and (fresh or "status" in values):
+            # Closed in tongban: new rows (or the file's status, taken) would reopen it. A stale file whose
+            # status is only a kept conflict changes nothing and passes.
+            row = fresh[0] if fresh else plan.rows[-1]
+            result.errors.append({"row": row.number, "column": FIELD_LABELS["blzt"], "message": (
+                f"办件“{plan.key}”在系统中已是“{CaseStatus(case.status).label}”（已结束），文件中的办理记录会使其变为"
+                f"“{CaseStatus(wanted['status']).label}”：已结束的办件不能重新打开")})
+            continue
         new_event_rows += [_event_row(case.pk, row, by) for row in fresh]
         have = suspensions_by_case.get(case.pk, {})
         for started, ended_on in plan.suspensions:
@@ -622,6 +612,8 @@ def _apply(planned: list[PlannedCase], result: ProvinceImportResult, *, by, take
             touched.add(case.pk)
         else:
             result.unchanged += 1
+    if result.errors:
+        return  # nothing written yet
     result.new_events = len(new_event_rows) + sum(len(p.rows) for p in new)
     result.created = len(new)
     touched |= {s.case_id for s in new_suspensions} | {s.case_id for s in ended}

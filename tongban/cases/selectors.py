@@ -201,21 +201,17 @@ def late_steps(qs: QuerySet[Case], today: date) -> QuerySet[TaskStep]:
 LOCAL_KINDS = ("township", "village", "outlet")
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099  # the months a report may ask for (its 上个月 / 下个月 links stay in range too)
-
-
 def month_bounds(text, today: date) -> tuple[date, date]:
-    """The first and last day of the month `YYYY-MM` (the current month for anything unreadable). A month outside
-    FIRST_YEAR..LAST_YEAR is refused with a Chinese ValidationError (a year 9999 would overflow the next month)."""
+    """The first and last day of the month `YYYY-MM` (this month when empty), read by the one parser
+    (`core.months`); anything else is refused with its Chinese ValidationError."""
     import calendar
 
+    from tongban.core.months import MonthError, parse_month
+
     try:
-        year, number = (int(part) for part in text.split("-"))
-        first = date(year, number, 1)
-    except (AttributeError, TypeError, ValueError):
-        first = today.replace(day=1)
-    if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise ValidationError(f"月份须在 {FIRST_YEAR}年1月 至 {LAST_YEAR}年12月 之间。", code="month_range")
+        first = parse_month(text, today)
+    except MonthError as exc:
+        raise ValidationError(str(exc), code="month") from None
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
@@ -255,5 +251,21 @@ def channel_month(user, first: date, last: date) -> dict:
                      "forwarded_in": came.get(site.pk, 0), "closed": closed.get(site.pk, 0)})
     channels = dict(Case.objects.visible_to(user).filter(in_month).values("channel").annotate(n=Count("pk"))
                     .order_by().values_list("channel", "n"))
-    totals = {key: sum(r[key] for r in rows) for key in ("received", "forwarded_out", "forwarded_in", "closed")}
-    return {"sites": rows, "channels": channels, "totals": totals}
+    keys = ("received", "forwarded_out", "forwarded_in", "closed")
+    totals = {key: sum(r[key] for r in rows) for key in keys}
+    return {"sites": rows, "channels": channels, "totals": totals, "townships": _by_township(rows, keys)}
+
+
+def _by_township(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """The site rows rolled up to their township (or sub-centre, else the centre) by the one definition,
+    `org.sites.site_of_units` — the same roll-up as the supervision duty page's 今日收件与办结."""
+    from tongban.org.sites import site_of_units
+
+    site_of, sites = site_of_units()
+    rolled: dict[int, dict] = {}
+    for row in rows:
+        site = site_of.get(row["unit"].pk, row["unit"].pk)
+        bucket = rolled.setdefault(site, {"unit": sites.get(site, row["unit"]), **dict.fromkeys(keys, 0)})
+        for key in keys:
+            bucket[key] += row[key]
+    return sorted(rolled.values(), key=lambda r: r["unit"].path)

@@ -101,6 +101,7 @@ OTHER_EVENTS = {
     "case.pending_overdue": None,
     "case.intake_warned": None,
     "case.personal_data_revealed": None,
+    "case.terms_set": None,  # a programme sets the case's limit or priority (projects: stage limit, green channel)
     # The provincial platform's exchange (cases/province.py): its statuses without a transition here.
     "case.revoked": 15,
     "case.withdrawal_requested": 16,
@@ -111,6 +112,73 @@ OTHER_EVENTS = {
 }
 # The BLZT code of the close: 11 approved, 12 approved under 容缺, 13 refused; 14 a withdrawal after acceptance.
 BLZT_CLOSED_APPROVED, BLZT_CLOSED_PENDING, BLZT_CLOSED_DENIED, BLZT_RECALLED = 11, 12, 13, 14
+
+# The statuses a case never leaves: no transition above starts from them.
+FINAL = (S.REFUSED, S.CLOSED, S.WITHDRAWN)
+
+
+def _sources_of(blzt: int) -> tuple[str, ...]:
+    """Every status from which a transition carrying `blzt` may start (the table above)."""
+    found: list[str] = []
+    for t in TRANSITIONS.values():
+        if t.blzt == blzt:
+            found += [s for s in t.sources if s not in found]
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ProvinceStep:
+    """What one status row of the provincial platform (cases/province.py) does to a case: allowed from
+    `sources` (None: only as a case's first row), it moves the case to `target` (None: the status stays)."""
+    blzt: int
+    label: str
+    sources: tuple[str, ...] | None
+    target: str | None
+
+
+_OPEN = (S.RECEIVED, S.PRECHECK, S.CORRECTING, S.REVIEWING, S.SUSPENDED, S.READY)
+_AFTER_ACCEPTANCE = (S.REVIEWING, S.SUSPENDED)
+# The provincial import reads each row through this table, built from the transitions' own sources; where the
+# province has a code tongban has no transition for, or writes a step tongban takes in two, the extra sources
+# are named here: 8 comes once per department (so again from 待出件); 11—13 may close a case straight from
+# 审查中 (即办件: the province writes no 8); 5 退回 may come from the department after acceptance; 15 撤销 is a
+# mark on the record in any status; 16 撤回待确认 on an open case. No row leads out of a final status.
+PROVINCE_STEPS: dict[int, ProvinceStep] = {step.blzt: step for step in [
+    ProvinceStep(1, "收件", None, S.RECEIVED),
+    ProvinceStep(2, "受理前撤回", _sources_of(2), S.WITHDRAWN),
+    ProvinceStep(3, "窗口受理", _sources_of(3), S.REVIEWING),
+    ProvinceStep(4, "不予受理", _sources_of(4), S.REFUSED),
+    ProvinceStep(5, "退回", (*_sources_of(4), *_AFTER_ACCEPTANCE), S.REFUSED),
+    ProvinceStep(6, "补正开始", _sources_of(6), S.CORRECTING),
+    ProvinceStep(7, "补正结束", _sources_of(7), S.RECEIVED),
+    ProvinceStep(8, "部门办理完毕", (*_sources_of(8), S.READY), S.READY),
+    ProvinceStep(9, "特别程序开始", _sources_of(9), S.SUSPENDED),
+    ProvinceStep(10, "特别程序结束", _sources_of(10), S.REVIEWING),
+    ProvinceStep(11, "办结（准予）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
+    ProvinceStep(12, "办结（容缺准予）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
+    ProvinceStep(13, "办结（不予许可）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
+    ProvinceStep(14, "撤件", tuple(s for s in _sources_of(2) if s in _AFTER_ACCEPTANCE), S.WITHDRAWN),
+    ProvinceStep(15, "撤销", (*_OPEN, *FINAL), None),
+    ProvinceStep(16, "撤回待确认", _OPEN, None),
+]}
+
+
+def province_step(status: str | None, blzt: int) -> str | None:
+    """The status after a provincial row with `blzt` on a case in `status` (None: before its first row).
+    Raises ValueError with the Chinese reason when the table has no such move."""
+    from tongban.cases.choices import CaseStatus
+
+    step = PROVINCE_STEPS[blzt]
+    if status is None:
+        if step.sources is not None:
+            raise ValueError(f"第一条记录应为收件（办理状态代码 1），文件中为“{step.label}”（{blzt}）")
+        return step.target
+    if step.sources is None or status not in step.sources:
+        label = CaseStatus(status).label
+        if status in FINAL:
+            raise ValueError(f"办件已是“{label}”（已结束），不能再有“{step.label}”（办理状态代码 {blzt}）：已结束的办件不能重新打开")
+        raise ValueError(f"办件处于“{label}”时不能有“{step.label}”（办理状态代码 {blzt}）")
+    return step.target or status
 
 
 
@@ -123,7 +191,7 @@ def blzt_of(code: str) -> int | None:
 EVENT_LABELS = {t.event: t.label for t in TRANSITIONS.values()} | {
     "case.received": "收件登记", "case.submitted_online": "网上申请", "case.stage_opened": "进入下一阶段", "case.decided": "审批决定",
     "case.pending_overdue": "容缺材料逾期未补", "case.intake_warned": "受理期限提醒（§32）",
-    "case.personal_data_revealed": "查看完整个人信息",
+    "case.personal_data_revealed": "查看完整个人信息", "case.terms_set": "调整时限或优先级",
     "case.revoked": "撤销", "case.withdrawal_requested": "撤回待确认", "case.imported": "由省平台导入",
     "case.reimported": "按省平台数据更新",
     "case.signed": "申请人电子签名", "case.archived": "电子档案归档",

@@ -354,6 +354,7 @@ def channels(request):
     labels = dict(Channel.choices)
     return _render(request, "cases/channels.html", {
         "title": "渠道与网点", "first": first, "last": last, "rows": figures["sites"], "totals": figures["totals"],
+        "townships": figures["townships"],
         "channels": [(labels[code], figures["channels"].get(code, 0)) for code in Channel.values],
         "previous": (first - timedelta(days=1)).strftime("%Y-%m"), "next": (last + timedelta(days=1)).strftime("%Y-%m"),
     })

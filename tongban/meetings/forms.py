@@ -11,17 +11,20 @@ from tongban.meetings.choices import Attendance, MeetingKind
 from tongban.org.models import Staff, Unit
 
 
-def _units():
-    return Unit.objects.filter(is_active=True).select_related("kind").order_by("path")
+def _units(user):
+    """The units `user` may pick: those in their scope (the one scope layer)."""
+    return Unit.objects.visible_to(user).filter(is_active=True).select_related("kind").order_by("path")
 
 
-def _people():
-    return Staff.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "staff_no")
+def _people(user):
+    return (Staff.objects.visible_to(user).filter(is_active=True).select_related("unit")
+            .order_by("unit__path", "staff_no"))
 
 
 class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # the reader: the pickers hold only what they may see
         style_fields(self)
 
 
@@ -32,7 +35,7 @@ class DutyForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = _people().filter(is_leader=True)
+        self.fields["leader"].queryset = _people(self.user).filter(is_leader=True)
 
 
 class AttendanceForm(StyledForm):
@@ -52,8 +55,8 @@ class DutyDecisionForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
-        self.fields["owner"].queryset = _people()
+        self.fields["unit"].queryset = _units(self.user)
+        self.fields["owner"].queryset = _people(self.user)
 
     def clean(self):
         cleaned = super().clean()
@@ -84,7 +87,7 @@ class ReferralForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
+        self.fields["unit"].queryset = _units(self.user)
 
 
 class AnswerForm(StyledForm):
@@ -102,9 +105,9 @@ class MeetingForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = _units()
-        self.fields["chair"].queryset = _people().filter(is_leader=True)
-        self.fields["attendees"].queryset = _people()
+        self.fields["units"].queryset = _units(self.user)
+        self.fields["chair"].queryset = _people(self.user).filter(is_leader=True)
+        self.fields["attendees"].queryset = _people(self.user)
 
 
 class MinutesForm(StyledForm):
@@ -121,5 +124,5 @@ class MeetingDecisionForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
-        self.fields["owner"].queryset = _people()
+        self.fields["unit"].queryset = _units(self.user)
+        self.fields["owner"].queryset = _people(self.user)

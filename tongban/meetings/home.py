@@ -29,7 +29,7 @@ def on_duty_today(request, today: date) -> HomeContent | None:
     duty = DutyRota.objects.select_related("leader", "unit").filter(leader=staff, duty_date=today).first()
     if duty is None:
         return None
-    sheet = selectors.duty_sheet(duty)
+    sheet = selectors.duty_sheet(duty, reader=request.user)
     return HomeContent(sheet.count, {"duty": duty, "rows": sheet.rows()[:SHOWN]}, more_link=duty.get_absolute_url(),
                        empty_link=duty.get_absolute_url(), empty_action="打开坐班页面")
 

@@ -63,9 +63,18 @@ def sheet_of(unit_ids: Sequence[int], on_date: date) -> Sheet:
     return Sheet(problems, names)
 
 
-def duty_sheet(duty: DutyRota) -> Sheet:
-    """The problem sheet handed to the leader on duty: the open problems of their units on the rota day."""
-    return sheet_of(leader_unit_ids(duty.leader), duty.duty_date)
+def in_scope(unit_ids: Sequence[int], reader) -> list[int]:
+    """Those of `unit_ids` the reader may see (the one scope layer); all of them when there is no reader (the
+    daily job hands the leader their own sheet)."""
+    if reader is None or not unit_ids:
+        return list(unit_ids)
+    return list(Unit.objects.visible_to(reader).filter(pk__in=unit_ids).values_list("pk", flat=True))
+
+
+def duty_sheet(duty: DutyRota, reader=None) -> Sheet:
+    """The problem sheet handed to the leader on duty: the open problems of their units on the rota day, as far
+    as `reader` may see them."""
+    return sheet_of(in_scope(leader_unit_ids(duty.leader), reader), duty.duty_date)
 
 
 def meeting_unit_ids(meeting: Meeting) -> list[int]:
@@ -86,24 +95,13 @@ class Agenda:
     sheet: Sheet
 
 
-def agenda(meeting: Meeting) -> Agenda:
-    """议程: first the decisions not yet done, then the open problems of the attending units on the meeting day."""
-    return Agenda(list(carried_decisions(meeting)), sheet_of(meeting_unit_ids(meeting), meeting.held_on))
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2099  # months outside these are typing errors (and 0001-01/9999-12 have no neighbours)
-
-
-def parse_month(raw: str) -> date:
-    """"2026-11" → 2026-11-01; ValueError otherwise, also for a year outside FIRST_YEAR..LAST_YEAR."""
-    try:
-        year, month = (int(part) for part in raw.strip().split("-"))
-        first = date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValueError(raw) from None
-    if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise ValueError(raw)
-    return first
+def agenda(meeting: Meeting, reader=None) -> Agenda:
+    """议程: first the decisions not yet done, then the open problems of the attending units on the meeting day —
+    both as far as `reader` may see them."""
+    carried = carried_decisions(meeting)
+    if reader is not None:
+        carried = carried.filter(pk__in=Decision.objects.visible_to(reader).values("pk"))
+    return Agenda(list(carried), sheet_of(in_scope(meeting_unit_ids(meeting), reader), meeting.held_on))
 
 
 def month_bounds(month: date) -> tuple[date, date]:

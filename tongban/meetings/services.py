@@ -236,8 +236,8 @@ def add_meeting_decision(meeting: Meeting, *, text: str, unit: Unit, deadline: d
                                        owner=owner, deadline=deadline, decided_by=by)
     _open_measure(decision, source_kind=SourceKind.MEETING_DECISION, leader=meeting.chair, by=by)
     if meeting.status == MeetingStatus.SCHEDULED:
-        Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
-        meeting.status = MeetingStatus.HELD
+        meeting.status = MeetingStatus.HELD  # saved, so the change log has it (who, 已安排 → 已召开)
+        meeting.save(update_fields=["status", "updated_at"])
     record_event(meeting, "meetings.meeting.decided", f"议定事项{decision.number}：{shorten(text, 80)}", by=by)
     return decision
 

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tongban.core.months import month_or_default
 from tongban.meetings import printing, selectors, services
 from tongban.meetings.choices import MeetingStatus, ReferralStatus
 from tongban.meetings.forms import (
@@ -45,14 +46,8 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 def _month(request) -> tuple[date, str]:
     """The month asked for (?month=2026-11), or this month with a message when the value is not a month."""
-    today = timezone.localdate()
-    raw = (request.GET.get("month") or "").strip()
-    if not raw:
-        return today.replace(day=1), ""
-    try:
-        return selectors.parse_month(raw), ""
-    except ValueError:
-        return today.replace(day=1), f"月份“{raw}”无效，请按 2026-11 的格式填写；已显示本月。"
+    month, error = month_or_default(request.GET.get("month"), timezone.localdate())
+    return month, f"{error}已显示本月。" if error else ""
 
 
 def _try(form, call) -> bool:
@@ -75,10 +70,10 @@ def duty_list(request):
         messages.warning(request, warning)
     first, following = selectors.month_bounds(month)
     duties = DutyRota.objects.visible_to(request.user)
-    form = DutyForm()
+    form = DutyForm(user=request.user)
     if request.method == "POST":
         _require(request, "meetings.manage_duty")
-        form = DutyForm(request.POST)
+        form = DutyForm(request.POST, user=request.user)
         if form.is_valid() and _try(form, lambda: services.schedule_duty(by=request.user, **form.cleaned_data)):
             messages.success(request, "已安排坐班，并通知了坐班领导。")
             return redirect(f"{request.path}?month={form.cleaned_data['duty_date']:%Y-%m}")
@@ -96,12 +91,12 @@ def duty_list(request):
 def duty_detail(request, pk: int):
     duty = get_visible_or_404(DutyRota.objects.select_related("leader", "unit"), request.user, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    decision_form = DutyDecisionForm(initial={"unit": duty.unit_id})
+    decision_form = DutyDecisionForm(user=request.user, initial={"unit": duty.unit_id})
     attendance_form = AttendanceForm(initial={"attendance": duty.attendance})
-    referral_form = ReferralForm(initial={"unit": duty.unit_id})
+    referral_form = ReferralForm(user=request.user, initial={"unit": duty.unit_id})
     if action == "decide":
         _require(request, "meetings.decide_on_duty", duty)
-        decision_form = DutyDecisionForm(request.POST)
+        decision_form = DutyDecisionForm(request.POST, user=request.user)
         if decision_form.is_valid() and _try(decision_form, lambda: services.record_duty_decision(
                 duty, by=request.user, **decision_form.cleaned_data)):
             messages.success(request, "已记录坐班决定。")
@@ -115,14 +110,14 @@ def duty_detail(request, pk: int):
             return redirect(duty)
     elif action == "refer":
         _require(request, "meetings.send_referral")
-        referral_form = ReferralForm(request.POST)
+        referral_form = ReferralForm(request.POST, user=request.user)
         if referral_form.is_valid() and _try(referral_form, lambda: services.send_referral(
                 duty=duty, by=request.user, **referral_form.cleaned_data)):
             messages.success(request, "已发送给派出单位领导，答复后会通知您。")
             return redirect(duty)
     elif action is not None:
         messages.error(request, "未知的操作，请刷新页面后重试。")
-    sheet = selectors.duty_sheet(duty)
+    sheet = selectors.duty_sheet(duty, reader=request.user)
     return render(request, "meetings/duty_detail.html", {
         "duty": duty, "sheet": sheet, "rows": sheet.rows(),
         "decisions": duty.decisions.select_related("unit", "owner", "measure"),
@@ -135,7 +130,8 @@ def duty_detail(request, pk: int):
 @login_required
 def duty_sheet_docx(request, pk: int):
     duty = get_visible_or_404(DutyRota.objects.select_related("leader", "unit"), request.user, pk=pk)
-    return _download(printing.sheet_document(duty, selectors.duty_sheet(duty)), printing.sheet_file_name(duty))
+    sheet = selectors.duty_sheet(duty, reader=request.user)
+    return _download(printing.sheet_document(duty, sheet), printing.sheet_file_name(duty))
 
 
 # --- 问题互通 ------------------------------------------------------------------------------------------
@@ -143,10 +139,10 @@ def duty_sheet_docx(request, pk: int):
 @login_required
 def referral_list(request):
     _require(request, "meetings.view_duty")
-    form = ReferralForm()
+    form = ReferralForm(user=request.user)
     if request.method == "POST":
         _require(request, "meetings.send_referral")
-        form = ReferralForm(request.POST)
+        form = ReferralForm(request.POST, user=request.user)
         if form.is_valid() and _try(form, lambda: services.send_referral(by=request.user, **form.cleaned_data)):
             messages.success(request, "已发送给派出单位领导，答复后会通知您。")
             return redirect("meetings:referral_list")
@@ -182,10 +178,10 @@ def referral_detail(request, pk: int):
 @login_required
 def meeting_list(request):
     _require(request, "meetings.view_meetings")
-    form = MeetingForm()
+    form = MeetingForm(user=request.user)
     if request.method == "POST":
         _require(request, "meetings.manage_meetings")
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, user=request.user)
         if form.is_valid():
             organiser = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
             created = []
@@ -205,7 +201,7 @@ def meeting_detail(request, pk: int):
     meeting = get_visible_or_404(Meeting.objects.select_related("chair", "organiser"), request.user, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     minutes_form = MinutesForm(initial={"minutes": meeting.minutes, "version": meeting.version})
-    decision_form = MeetingDecisionForm()
+    decision_form = MeetingDecisionForm(user=request.user)
     if action:
         _require(request, "meetings.manage_meetings")
     if action == "minutes":
@@ -216,7 +212,7 @@ def meeting_detail(request, pk: int):
             messages.success(request, "已保存会议纪要。")
             return redirect(meeting)
     elif action == "decide":
-        decision_form = MeetingDecisionForm(request.POST)
+        decision_form = MeetingDecisionForm(request.POST, user=request.user)
         if decision_form.is_valid() and _try(decision_form, lambda: services.add_meeting_decision(
                 meeting, by=request.user, **decision_form.cleaned_data)):
             messages.success(request, "已添加议定事项，并生成整改措施纳入整改台账。")
@@ -231,7 +227,7 @@ def meeting_detail(request, pk: int):
         return redirect(meeting)
     elif action is not None:
         messages.error(request, "未知的操作，请刷新页面后重试。")
-    agenda = selectors.agenda(meeting)
+    agenda = selectors.agenda(meeting, reader=request.user)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "agenda": agenda, "rows": agenda.sheet.rows(),
         "decisions": meeting.decisions.select_related("unit", "owner", "measure"),
@@ -245,4 +241,5 @@ def meeting_detail(request, pk: int):
 @login_required
 def meeting_minutes_docx(request, pk: int):
     meeting = get_visible_or_404(Meeting, request.user, pk=pk)
-    return _download(printing.minutes_document(meeting, selectors.agenda(meeting)), printing.minutes_file_name(meeting))
+    agenda = selectors.agenda(meeting, reader=request.user)
+    return _download(printing.minutes_document(meeting, agenda), printing.minutes_file_name(meeting))

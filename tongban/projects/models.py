@@ -241,6 +241,8 @@ class SimulatedApproval(TimeStampedModel):
                                  related_name="+")
     status = models.CharField("状态", max_length=20, choices=SimulatedStatus.choices, default=SimulatedStatus.CONDITIONAL)
     formal_on = models.DateField("转为正式日期", null=True, blank=True)
+    formal_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="转为正式登记人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["project_stage", "pk"]

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tongban.cases.choices import CaseStatus, Decision, TaskStatus
-from tongban.cases.clocks import refresh_case_clocks
 from tongban.cases.identity import validate_credit_code, validate_phone
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.services import intake, review
 from tongban.cases.services.common import check, today
+from tongban.cases.services.terms import set_terms
 from tongban.history.services import record_event
+from tongban.org.people import person_name
 from tongban.org.scopes import scope_for
 from tongban.projects.choices import Opinion, ProjectKind, SimulatedStatus, Stage, VerificationResult
 from tongban.projects.models import (
@@ -124,9 +125,9 @@ def set_green_channel(project: Project, *, by, on: bool) -> Project:
         return project
     project.green_channel = bool(on)
     project.save(update_fields=["green_channel", "updated_at"])
-    cases = Case.objects.filter(project_stage__project=project)
-    cases.update(priority=int(project.green_channel))
-    CaseTask.objects.filter(case__in=cases).update(priority=int(project.green_channel))
+    reason = "列入绿色通道" if on else "移出绿色通道"
+    for case in Case.objects.filter(project_stage__project=project).order_by("pk"):  # four stages at most
+        set_terms(case, by=by, reason=f"工程建设项目{reason}", priority=int(project.green_channel))
     record_event(project, "projects.green_channel", "列入绿色通道" if on else "移出绿色通道", by=by)
     return project
 
@@ -175,12 +176,10 @@ def apply_stage(project: Project, *, by, window, materials: dict | None = None, 
                                form_data={**project.shared_data(), **(form_data or {})}, received_on=received_on)
     limit = policy.shortened(setup.limit_workdays, project.green_channel)
     priority = int(project.green_channel)
-    Case.objects.filter(pk=case.pk).update(budget_workdays=limit, priority=priority)
-    for task in case.tasks.all():
-        CaseTask.objects.filter(pk=task.pk).update(
-            budget_workdays=policy.shortened(min(task.budget_workdays, setup.limit_workdays), project.green_channel),
-            priority=priority)
-    refresh_case_clocks(Case.objects.filter(pk=case.pk))
+    set_terms(case, by=by, reason=f"工程建设项目{Stage(stage).label}：阶段时限" + ("（绿色通道）" if priority else ""),
+              budget_workdays=limit, priority=priority, task_budgets={
+                  task.pk: policy.shortened(min(task.budget_workdays, setup.limit_workdays), project.green_channel)
+                  for task in case.tasks.all()})
     project_stage = ProjectStage.objects.create(project=project, stage=stage, case=case, lead_unit=setup.lead_unit,
                                                 limit_workdays=limit)
     record_event(project, "projects.stage_applied", f"申请{Stage(stage).label}：办件 {case.number}（阶段时限 {limit} 个"
@@ -348,8 +347,9 @@ def give_simulated_approval(project_stage: ProjectStage, task: CaseTask, *, by, 
 
 @transaction.atomic
 def secure_land(project: Project, *, by, on: date | None = None) -> list[SimulatedApproval]:
-    """The condition is met: every conditional approval becomes the task's formal approval, in the name of the
-    reviewer who gave it and with its opinion — no second review; the record keeps both dates."""
+    """The condition is met: every conditional approval becomes the task's formal approval with its opinion — no
+    second review. It is recorded as `by`'s act (who made it formal); the reviewer who gave the conditional
+    approval stays on the row (`given_by`) and is named in the reason; the row keeps both dates."""
     _require_manager(project, by)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.land_secured:
@@ -362,10 +362,12 @@ def secure_land(project: Project, *, by, on: date | None = None) -> list[Simulat
     for row in SimulatedApproval.objects.filter(project_stage__project=project, status=SimulatedStatus.CONDITIONAL
                                                 ).select_related("project_stage__case", "task", "given_by"):
         if row.task.status == TaskStatus.REVIEWING:
-            review.approve(row.project_stage.case, by=row.given_by, task=row.task,
-                           reason=f"模拟审批转为正式审批（{row.given_on} 附条件同意：{row.opinion}）")
-        row.status, row.formal_on = SimulatedStatus.FORMAL, today()
-        row.save(update_fields=["status", "formal_on", "updated_at"])
+            # Recorded as the person who makes it formal (`by`); the reviewer's conditional approval, which the
+            # role check is about, is kept on the row (given_by) and named in the reason.
+            review.approve(row.project_stage.case, by=by, task=row.task, reviewed_by=row.given_by,
+                           reason=f"模拟审批转为正式审批（{row.given_on} {person_name(row.given_by)}附条件同意：{row.opinion}）")
+        row.status, row.formal_on, row.formal_by = SimulatedStatus.FORMAL, today(), by
+        row.save(update_fields=["status", "formal_on", "formal_by", "updated_at"])
         formal.append(row)
     if formal:
         record_event(project, "projects.simulated_formal", f"{len(formal)} 项模拟审批转为正式审批", by=by)

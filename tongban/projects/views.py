@@ -105,7 +105,7 @@ def _detail_context(request, project: Project) -> dict:
     commitment_items = {(s.stage, i) for s in StageSetup.objects.prefetch_related("commitment_items")
                         for i in s.commitment_items.values_list("pk", flat=True)}
     commitments = {c.task_id: c for c in Commitment.objects.filter(project_stage__in=applied).select_related("verified_by")}
-    simulated = {s.task_id: s for s in SimulatedApproval.objects.filter(project_stage__in=applied).select_related("given_by")}
+    simulated = {s.task_id: s for s in SimulatedApproval.objects.filter(project_stage__in=applied).select_related("given_by", "formal_by")}
     staff = getattr(request.user, "staff", None)
     my_path = staff.unit.path if staff else None
     for ps in applied:

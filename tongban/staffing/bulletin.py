@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tongban.documents.gongwen import GongwenDocument
-from tongban.staffing.selectors import Month, UnitLine
+from tongban.staffing.selectors import Month, UnitLine, bulletin_totals
 
 ISSUER = "县行政审批服务中心"
 ADDRESSEE = "各进驻单位、中心各股室："
@@ -13,12 +13,12 @@ ADDRESSEE = "各进驻单位、中心各股室："
 def render(lines: list[UnitLine], month: Month, today: dt.date) -> bytes:
     doc = GongwenDocument(f"关于{month.label}窗口工作人员考勤和督查情况的通报", issuer=ISSUER, date=today,
                           addressee=ADDRESSEE)
-    late = sum(line.late for line in lines)
-    absent = sum(line.absent for line in lines)
+    totals = bulletin_totals(lines)
     findings = [f for line in lines for f in line.findings]
     doc.paragraph(f"根据日考勤、周督查制度，现将{month.label}窗口工作人员考勤和督查情况通报如下。")
     doc.heading1("一、考勤情况")
-    doc.paragraph(f"本月共迟到 {late} 人次、缺勤 {absent} 人次（已批准的请假、外勤不计缺勤）。各单位情况如下：")
+    doc.paragraph(f"本月共迟到 {totals.late} 人次、早退 {totals.early} 人次、缺勤 {totals.absent} 人次（已批准的请假、外勤"
+                  f"不计缺勤），督查发现问题 {totals.findings} 个。各单位情况如下：")
     doc.table(["单位", "人数", "迟到", "早退", "缺勤", "督查发现问题"],
               [[line.unit.name, line.people, line.late, line.early, line.absent, len(line.findings)] for line in lines],
               widths_mm=[60, 18, 18, 18, 18, 24])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
+from tongban.core.months import parse_month
 from tongban.org.models import Staff
 from tongban.staffing.models import AttendanceSettings, Leave, LeaveStatus, Punch
 from tongban.workdays.models import Day
@@ -27,16 +28,9 @@ class Month:
 
     @classmethod
     def parse(cls, text: str | None, today: dt.date) -> Month:
-        if not text:
-            return cls(today.year, today.month)
-        try:
-            year, month = (int(p) for p in text.split("-"))
-            dt.date(year, month, 1)
-        except (ValueError, TypeError):
-            raise ValueError(f"月份“{text}”无法识别，应如 2026-11。") from None
-        if not 1990 <= year <= 2100:
-            raise ValueError(f"月份“{text}”超出可计算范围。")
-        return cls(year, month)
+        """The one month parser (`core.months`): this month when empty, MonthError (a ValueError, in Chinese)."""
+        first = parse_month(text, today)
+        return cls(first.year, first.month)
 
     @property
     def first(self) -> dt.date:
@@ -175,6 +169,22 @@ def month_bulletin(user, month: Month, today: dt.date) -> list[UnitLine]:
     for inspection in month_findings(Inspection.objects.visible_to(user), month):
         lines.setdefault(inspection.staff.unit_id, UnitLine(inspection.staff.unit)).findings.append(inspection)
     return sorted(lines.values(), key=lambda line: line.unit.path)
+
+
+@dataclass(frozen=True)
+class BulletinTotals:
+    people: int
+    late: int
+    early: int
+    absent: int
+    findings: int
+
+
+def bulletin_totals(lines: list[UnitLine]) -> BulletinTotals:
+    """The 月通报's totals over its unit lines: the one definition the page and the 公文 both print."""
+    return BulletinTotals(people=sum(line.people for line in lines), late=sum(line.late for line in lines),
+                          early=sum(line.early for line in lines), absent=sum(line.absent for line in lines),
+                          findings=sum(len(line.findings) for line in lines))
 
 
 @dataclass

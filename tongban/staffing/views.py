@@ -198,9 +198,7 @@ def bulletin_page(request):
     today, month, _ = _month_and_unit(request)
     lines = selectors.month_bulletin(request.user, month, today)
     return render(request, "staffing/bulletin.html", {
-        "lines": lines, "month": month,
-        "totals": {"late": sum(x.late for x in lines), "early": sum(x.early for x in lines),
-                   "absent": sum(x.absent for x in lines), "findings": sum(len(x.findings) for x in lines)}})
+        "lines": lines, "month": month, "totals": selectors.bulletin_totals(lines)})
 
 
 @login_required

@@ -28,13 +28,14 @@ from django.utils import timezone
 from tongban.cases.choices import CaseStatus, TaskStatus
 from tongban.cases.models import Case, CaseTask
 from tongban.cases.selectors import due_soon_q, overdue_q
+from tongban.core.months import parse_month
 from tongban.org.models import Unit
+from tongban.org.sites import CENTRE_KIND, site_of_units
 from tongban.workdays.expressions import workday_index_of
 from tongban.workdays.models import Day
 
-# Sites of the morning check: the county centre, each sub-centre, each township (seed 000: "县乡两级及两个分中心").
-SITE_KINDS = ("sub_center", "township")
-CENTRE_KIND = "center"
+# Sites of the morning check: the county centre, each sub-centre, each township (seed 000: "县乡两级及两个分中心"),
+# the one roll-up of `org.sites`.
 DECIDED_TASK = (TaskStatus.APPROVED, TaskStatus.DENIED)
 NEVER_LATE = (CaseStatus.REFUSED,)  # refused at intake: no decision clock
 TREND_WEEKS = 12
@@ -65,12 +66,9 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """"2026-10" → October 2026; ValueError (with a Chinese message) otherwise."""
-        try:
-            year, month = (int(part) for part in text.strip().split("-"))
-            return cls.of(date(year, month, 1))
-        except (ValueError, TypeError):
-            raise ValueError(f"月份“{text}”无效，请写成 2026-10 这样的年-月。") from None
+        """"2026-10" → October 2026; otherwise MonthError (a ValueError with the Chinese reason): the one month
+        parser, `core.months`, bounded to the years the platform serves."""
+        return cls.of(parse_month(text))
 
     @property
     def key(self) -> str:
@@ -105,23 +103,6 @@ def rate(part: int, whole: int) -> float | None:
 # Today: intake and completions by site
 
 
-def _site_of_units() -> tuple[dict[int, int], dict[int, Unit]]:
-    """Each unit → its site (the nearest township or sub-centre above or at it, else the county centre),
-    from the materialised paths of the few hundred units, in one query."""
-    units = {u.pk: u for u in Unit.objects.select_related("kind").only("pk", "name", "path", "kind__code", "sort_order")}
-    centre = next((u for u in sorted(units.values(), key=lambda u: u.path) if u.kind.code == CENTRE_KIND), None)
-    sites: dict[int, Unit] = {centre.pk: centre} if centre else {}
-    site_of: dict[int, int] = {}
-    for unit in units.values():
-        chain = [int(part) for part in unit.path.strip("/").split("/") if part]
-        site = next((pk for pk in reversed(chain) if pk in units and units[pk].kind.code in SITE_KINDS), None)
-        if site is None:
-            site = centre.pk if centre else unit.pk
-        sites[site] = units[site]
-        site_of[unit.pk] = site
-    return site_of, sites
-
-
 def today_by_site(scope, today: date) -> list[dict]:
     """Today's received, accepted and closed (办结) cases per site, in one GROUP BY over the visible cases;
     the sites the reader can see are listed even when they have nothing today."""
@@ -130,7 +111,7 @@ def today_by_site(scope, today: date) -> list[dict]:
             .annotate(received=Count("pk", filter=Q(received_on=today)),
                       accepted=Count("pk", filter=Q(accepted_on=today)),
                       closed=Count("pk", filter=Q(closed_on=today, status=CaseStatus.CLOSED))))
-    site_of, sites = _site_of_units()
+    site_of, sites = site_of_units()
     visible_units = set(Unit.objects.all().values_list("pk", flat=True)) if scope is None else \
         set(Unit.objects.visible_to(scope).values_list("pk", flat=True))
     totals = {pk: {"received": 0, "accepted": 0, "closed": 0} for pk in sites if pk in visible_units}

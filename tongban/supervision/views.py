@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tongban.core.months import month_or_default
 from tongban.org.scopes import scope_for
 from tongban.supervision import bulletin, reports
 from tongban.supervision import selectors as engine
@@ -49,13 +50,10 @@ def duty(request):
 
 
 def _month(request, today) -> reports.Month:
-    text = request.GET.get("month", "")
-    if text:
-        try:
-            return reports.Month.parse(text)
-        except ValueError as exc:
-            messages.error(request, f"{exc}已显示本月。")
-    return reports.Month.of(today)
+    first, error = month_or_default(request.GET.get("month"), today)
+    if error:
+        messages.error(request, f"{error}已显示本月。")
+    return reports.Month.of(first)
 
 
 @login_required

@@ -111,10 +111,13 @@ def _decide(case: Case, decision: str, reason: str, day: date, *, by) -> None:
 
 
 @transaction.atomic
-def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number: str = "") -> Case:
+def approve(case: Case, *, by, task: CaseTask | None, reason: str, result_number: str = "",
+            reviewed_by=None) -> Case:
+    """准予. `reviewed_by`: the reviewer whose earlier conditional approval this makes formal (projects' 模拟审批) —
+    the role check is theirs, while the decision is recorded as `by`'s."""
     case = lock(case)
     task = locked_task(case, task)
-    check("approve", case, by, task, reason=reason)
+    check("approve", case, reviewed_by or by, task, reason=reason)
     _run_decision_checks(case, task)
     day = today()
     task.status, task.decided_on, task.decided_by, task.reason = TaskStatus.APPROVED, day, by, reason.strip()

@@ -237,3 +237,37 @@ def test_the_public_timeline_never_shows_what_staff_typed(submitted, case_people
     public = tracking.present(case)
     assert [text for _, text in public.timeline] == ["网上申请已提交", "不予受理"]
     assert "伪造" not in repr(public) and public.collect_at == ""
+
+
+def test_the_forward_list_asks_the_same_queries_for_two_township_windows_or_six(post_office, restaurant, county,
+                                                                                  case_people,
+                                                                                  django_assert_num_queries):
+    """转送 targets are worked out set-based: no query per township window. The ones delegated the item are
+    listed, the others are not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.catalog import services as catalog
+    from tongban.org import services as org
+    from tongban.org.defaults import ensure_unit_kinds
+
+    unit, window, clerk = post_office
+    case = intake.receive_case(by=clerk, window=window, item=restaurant.company, applicant=person_applicant(),
+                               materials={"application_form": "received", "premises_proof": "received"})
+    org.create_window(code="WC01", name="王村乡综合窗口", kind="intake", unit=county.township_b)
+
+    def count() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            codes = [w.code for w in online.forward_targets(case)]
+        return len(captured), codes
+
+    few, codes = count()
+    assert codes == ["A01"]
+    kind = ensure_unit_kinds()["township"]
+    for n in range(4):
+        township = org.create_unit(code=f"tw-x{n}", name=f"新乡{n}便民服务中心", kind=kind, parent=county.center)
+        org.create_window(code=f"X{n}", name=f"新乡{n}综合窗口", kind="intake", unit=township)
+        if n % 2 == 0:
+            catalog.delegate_item(restaurant.company, to=[township], mode="entrusted")
+    many, codes = count()
+    assert many == few and codes == ["A01", "X0", "X2"]

@@ -234,3 +234,52 @@ def test_an_export_from_a_page_holds_only_the_cases_its_reader_may_see(exchange,
     other = export_province(date(2026, 1, 1), date(2100, 1, 1), tmp_path / "other.csv",
                             user=personas.other_township_admin)
     assert everything > 0 and other == 0 and rows_of(tmp_path / "other.csv") == [[c.header for c in COLUMNS]]
+
+
+def test_a_row_the_transition_table_does_not_allow_is_refused_with_its_row(exchange, tmp_path):
+    """Given a file whose closed case is accepted again (3 after 11), the import names that row and writes nothing."""
+    rows = rows_of(SAMPLE)
+    rows.append(["SX2026110200001", "", "", "", "", "", "", "", "", "", "3", "", "2026-11-12 10:00:00", ""])
+    result = run(write_rows(tmp_path / "reopen.csv", rows))
+    assert not result.ok and not Case.objects.exists()
+    error = next(e for e in result.errors if e["row"] == len(rows))
+    assert error["column"] == "办理状态代码"
+    assert "SX2026110200001" in error["message"] and "已办结" in error["message"] and "窗口受理" in error["message"]
+
+
+def test_an_accepted_case_cannot_be_notified_for_correction_again(exchange, tmp_path):
+    rows = rows_of(SAMPLE)
+    rows.append(["SX2026110300002", "", "", "", "", "", "", "", "", "", "6", "", "2026-11-07 10:00:00", ""])
+    result = run(write_rows(tmp_path / "late_correction.csv", rows))
+    assert [(e["row"], "审查中" in e["message"]) for e in result.errors] == [(len(rows), True)]
+
+
+def test_a_case_closed_in_tongban_is_never_reopened_by_an_import(exchange, tmp_path):
+    """Given an imported case closed in tongban since, a file with a new row that would move it again is refused
+    (even when the file's values are taken), naming the row; the case stays closed."""
+    from tongban.core.import_snapshots import TakeFileValues
+
+    run(SAMPLE)
+    case = Case.objects.get(province_number="SX2026110300002")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=date(2026, 11, 10))
+    rows = rows_of(SAMPLE)
+    rows.append(["SX2026110300002", "", "", "", "", "", "", "", "", "", "9", "", "2026-11-12 10:00:00", ""])
+    events = CaseEvent.objects.count()
+    for take in (TakeFileValues(), TakeFileValues(all=True)):
+        result = run(write_rows(tmp_path / "suspend.csv", rows), take_file_values=take)
+        assert [e["row"] for e in result.errors] == [len(rows)]
+        assert "已结束的办件不能重新打开" in result.errors[0]["message"]
+        assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED and CaseEvent.objects.count() == events
+
+
+def test_a_stale_file_cannot_reopen_a_case_closed_in_tongban_by_taking_its_status(exchange):
+    """The same file again after the case was closed in tongban: its status is a kept conflict; taking it is refused."""
+    from tongban.core.import_snapshots import TakeFileValues
+
+    run(SAMPLE)
+    case = Case.objects.get(province_number="SX2026110300002")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=date(2026, 11, 10))
+    assert run(SAMPLE).ok
+    result = run(SAMPLE, take_file_values=TakeFileValues(all=True))
+    assert not result.ok and "SX2026110300002" in result.errors[0]["message"]
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED

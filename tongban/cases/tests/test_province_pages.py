@@ -37,8 +37,12 @@ def test_upload_preview_mapping_and_confirm(client_for, personas, restaurant):
     client = client_for(personas.director)
     response = upload(client)
     preview_url = response["Location"]
-    preview = client.get(preview_url).content.decode()
+    response = client.get(preview_url)
+    preview = response.content.decode()
     assert "检查通过（未写入）：办件 3 件、办理记录 12 条；新增办件 3 件" in preview and not Case.objects.exists()
+    # The mapping table is the one shared with the ledger import's preview.
+    assert "core/_import_mapping.html" in [t.name for t in response.templates]
+    assert preview.count('name="map_at"') == 2  # the select, and the confirm form's hidden copy
     # Unmap the time column: the preview names what is missing, in Chinese.
     unmapped = client.get(preview_url, {"map_at": ""}).content.decode()
     assert "缺少必需的列：办理时间" in unmapped and 'id="confirm-import"' not in unmapped

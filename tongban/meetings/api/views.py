@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tongban.core.api import KeysetPagination, ScopedViewSetMixin
+from tongban.core.months import MonthError, parse_month
 from tongban.meetings import selectors
 from tongban.meetings.models import Decision, DutyRota, Meeting, Referral
 
@@ -62,11 +63,10 @@ class DutyRotaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False)
     def statistics(self, request):
         """领导坐班月统计：每位领导、每个单位的安排、到岗、缺岗、请假和坐班决定数（与坐班页面同一口径）。"""
-        raw = request.query_params.get("month", "")
         try:
-            first = selectors.parse_month(raw)
-        except ValueError:
-            raise ValidationError({"month": f"月份“{raw}”无效，请按 2026-11 的格式填写。"}) from None
+            first = parse_month(request.query_params.get("month", ""))
+        except MonthError as exc:
+            raise ValidationError({"month": str(exc)}) from None
         stats = selectors.monthly_statistics(DutyRota.objects.visible_to(request.user), first)
         return Response(DutyStatisticsSerializer(stats).data)
 

@@ -48,6 +48,11 @@ def test_each_decision_becomes_a_measure_with_its_owner_and_deadline(meeting, co
     assert measure.responsible_leader == leaders.director
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
+    from auditlog.models import LogEntry
+
+    # The status change is in the change log (a bulk update would leave none).
+    updates = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE)
+    assert updates.filter(changes__icontains="status").exists()
     with pytest.raises(ValidationError, match="完成时限"):
         services.add_meeting_decision(meeting, text="x", unit=county.section, deadline=None, today=DAY)
 

@@ -196,3 +196,40 @@ def test_a_month_at_either_end_of_the_calendar_is_answered_in_chinese(client_for
     assert response.status_code == 200 and f"月份“{month}”无效" in response.content.decode()
     api = api_for(personas.director).get(f"/api/v1/duty-rota/statistics/?month={month}")
     assert api.status_code == 400 and f"月份“{month}”无效" in api.content.decode()
+
+
+def test_the_duty_sheet_shows_a_reader_only_the_problems_of_units_in_their_scope(client_for, leaders, personas,
+                                                                                  overdue_measure):
+    """The director's sheet covers the whole centre; a window clerk who may open the day sees no row of 市场准入股
+    (outside their scope), on the page and in the printed sheet."""
+    duty = services.schedule_duty(leader=leaders.director, duty_date=timezone.localdate())
+    assert "规范窗口收件" in client_for(personas.director).get(duty.get_absolute_url()).content.decode()
+    page = client_for(personas.window_clerk).get(duty.get_absolute_url())
+    assert page.status_code == 200 and "规范窗口收件" not in page.content.decode()
+    from tongban.meetings import selectors
+
+    assert selectors.duty_sheet(duty, reader=personas.window_clerk).count == 0
+    assert selectors.duty_sheet(duty, reader=personas.director).count == 1
+
+
+def test_the_agenda_and_the_pickers_hold_only_what_the_reader_may_see(client_for, leaders, personas, county):
+    """A meeting of two townships: each township admin's agenda lists their own township's problems only, and a
+    leader on duty picks units and people within their own scope."""
+    from tongban.meetings import selectors
+    from tongban.meetings.forms import DutyDecisionForm, MeetingDecisionForm
+    from tongban.rectification.choices import SourceKind
+    from tongban.rectification.services import create_measure
+
+    for unit, text in ((county.township_a, "城关镇整改"), (county.township_b, "王村乡整改")):
+        create_measure(text=text, lead_unit=unit, source_kind=SourceKind.OVERDUE_CASE,
+                       deadline=timezone.localdate() - timedelta(days=10), by=personas.rectification_office)
+    meeting = services.schedule_meeting(kind=MeetingKind.TOWNSHIP, title="基层延伸工作会议", held_on=timezone.localdate(),
+                                        organiser=county.center, units=[county.township_a, county.township_b])
+    body = client_for(personas.township_admin).get(meeting.get_absolute_url()).content.decode()
+    assert "城关镇整改" in body and "王村乡整改" not in body
+    assert selectors.agenda(meeting, reader=personas.director).sheet.count == 2
+    samr = leaders.samr.user
+    units = set(DutyDecisionForm(user=samr).fields["unit"].queryset)
+    assert units == {county.department}
+    people = set(MeetingDecisionForm(user=personas.township_admin).fields["owner"].queryset)
+    assert people and {p.unit for p in people} <= {county.township_a, county.village_a}

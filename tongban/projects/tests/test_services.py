@@ -66,6 +66,21 @@ def test_the_green_channel_shortens_the_limits_and_puts_the_case_first_in_the_qu
     assert queue[0].case_id == green.case.pk and queue[0].priority == 1
 
 
+def test_a_stage_case_limit_and_priority_are_written_with_their_history(make_project, apply, project_people):
+    """The stage's limit and the green channel's priority are saved through the cases' service, each change on the
+    case's own timeline (who, old → new, why) — not a silent bulk update."""
+    ps = apply(make_project(data={"code": "P-HIST"}))
+    case = ps.case
+    terms = case.events.get(code="case.terms_set")
+    assert terms.actor == project_people.clerk
+    assert terms.data["budget_workdays"][1] == 20 and "阶段时限" in terms.message
+    services.set_green_channel(ps.project, by=project_people.clerk, on=True)
+    case.refresh_from_db()
+    assert case.priority == 1 and set(case.tasks.values_list("priority", flat=True)) == {1}
+    green = case.events.filter(code="case.terms_set").latest("pk")
+    assert green.data["priority"] == [0, 1] and "绿色通道" in green.message and green.actor == project_people.clerk
+
+
 def test_departments_decide_only_after_the_coordination_round(make_project, apply, project_people, personas):
     ps = apply(make_project())
     task = ps.case.tasks.get(item__implementation_code="GC-1-1")
@@ -135,6 +150,8 @@ def test_a_commitment_item_is_decided_on_the_written_commitment_and_verified_lat
 
 def test_simulated_approvals_become_formal_when_land_is_secured_without_a_second_review(make_project, apply,
                                                                                        project_people, personas):
+    from tongban.org.people import person_name
+
     project = make_project(land_secured=False)
     ps = apply(project)
     coordinate(project_people, ps, section_chief=personas.section_chief)
@@ -154,7 +171,12 @@ def test_simulated_approvals_become_formal_when_land_is_secured_without_a_second
         row = SimulatedApproval.objects.get(task=task)
         assert row.status == SimulatedStatus.FORMAL and row.given_on and row.formal_on  # both on the record
         assert task.status == TaskStatus.APPROVED and task.reason.startswith("模拟审批转为正式审批")
-        assert task.decided_by == row.given_by  # in the reviewer's name: no second review
+        # Recorded as the person who made it formal; the reviewer who gave the conditional approval is kept.
+        assert task.decided_by == project_people.clerk and row.formal_by == project_people.clerk
+        assert row.given_by is not None and row.given_by != project_people.clerk
+        assert person_name(row.given_by) in task.reason
+        approved = ps.case.events.get(code="case.task_approved", task=task)
+        assert approved.actor == project_people.clerk
     project.refresh_from_db()
     assert project.land_secured and project.land_secured_on
     with pytest.raises(ValidationError):

@@ -366,6 +366,7 @@ def test_the_web_import_previews_then_imports(county, personas, client_for, sett
     assert (settings.MEDIA_ROOT / "imports" / f"{token}.xlsx").is_file()
     html = page(client, preview_url)
     assert "新增 4 项" in html and "确认导入" in html and 'name="map_measure_text"' in html
+    assert "core/_import_mapping.html" in [t.name for t in client.get(preview_url).templates]  # shared with 省平台
     assert not Measure.objects.exists()
     response = client.post(preview_url, {"confirm": "1"})
     assert response.status_code == 302 and Measure.objects.count() == 4

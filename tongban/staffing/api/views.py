@@ -5,6 +5,7 @@ import django_filters
 from rest_framework import viewsets
 
 from tongban.core.api import KeysetPagination, ScopedViewSetMixin
+from tongban.core.months import MonthError, parse_month
 from tongban.staffing.api.serializers import StaffInspectionSerializer, PunchSerializer
 from tongban.staffing.models import Inspection, Punch
 
@@ -17,10 +18,10 @@ class MonthFilterSet(django_filters.FilterSet):
 
     def by_month(self, queryset, name, value):
         try:
-            year, month = (int(p) for p in value.split("-"))
-        except ValueError:
+            first = parse_month(value)
+        except MonthError:
             return queryset.none()
-        return queryset.filter(**{f"{self.date_field}__year": year, f"{self.date_field}__month": month})
+        return queryset.filter(**{f"{self.date_field}__year": first.year, f"{self.date_field}__month": first.month})
 
 
 class PunchFilterSet(MonthFilterSet):

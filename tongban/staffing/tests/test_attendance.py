@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,8 +153,11 @@ def test_sheet_page_export_and_api_are_scoped(month_of_clerk, personas, client_f
     assert other.get(f"/staffing/attendance/?window={clerk.window_id}").status_code == 404
     by_window = client_for(personas.director).get(f"/staffing/attendance/?month=2026-06&window={clerk.window_id}")
     assert [row.staff for row in by_window.context["rows"]] == [clerk]
+    # The window picker names each window; its code (an internal key) is not shown.
+    options = re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', by_window.content.decode())
+    assert f"{clerk.window.name}" in options and not any(clerk.window.code in o for o in options)
     other = client_for(personas.other_township_admin)
-    assert "月份“2026-13”无法识别" in other.get("/staffing/attendance/?month=2026-13", follow=True).content.decode()
+    assert "月份“2026-13”无效" in other.get("/staffing/attendance/?month=2026-13", follow=True).content.decode()
     assert api_for(personas.director).get("/api/v1/staffing/attendance/?month=2026-06").json()["results"]
     assert api_for(personas.other_township_admin).get("/api/v1/staffing/attendance/").json()["results"] == []
 

@@ -111,3 +111,23 @@ def test_an_early_leave_counts_in_the_lateness_indicator_under_its_own_label(per
     assert [(o.unit_id, o.occurred_on) for o in found] == [(clerk.unit_id, dt.date(2026, 6, 2))]
     assert "早退（16:30 打卡）" in found[0].label and "迟到" not in found[0].label
     assert found[0].url.startswith("/staffing/attendance/")
+
+
+@pytest.mark.django_db
+def test_the_bulletin_page_and_its_document_state_the_same_totals_from_one_selector(personas, client_for):
+    """The totals (late, early, absent, findings) are one selector's: the page and the 公文 say the same, early
+    leaves included."""
+    from tongban.staffing import selectors
+
+    importing.import_attendance("工号,日期,时间\nclerk,2026-06-01,09:20\nclerk,2026-06-01,15:00\n"
+                                "clerk,2026-06-02,09:25\nclerk,2026-06-02,15:10\n".encode(), name="a.csv")
+    month = selectors.Month(2026, 6)
+    totals = selectors.bulletin_totals(selectors.month_bulletin(personas.director, month, dt.date(2026, 7, 1)))
+    assert totals.late == 2 and totals.early == 2
+    client = client_for(personas.director)
+    page = client.get("/staffing/bulletin/?month=2026-06").content.decode()
+    assert f"迟到 <b>{totals.late}</b>" in page and f"早退 <b>{totals.early}</b>" in page
+    assert f"缺勤 <b>{totals.absent}</b>" in page
+    response = client.get("/staffing/bulletin/docx/?month=2026-06")
+    text = "".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert f"迟到 {totals.late} 人次、早退 {totals.early} 人次、缺勤 {totals.absent} 人次" in text

@@ -101,3 +101,19 @@ def test_a_case_due_on_the_months_last_friday_runs_late_in_the_next_month(octobe
     assert case.number not in {c.number for c in reports.late_cases(None, OCT, LATER)}
     november = {c.number: c.overdue_workdays for c in reports.late_cases(None, Month.parse("2026-11"), LATER)}
     assert november[case.number] == 11  # 2–6, 9–13 and 16 November
+
+
+def test_the_duty_page_and_the_channels_page_roll_a_village_up_to_its_township_alike(october, county, personas):
+    """A case taken at a village point counts for its township on both pages: one roll-up (`org.sites`)."""
+    from tongban.cases.models import Case
+    from tongban.cases.selectors import channel_month
+
+    day = date(2026, 10, 13)
+    Case.objects.filter(pk=october.d.pk).update(intake_unit=county.village_a)  # taken at 东关村便民服务点
+    duty = {s["unit_id"]: s["received"] for s in reports.today_by_site(personas.director, day)}
+    channels = channel_month(personas.director, day, day)
+    rolled = {r["unit"].pk: r["received"] for r in channels["townships"]}
+    sites = {r["unit"].pk: r["received"] for r in channels["sites"]}
+    assert sites[county.village_a.pk] == 1 and sites[county.township_a.pk] == 0  # the site rows themselves
+    assert rolled[county.township_a.pk] == duty[county.township_a.pk] == 1
+    assert all(duty.get(pk, 0) == n for pk, n in rolled.items())
