@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tongban.core.months import MonthError, month_or_default, parse_month
 from tongban.core.paging import keyset_page
 from tongban.feedback import importing, sampling, selectors, services
 from tongban.feedback.choices import (
@@ -35,11 +36,12 @@ def _client_address(request) -> str:
     return get_client_ip_address(request) or ""
 
 
-def _parse_month(text: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(f"{text}-01") if text else default
-    except ValueError:
-        return default
+def _parse_month(request, text: str | None, default: date) -> date:
+    """The one bounded month parser (`core.months`); a month that is not one shows `default`'s, with the reason."""
+    month, error = month_or_default(text, default)
+    if error:
+        messages.error(request, f"{error}已显示{month.year}年{month.month}月。")
+    return month
 
 
 # --- Public pages -----------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ def wall(request):
 def figures(request):
     """The monthly published figures (the portal's page; the bulletin calls `selectors.bulletin_section`)."""
     today = timezone.localdate()
-    month = _parse_month(request.GET.get("month"), sampling.previous_month(today))
+    month = _parse_month(request, request.GET.get("month"), sampling.previous_month(today))
     return render(request, "feedback/public/figures.html", {
         "figures": selectors.monthly_figures(month), "month": month,
         "months": _last_months(today, 12),
@@ -238,7 +240,7 @@ def complaint_list(request):
 @login_required
 def callback_list(request):
     today = timezone.localdate()
-    month = _parse_month(request.GET.get("month"), sampling.previous_month(today))
+    month = _parse_month(request, request.GET.get("month"), sampling.previous_month(today))
     items = selectors.callback_items(request.user, month)
     outcome = request.GET.get("outcome", "")
     if outcome in CallbackOutcome.values:
@@ -257,7 +259,11 @@ def callback_sample(request):
     if not request.user.has_perm("feedback.manage"):
         raise PermissionDenied
     today = timezone.localdate()
-    month = _parse_month(request.POST.get("month"), sampling.previous_month(today))
+    try:  # a month typed wrong is refused, never sampled as another month
+        month = parse_month(request.POST.get("month"), sampling.previous_month(today))
+    except MonthError as exc:
+        messages.error(request, f"{exc}没有抽样。")
+        return redirect("feedback:callback_list")
     try:
         result = sampling.sample_month(month, by=request.user)
     except ValidationError as exc:

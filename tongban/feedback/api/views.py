@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tongban.core.api import KeysetPagination, ScopedViewSetMixin
+from tongban.core.months import MonthError, parse_month
 from tongban.feedback import sampling, selectors, services
 from tongban.feedback.api.serializers import (
     ComplaintSerializer, HotlineOrderSerializer, MonthlyFiguresSerializer, RatingSerializer,
@@ -34,11 +35,10 @@ class RatingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                    responses={200: MonthlyFiguresSerializer})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def figures(self, request):
-        text = request.query_params.get("month", "")
         try:
-            month = date.fromisoformat(f"{text}-01") if text else sampling.previous_month(date.today())
-        except ValueError:
-            raise exceptions.ValidationError({"month": f"月份“{text}”无效，请按 2026-11 的格式填写。"})
+            month = parse_month(request.query_params.get("month", ""), sampling.previous_month(date.today()))
+        except MonthError as exc:
+            raise exceptions.ValidationError({"month": str(exc)}) from exc
         figures = selectors.monthly_figures(month)
         data = {name: getattr(figures, name) for name in MonthlyFiguresSerializer().fields}
         return Response(MonthlyFiguresSerializer(data).data)

@@ -305,3 +305,18 @@ def test_an_action_posted_to_a_kind_it_does_not_belong_to_answers_404(client_for
             response = office.post(reverse("feedback:action", args=[kind, record.pk, action]), {"note": "n"})
             assert response.status_code in (302, 400, 403), (kind, action, response.status_code)
     assert office.post(reverse("feedback:action", args=["case", bad_rating.pk, "call"])).status_code == 404
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1899-01", "2026-13", "garbage"])
+def test_a_month_out_of_range_is_refused_in_chinese_on_every_feedback_page_and_the_api(client, client_for, api_for,
+                                                                                      personas, month):
+    """The one bounded month parser (core.months): 9999-12 has no next month, so the callback list's 下个月 link
+    once could not be drawn; every page shows the default month with the reason, the API answers 400."""
+    office = client_for(personas.rectification_office)
+    listing = office.get(reverse("feedback:callback_list") + f"?month={month}")
+    assert listing.status_code == 200 and "月份" in listing.content.decode()
+    assert client.get(reverse("feedback:figures") + f"?month={month}").status_code == 200
+    sampled = office.post(reverse("feedback:callback_sample"), {"month": month}, follow=True)
+    assert sampled.status_code == 200 and "无效" in sampled.content.decode()
+    answer = api_for(personas.director).get(f"/api/v1/feedback/ratings/figures/?month={month}")
+    assert answer.status_code == 400 and "2000年1月" in answer.content.decode()

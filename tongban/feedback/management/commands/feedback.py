@@ -12,16 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tongban.core.months import MonthError, parse_month
 from tongban.feedback import importing, sampling, selectors
 
 
 def _month(value: str | None) -> date:
-    if not value:
-        return sampling.previous_month(timezone.localdate())
     try:
-        return date.fromisoformat(f"{value}-01")
-    except ValueError as exc:
-        raise CommandError(f"月份“{value}”无效，请按 2026-11 的格式填写。") from exc
+        return parse_month(value, sampling.previous_month(timezone.localdate()))
+    except MonthError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):
