@@ -26,7 +26,7 @@ def listed_cases(user, data) -> QuerySet[Case]:
     return CaseFilterSet(data or None, queryset=Case.objects.visible_to(user), user=user).qs
 
 
-# The columns the long lists show (cases/_rows.html, review_queue.html), keyset keys included: a page of 50
+# The columns the long lists show (cases/rows.py), keyset keys included: a page of 50
 # rows built every model's every column (the item's catalogue text, the unit's address…), a third of the
 # time of the 待审查 page at 1M cases.
 ROW_FIELDS = ("number", "title", "applicant_kind", "applicant_name", "id_type", "id_number", "phone",
