@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.cases import exports as case_exports
 from tongban.cases import intake_forms, notices, privacy, selectors, transitions
+from tongban.cases.rows import case_rows, task_rows
 from tongban.cases.choices import (
     CASE_STATUS_COLORS,
     MATERIAL_STATE_COLORS,
@@ -79,8 +80,13 @@ def case_list(request):
     unit = filterset.form.cleaned_data.get("intake_unit") if counted and request.GET else None
     per_status = bool(unit) or scope_for(request.user).everything  # the indexes serve these alone
     counts = selectors.status_counts(filterset.qs, per_status=per_status) if counted else {}
+    # A reader over part of the county (分管 some units) sees which units review each case: a case received
+    # elsewhere is in their list for a task of theirs (one query for the page).
+    reviewing = (None if scope_for(request.user).everything
+                 else selectors.reviewing_units(c.pk for c in page.object_list))
     return _render(request, "cases/case_list.html", {
-        "title": "办件查询", "filter": filterset, "page": page, "params": _params(request),
+        "title": "办件查询", "filter": filterset, "page": page, "params": _params(request), "reviewing": reviewing,
+        "rows": case_rows(page.object_list, reviewing=reviewing),
         "counts": [(CaseStatus(s).label, n, f"intake_unit={unit.pk}&status={s}" if unit else f"status={s}")
                    for s, n in counts.items()],
         "total": selectors.Tally.total(counts.values()), "counted_unit": unit, "cap": selectors.COUNT_CAP,
@@ -95,6 +101,7 @@ def intake_queue(request):
     _decorate(page.object_list)
     return _render(request, "cases/queue.html", {
         "title": "收件受理", "page": page, "params": _params(request), "show": "intake",
+        "rows": case_rows(page.object_list),
         "empty": "今天收件的办件和待受理、补正中的办件会出现在这里。", "today": today,
     })
 
@@ -104,11 +111,10 @@ def review_queue(request):
     _require(request, "cases.view_cases")
     filterset = TaskFilterSet(request.GET or None, queryset=selectors.review_queue(request.user))
     page = keyset_page(filterset.qs.only(*selectors.TASK_ROW_FIELDS), selectors.REVIEW_ORDER, request.GET.get("cursor"))
-    for task in page.object_list:
-        task.status_color = TASK_STATUS_COLORS.get(task.status, "secondary")
+    today = timezone.localdate()
     return _render(request, "cases/review_queue.html", {
         "title": "待审查", "page": page, "params": _params(request), "filter": filterset,
-        "today": timezone.localdate(),
+        "today": today, "rows": task_rows(page.object_list, today=today),
     })
 
 
@@ -117,9 +123,11 @@ def delivery_queue(request):
     _require(request, "cases.view_cases")
     page = keyset_page(selectors.delivery_queue(request.user), selectors.DELIVERY_ORDER, request.GET.get("cursor"))
     _decorate(page.object_list)
+    today = timezone.localdate()
     return _render(request, "cases/queue.html", {
         "title": "待出件", "page": page, "params": _params(request), "show": "delivery",
-        "empty": "审批决定后的办件会出现在这里，由统一出件窗口通知申请人领取。", "today": timezone.localdate(),
+        "empty": "审批决定后的办件会出现在这里，由统一出件窗口通知申请人领取。", "today": today,
+        "rows": case_rows(page.object_list, delivery=True, today=today),
     })
 
 

@@ -173,6 +173,15 @@ def _target_join(target: str, start: str, n: str) -> str:
                   AND {target}.is_workday"""
 
 
+def due_date_joins(start: str, workdays: Sequence[str]) -> tuple[list[str], str]:
+    """`due_dates` as SQL to put in a caller's own SELECT: (the due-date columns, the LEFT JOINs) for clocks
+    that start on the calendar row aliased `start`, each clock's workdays an SQL expression (a literal, or a
+    column of another table of the SELECT)."""
+    qn = connection.ops.quote_name
+    joins = "\n".join(_target_join(f"t{i}", start, n) for i, n in enumerate(workdays))
+    return [f"t{i}.{qn('date')}" for i in range(len(workdays))], joins
+
+
 def due_dates(start: date, workdays: Sequence[int]) -> list[date | None]:
     """The due dates of clocks that all start on `start`, one for each number of workdays, in one SELECT
     over the calendar — what `update_due_dates` would store for a row with this start (a new record's
@@ -182,9 +191,8 @@ def due_dates(start: date, workdays: Sequence[int]) -> list[date | None]:
     if not workdays:
         return []
     qn = connection.ops.quote_name
-    joins = "\n".join(_target_join(f"t{i}", "s", str(int(n))) for i, n in enumerate(workdays))
-    columns = ", ".join(f"t{i}.{qn('date')}" for i in range(len(workdays)))
-    sql = f"SELECT {columns} FROM {qn(Day._meta.db_table)} s {joins} WHERE s.{qn('date')} = %s"
+    columns, joins = due_date_joins("s", [str(int(n)) for n in workdays])
+    sql = f"SELECT {', '.join(columns)} FROM {qn(Day._meta.db_table)} s {joins} WHERE s.{qn('date')} = %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [start])
         row = cursor.fetchone()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tongban.cases import privacy, transitions
+from tongban.cases import privacy, selectors, transitions
 from tongban.cases.choices import ApplicantKind, HandoverMethod, IdType, MaterialState
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseTask, Extension, TaskStep
 from tongban.catalog.choices import SpecialStepKind
@@ -92,6 +92,7 @@ class CaseSerializer(serializers.ModelSerializer):
     intake_window_name = serializers.CharField(source="intake_window.name", read_only=True)
     intake_unit_name = serializers.CharField(source="intake_unit.name", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    reviewing_units = serializers.SerializerMethodField(help_text="审查部门：各子办件的审查单位名称（按阶段）")
 
     class Meta:
         model = Case
@@ -100,7 +101,7 @@ class CaseSerializer(serializers.ModelSerializer):
                   "status", "status_display", "received_on", "accepted_on", "deemed_accepted",
                   "accepted_with_pending", "pending_due_date", "pending_overdue", "decision", "decided_on",
                   "closed_on", "budget_workdays", "suspended_workdays", "extended_workdays", "due_date", "warn_date",
-                  "delivery_due_date", "channel", "channel_display", "first_unit"]
+                  "delivery_due_date", "channel", "channel_display", "first_unit", "reviewing_units"]
 
     @extend_schema_field(serializers.CharField())
     def get_id_number(self, case) -> str:
@@ -109,6 +110,14 @@ class CaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_phone(self, case) -> str:
         return privacy.masked_phone(case)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_reviewing_units(self, case) -> list[str]:
+        """From the page's one query (`CaseViewSet.paginate_queryset`), or this case's own."""
+        known = self.context.get("reviewing_units")
+        if known is None:
+            known = selectors.reviewing_units([case.pk])
+        return known.get(case.pk, [])
 
 
 class CaseDetailSerializer(CaseSerializer):

@@ -62,6 +62,16 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
                 "materials__identity", "events__actor", "extensions")
         return qs
 
+    def paginate_queryset(self, queryset):
+        """The page, and the reviewing units of its cases in one query (the serializer's `reviewing_units`)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._reviewing_units = selectors.reviewing_units(case.pk for case in page)
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "reviewing_units": getattr(self, "_reviewing_units", None)}
+
     def _detail(self, case: Case, code=status.HTTP_200_OK) -> Response:
         case = self.get_queryset().get(pk=case.pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=code)

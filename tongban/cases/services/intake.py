@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Value
 
 from tongban.cases.choices import (
     MATERIAL_SATISFIED,
@@ -356,6 +357,51 @@ def _count(value, default: int) -> int:
         return default
 
 
+def _checklist_rows(item: ServiceItem | None, bundle: Bundle | None) -> list[dict]:
+    """`checklist_for` as the intake writes it: the identity's id and code instead of its model (an item's
+    list is one read of plain values, no model built per material)."""
+    if item is None:
+        return [{**m, "identity_id": m["identity"].pk, "code": m["identity"].code} for m in checklist_for(None, bundle)]
+    return list(item.materials.order_by("sort_order", "pk").values(
+        "identity_id", "is_required", "may_be_pending", "is_electronic_licence", "originals", "copies",
+        code=F("identity__code"), name=F("identity__name"), produced=Value(False)))
+
+
+def _intake_frame(window: Window, day: date) -> tuple[str, int | None, dict]:
+    """What an intake at `window` on `day` reads besides the catalogue, in one statement: the region code
+    (the number's prefix) and the clock settings (`CaseSettings`), the unit's delivery window (None: the
+    intake window delivers too), and the §32 clock over the calendar (`clocks.intake_clock`, the same
+    joins). Falls back to the separate reads when the settings row or the calendar's year is missing."""
+    from tongban.workdays.clocks import due_date_joins
+    from tongban.workdays.models import Day
+
+    qn = connection.ops.quote_name
+    settings_table, windows, calendar = (qn(CaseSettings._meta.db_table), qn(Window._meta.db_table),
+                                         qn(Day._meta.db_table))
+    intake_days, warn_days = qn("intake_workdays"), qn("warn_workdays")
+    warn = f"CASE WHEN cs.{intake_days} > cs.{warn_days} THEN cs.{intake_days} - cs.{warn_days} ELSE 0 END"
+    columns, joins = due_date_joins("s", [f"cs.{intake_days}", warn])
+    sql = f"""SELECT cs.{qn("region_code")}, cs.{intake_days}, {warn},
+                     (SELECT w.{qn("id")} FROM {windows} w WHERE w.{qn("unit_id")} = %s AND w.{qn("kind")} = %s
+                         AND w.{qn("is_active")} ORDER BY w.{qn("code")} LIMIT 1),
+                     {", ".join(columns)}
+              FROM {settings_table} cs LEFT JOIN {calendar} s ON s.{qn("date")} = %s {joins}
+              WHERE cs.{qn("id")} = 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window.unit_id, WindowKind.DELIVERY, day])
+        row = cursor.fetchone()
+    if row is None or row[4] is None or row[5] is None:  # no settings row yet, or the calendar lacks the year
+        policy = CaseSettings.load()
+        delivery = (Window.objects.filter(unit=window.unit_id, kind=WindowKind.DELIVERY, is_active=True)
+                    .order_by("code").values_list("pk", flat=True).first())
+        return policy.region_code, delivery, intake_clock(day, policy)
+    region_code, workdays, warn_workdays, delivery, due, warn_date = row
+    to_date = (lambda v: v if isinstance(v, date) else date.fromisoformat(v))
+    return region_code, delivery, {"clock_start": day, "suspended_workdays": 0, "clock_workdays": workdays,
+                                   "warn_workdays": warn_workdays, "due_date": to_date(due),
+                                   "warn_date": to_date(warn_date)}
+
+
 @transaction.atomic
 def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle: Bundle | None = None,
                  applicant: dict, materials: dict | None = None, form_data: dict | None = None,
@@ -373,27 +419,26 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
         raise case_error(CaseError.WINDOW_CANNOT_TAKE, window=window.name, what=(item or bundle).name, why=why)
     fields = clean_applicant(applicant)
     day = received_on or today()
-    policy = CaseSettings.load()
-    delivery = (Window.objects.filter(unit=window.unit, kind=WindowKind.DELIVERY, is_active=True).order_by("code").first()
-                or window)
-    checklist = [
-        CaseMaterial(identity=m["identity"], name=m["name"], is_required=m["is_required"],
-                     may_be_pending=m["may_be_pending"], is_electronic_licence=m["is_electronic_licence"],
-                     originals=m["originals"], copies=m["copies"], sort_order=order,
-                     state=(MaterialState.PRODUCED if m["produced"] else
-                            MaterialState.ELECTRONIC if m["is_electronic_licence"] else MaterialState.MISSING))
-        for order, m in enumerate(checklist_for(item, bundle))
-    ]
+    region_code, delivery_id, clock = _intake_frame(window, day)
+    codes = {}  # material code → its row: the window's form names materials by code
+    checklist = []
+    for order, m in enumerate(_checklist_rows(item, bundle)):
+        material = CaseMaterial(identity_id=m["identity_id"], name=m["name"], is_required=m["is_required"],
+                                may_be_pending=m["may_be_pending"], is_electronic_licence=m["is_electronic_licence"],
+                                originals=m["originals"], copies=m["copies"], sort_order=order,
+                                state=(MaterialState.PRODUCED if m["produced"] else
+                                       MaterialState.ELECTRONIC if m["is_electronic_licence"] else MaterialState.MISSING))
+        checklist.append(material)
+        codes[m["code"]] = material
     if materials:  # the window's form, applied before the rows are written: one INSERT, no UPDATE per material
-        _set_states({m.identity.code: m for m in checklist}, materials)
+        _set_states(codes, materials)
     # Every row is written with its final values (the clock with the case's INSERT, a task's clock inputs with
     # its own): no UPDATE and no re-read afterwards.
     case = Case.objects.create(
         number=f"_{uuid.uuid4().hex[:29]}", item=item, bundle=bundle, title=(item or bundle).name,
-        intake_window=window, intake_unit=window.unit, delivery_window=delivery, received_by=by,
+        intake_window=window, intake_unit=window.unit, delivery_window_id=delivery_id or window.pk, received_by=by,
         channel=Channel.OUTLET if is_outlet_window(window) else Channel.WINDOW,
-        received_on=day, budget_workdays=_budget(item, bundle), form_data=form_data or {}, **fields,
-        **intake_clock(day, policy),
+        received_on=day, budget_workdays=_budget(item, bundle), form_data=form_data or {}, **fields, **clock,
     )
     for material in checklist:
         material.case = case
@@ -403,16 +448,15 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
     # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
     # intakes queue for that, not for the whole intake.
-    case = number_case(case, policy.region_code, day)
+    case = number_case(case, region_code, day)
     if licences:  # after the number, which the licences' events name; only intakes with ticked licences wait for it
-        _use_licences(case, checklist, licences, by=by)
+        _use_licences(case, codes, licences, by=by)
     return case
 
 
-def _use_licences(case: Case, checklist: list[CaseMaterial], licences: dict[str, int], *, by) -> None:
+def _use_licences(case: Case, by_code: dict[str, CaseMaterial], licences: dict[str, int], *, by) -> None:
     from tongban.cases.signals import intake_licences_chosen
 
-    by_code = {m.identity.code: m for m in checklist}
     unknown = [code for code in licences if code not in by_code]
     if unknown:
         raise case_error(CaseError.MATERIAL_UNKNOWN, material=unknown[0])
