@@ -84,7 +84,8 @@ def score_month(month: Month, today: date, *, by=None) -> tuple[AssessmentMonth,
             continue
         found = sources.SOURCES[indicator.source].collect(month.first, month.last)
         if isinstance(found, sources.Rows):
-            count += _insert_items(found, indicator, assessment)
+            count += _insert_items(found, indicator, [s for s in sheets
+                                                      if not indicator.group or indicator.group == s.group])
             continue
         items = [ScoreItem(sheet=sheet_of[occ.unit_id], indicator=indicator, points=indicator.points,
                            counted=indicator.points, occurred_on=occ.occurred_on, label=occ.label[:200], url=occ.url,
@@ -121,29 +122,32 @@ def _capped(rows_sql: str) -> str:
     return f"SELECT w.*, {_COUNTED} AS counted FROM (SELECT r.*, {_USED} AS used FROM ({rows_sql}) r) w"
 
 
-def _insert_items(rows: sources.Rows, indicator, assessment: AssessmentMonth) -> int:
-    """ONE `INSERT … SELECT`: every occurrence of the source for an assessed unit (of the indicator's group)
-    becomes an item of that unit's sheet, with its label, URL and record, counted by the cap rule."""
+def _insert_items(rows: sources.Rows, indicator, sheets: list[ScoreSheet]) -> int:
+    """ONE `INSERT … SELECT`: every occurrence of the source for one of `sheets`' units becomes an item of that
+    unit's sheet, with its label, URL and record, counted by the cap rule. The sheets come in as a VALUES list
+    (unit → sheet), not a join on the table just filled: PostgreSQL has no statistics for those rows yet, would
+    take them for one, and then read the source's table once per unit."""
     from django.db import connection
 
+    if not sheets:
+        return 0
     qn = connection.ops.quote_name
     select, params = rows.query().query.sql_with_params()
-    item, sheet, ind = (qn(m._meta.db_table) for m in (ScoreItem, ScoreSheet, Indicator))
-    group = f" AND s.{qn('group')} = %s" if indicator.group else ""
+    item, ind = qn(ScoreItem._meta.db_table), qn(Indicator._meta.db_table)
+    units = ", ".join(f"({int(s.unit_id)}, {int(s.pk)})" for s in sheets)
     occurrences = (
-        f"SELECT s.id AS sheet_id, i.id AS indicator_id, o.occ_on AS occurred_on, o.occ_record AS record_id, "
+        f"SELECT s.sheet_id AS sheet_id, i.id AS indicator_id, o.occ_on AS occurred_on, o.occ_record AS record_id, "
         f"NULL AS item_id, i.points AS points, i.cap AS cap, {_false()} AS cancelled, "
         f"SUBSTR(o.occ_label, 1, 200) AS label, o.occ_url AS url "
-        f"FROM ({select}) o JOIN {sheet} s ON s.unit_id = o.occ_unit AND s.assessment_id = %s{group} "
-        f"JOIN {ind} i ON i.id = %s")
+        f"FROM ({select}) o JOIN sheets s ON s.unit_id = o.occ_unit JOIN {ind} i ON i.id = %s")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (f"INSERT INTO {item} (created_at, updated_at, sheet_id, indicator_id, points, counted, cancelled, "
            f"occurred_on, label, url, record_key, record_id, note, evidence) "
+           f"WITH sheets(unit_id, sheet_id) AS (VALUES {units}) "
            f"SELECT %s, %s, c.sheet_id, c.indicator_id, c.points, c.counted, c.cancelled, c.occurred_on, c.label, "
            f"c.url, %s, c.record_id, '', '' FROM ({_capped(occurrences)}) c")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, indicator.source, *params, assessment.pk,
-                             *([indicator.group] if indicator.group else []), indicator.pk])
+        cursor.execute(sql, [now, now, indicator.source, *params, indicator.pk])
         return cursor.rowcount
 
 
