@@ -12,7 +12,8 @@ class AssessmentConfig(AppConfig):
         from tongban.assessment import models as m
         from tongban.core.audit import audit
 
-        for model in (m.AssessmentSettings, m.Scheme, m.Indicator, m.ScoreSheet, m.Objection, m.UnitIndicator):
+        for model in (m.AssessmentSettings, m.Scheme, m.Indicator, m.ScoreSheet, m.ScoreItem, m.Objection,
+                      m.UnitIndicator):
             audit(model)
 
         home.register_sections()

@@ -1,19 +1,27 @@
 """The registry of automatic indicators: a source key → a set-based function (start, end) returning every
 occurrence in those dates, each for one unit, with the record's label and URL. An indicator of a scheme names
-its source by key; the month's scoring calls each source once for all units (one query per source).
+its source by key; the month's scoring calls each source once for all units.
 
     @source("supervision.red_card", "电子监察红牌")
-    def red_cards(start, end) -> Iterable[Occurrence]: ...
+    def red_cards(start, end) -> Rows | Iterable[Occurrence]: ...
+
+A source answers either `Rows` — one queryset over the month and an SQL expression for each field of an
+occurrence, which the scoring turns into ONE `INSERT … SELECT` of the month's items (nothing passes through
+Python) — or any iterable of `Occurrence` (for figures computed in Python, such as staffing's attendance), which
+the scoring writes with one bulk insert. Either way `Source.collect(start, end)` iterates `Occurrence`s.
 
 Other apps add theirs the same way from their own code (the feedback app's 差评, complaints upheld and
 callback dissatisfaction: see docs/assessment.md, "Sources").
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.db.models import CharField, F, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Concat, Left
 from django.urls import reverse
 
 
@@ -26,11 +34,56 @@ class Occurrence:
     record_id: str  # with the source key: which record (an item is traceable to it)
 
 
+# Column names of a Rows query (annotations: they must not clash with a model's fields).
+ROW_COLUMNS = ("occ_unit", "occ_on", "occ_label", "occ_url", "occ_record")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A source's occurrences as one query: `queryset` filtered to the month, and for each field of an
+    `Occurrence` an expression over it (a field name, `F(…)`, or a function such as `text(…)`)."""
+
+    queryset: QuerySet
+    unit_id: Any
+    occurred_on: Any
+    label: Any
+    url: Any
+    record_id: Any
+
+    def query(self) -> QuerySet:
+        """The occurrences as a values() queryset with the columns ROW_COLUMNS, in that order, unordered."""
+        exprs = [self.unit_id, self.occurred_on, self.label, self.url, self.record_id]
+        exprs = [F(e) if isinstance(e, str) else e for e in exprs]
+        return self.queryset.order_by().annotate(**dict(zip(ROW_COLUMNS, exprs))).values(*ROW_COLUMNS)
+
+    def __iter__(self) -> Iterator[Occurrence]:
+        for unit_id, day, label, url, record_id in self.query().values_list(*ROW_COLUMNS):
+            yield Occurrence(unit_id, day, label, url, str(record_id))
+
+
+def text(*parts) -> Concat:
+    """A label or URL built in SQL: a str part is literal text, anything else an expression (`F("case__number")`),
+    cast to text."""
+    exprs = [Value(p) if isinstance(p, str) else Cast(p, TextField()) for p in parts]
+    if len(exprs) == 1:
+        exprs.append(Value(""))
+    return Concat(*exprs, output_field=CharField())
+
+
+def record_id(name: str = "pk") -> Cast:
+    """A record's id as the text stored in `ScoreItem.record_id`."""
+    return Cast(F(name), CharField(max_length=64))
+
+
+def shorten(expr, length: int) -> Left:
+    return Left(expr, length)
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
     label: str
-    collect: Callable[[date, date], Iterable[Occurrence]]
+    collect: Callable[[date, date], Rows | Iterable[Occurrence]]
 
 
 SOURCES: dict[str, Source] = {}
@@ -57,76 +110,83 @@ def choices() -> list[tuple[str, str]]:
     return [(key, s.label) for key, s in sorted(SOURCES.items())] + [(MANUAL, label_of(MANUAL))]
 
 
-def url_maker(name: str, sample: str = "0") -> Callable[[object], str]:
+class UrlMaker:
+    """A record page's URL: reverse() once, then per row either string formatting (`maker(key)`) or, for
+    `Rows`, an SQL expression (`maker.sql(field_name)`)."""
+
+    def __init__(self, name: str, sample: str = "0"):
+        self.head, _, self.tail = reverse(name, args=[sample]).rpartition(sample)
+
+    def __call__(self, key) -> str:
+        return f"{self.head}{key}{self.tail}"
+
+    def sql(self, name: str) -> Concat:
+        return text(self.head, F(name), self.tail)
+
+
+def url_maker(name: str, sample: str = "0") -> UrlMaker:
     """reverse() once per source call, then string formatting per row (reverse per row is ~1 ms a row)."""
-    head, _, tail = reverse(name, args=[sample]).rpartition(sample)
-    return lambda key: f"{head}{key}{tail}"
+    return UrlMaker(name, sample)
 
 
 @source("cases.overdue", "办件超期（承诺时限，首次超期在当月）")
-def overdue_cases(start: date, end: date) -> Iterable[Occurrence]:
+def overdue_cases(start: date, end: date) -> Rows:
     """A case whose promised clock first went overdue in the month, charged to the clock's unit (the
     supervision scan keeps `first_overdue_on`; the same day the duty page and the bulletin count)."""
     from tongban.supervision.choices import ClockKind
     from tongban.supervision.models import Clock
 
-    rows = Clock.objects.filter(kind=ClockKind.CASE_PROMISED, first_overdue_on__range=(start, end)).values_list(
-        "unit_id", "first_overdue_on", "case__number", "case__title", "case_id")
-    case_url = url_maker("cases:case_detail")
-    for unit_id, day, number, title, case_id in rows:
-        yield Occurrence(unit_id, day, f"办件 {number} {title} 超过承诺时限", case_url(number), str(case_id))
+    return Rows(Clock.objects.filter(kind=ClockKind.CASE_PROMISED, first_overdue_on__range=(start, end)),
+                unit_id="unit_id", occurred_on="first_overdue_on",
+                label=text("办件 ", F("case__number"), " ", F("case__title"), " 超过承诺时限"),
+                url=url_maker("cases:case_detail").sql("case__number"), record_id=record_id("case_id"))
 
 
-def _cards(color: str, start: date, end: date) -> Iterable[Occurrence]:
+def _cards(color: str, start: date, end: date) -> Rows:
+    from tongban.supervision.choices import COUNTED_CARD_KINDS
     from tongban.supervision.models import Card
 
-    from tongban.supervision.choices import COUNTED_CARD_KINDS
-
-    rows = Card.objects.filter(color=color, issued_on__range=(start, end), kind__in=COUNTED_CARD_KINDS).values_list(
-        "unit_id", "issued_on", "case__number", "case__title", "pk", "reason")
     word = "黄牌" if color == "yellow" else "红牌"
-    case_url = url_maker("cases:case_detail")
-    for unit_id, day, number, title, pk, reason in rows:
-        yield Occurrence(unit_id, day, f"{word}：办件 {number} {title}", case_url(number), str(pk))
+    return Rows(Card.objects.filter(color=color, issued_on__range=(start, end), kind__in=COUNTED_CARD_KINDS),
+                unit_id="unit_id", occurred_on="issued_on",
+                label=text(f"{word}：办件 ", F("case__number"), " ", F("case__title")),
+                url=url_maker("cases:case_detail").sql("case__number"), record_id=record_id())
 
 
 @source("supervision.yellow_card", "电子监察黄牌")
-def yellow_cards(start: date, end: date) -> Iterable[Occurrence]:
+def yellow_cards(start: date, end: date) -> Rows:
     return _cards("yellow", start, end)
 
 
 @source("supervision.red_card", "电子监察红牌")
-def red_cards(start: date, end: date) -> Iterable[Occurrence]:
+def red_cards(start: date, end: date) -> Rows:
     return _cards("red", start, end)
 
 
 @source("supervision.urge_unanswered", "督办单逾期未答复")
-def unanswered_urges(start: date, end: date) -> Iterable[Occurrence]:
+def unanswered_urges(start: date, end: date) -> Rows:
     """A 督办单 whose reply deadline fell in the month and that was not answered by it (answered late or
     not at all)."""
-    from django.db.models import F, Q
+    from django.db.models import Q
 
     from tongban.supervision.models import Urge
 
-    rows = (Urge.objects.filter(reply_due__range=(start, end))
-            .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=F("reply_due")))
-            .values_list("unit_id", "reply_due", "pk", "case__number", "case__title"))
-    urge_url = url_maker("supervision:urge_detail")
-    for unit_id, due, pk, number, title in rows:
-        yield Occurrence(unit_id, due, f"督办单 {pk}（办件 {number} {title}）逾期未答复", urge_url(pk), str(pk))
+    return Rows(Urge.objects.filter(reply_due__range=(start, end))
+                .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=F("reply_due"))),
+                unit_id="unit_id", occurred_on="reply_due",
+                label=text("督办单 ", F("pk"), "（办件 ", F("case__number"), " ", F("case__title"), "）逾期未答复"),
+                url=url_maker("supervision:urge_detail").sql("pk"), record_id=record_id())
 
 
 @source("rectification.measure_overdue", "整改措施逾期未完成")
-def overdue_measures(start: date, end: date) -> Iterable[Occurrence]:
-    """A measure whose deadline fell in the month and that was not verified by it, charged to its lead unit."""
-    from django.utils import timezone
+def overdue_measures(start: date, end: date) -> Rows:
+    """A measure whose deadline fell in the month and that was not verified by it (the day of its
+    verification, in the centre's time zone, after the deadline), charged to its lead unit."""
+    from django.db.models import Q
 
     from tongban.rectification.models import Measure
 
-    rows = Measure.objects.filter(deadline__range=(start, end)).values_list(
-        "lead_unit_id", "deadline", "pk", "text", "verified_at")
-    measure_url = url_maker("rectification:measure_detail")
-    for unit_id, deadline, pk, text, verified_at in rows:
-        if verified_at is not None and timezone.localdate(verified_at) <= deadline:
-            continue
-        yield Occurrence(unit_id, deadline, f"整改措施逾期：{text[:60]}", measure_url(pk), str(pk))
+    return Rows(Measure.objects.filter(deadline__range=(start, end))
+                .filter(Q(verified_at__isnull=True) | Q(verified_at__date__gt=F("deadline"))),
+                unit_id="lead_unit_id", occurred_on="deadline", label=text("整改措施逾期：", shorten(F("text"), 60)),
+                url=url_maker("rectification:measure_detail").sql("pk"), record_id=record_id())

@@ -3,11 +3,11 @@ imports feedback): the open problems on the leader-on-duty sheet and the meeting
 assessment's automatic indicators (`assessment.sources`) and the 电子监察月通报's section."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Iterable
 
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 
@@ -21,43 +21,46 @@ def register() -> None:
     _register_bulletin_section()
 
 
-def _day(value) -> date:
-    return timezone.localdate(value) if hasattr(value, "tzinfo") else value
+def _moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """The month's days as a range of moments (the centre's midnight to midnight), which the index on the
+    time serves (`__date__range` would convert every row's time first)."""
+    zone = timezone.get_current_timezone()
+    return datetime.combine(start, time(0), zone), datetime.combine(end + timedelta(days=1), time(0), zone)
 
 
 def _register_sources() -> None:
-    from tongban.assessment.sources import Occurrence, source, url_maker
+    from tongban.assessment.sources import Rows, record_id, source, text, url_maker
     from tongban.feedback.choices import BAD_LEVELS, CallbackOutcome
     from tongban.feedback.models import CallbackItem, Complaint, Rating
     from tongban.feedback.sampling import month_start
 
     @source("feedback.bad_review", "差评（申诉成立的不计）")
-    def bad_reviews(start: date, end: date) -> Iterable[Occurrence]:
+    def bad_reviews(start: date, end: date) -> Rows:
         """差评 rated in the month, charged to the unit that handled the case (one query)."""
-        rows = (Rating.objects.counted().filter(level__in=BAD_LEVELS, rated_at__date__range=(start, end))
-                .values_list("unit_id", "rated_at", "case__number", "case__title", "pk"))
-        url = url_maker("feedback:rating_detail")
-        for unit_id, at, number, title, pk in rows:
-            yield Occurrence(unit_id, _day(at), f"差评：办件 {number} {title}", url(pk), str(pk))
+        since, until = _moments(start, end)
+        return Rows(Rating.objects.counted().filter(level__in=BAD_LEVELS, rated_at__gte=since, rated_at__lt=until),
+                    unit_id="unit_id", occurred_on=TruncDate("rated_at"),
+                    label=text("差评：办件 ", F("case__number"), " ", F("case__title")),
+                    url=url_maker("feedback:rating_detail").sql("pk"), record_id=record_id())
 
     @source("feedback.complaint_upheld", "投诉经核实属实")
-    def upheld_complaints(start: date, end: date) -> Iterable[Occurrence]:
+    def upheld_complaints(start: date, end: date) -> Rows:
         """Complaints received in the month and found 属实, charged to the unit they were 交办 to."""
-        rows = (Complaint.objects.filter(upheld=True, received_at__date__range=(start, end))
-                .annotate(responsible=Coalesce(F("assigned_unit_id"), F("unit_id")))
-                .filter(responsible__isnull=False).values_list("responsible", "received_at", "title", "pk"))
-        url = url_maker("feedback:complaint_detail")
-        for unit_id, at, title, pk in rows:
-            yield Occurrence(unit_id, _day(at), f"投诉属实：{title}", url(pk), str(pk))
+        since, until = _moments(start, end)
+        return Rows(Complaint.objects.filter(upheld=True, received_at__gte=since, received_at__lt=until)
+                    .filter(Q(assigned_unit__isnull=False) | Q(unit__isnull=False)),
+                    unit_id=Coalesce(F("assigned_unit_id"), F("unit_id")), occurred_on=TruncDate("received_at"),
+                    label=text("投诉属实：", F("title")), url=url_maker("feedback:complaint_detail").sql("pk"),
+                    record_id=record_id())
 
     @source("feedback.callback_unsatisfied", "回访不满意")
-    def unsatisfied_callbacks(start: date, end: date) -> Iterable[Occurrence]:
-        """The month's callback sample answered 不满意, charged to the window's unit."""
-        rows = (CallbackItem.objects.filter(month=month_start(start), outcome=CallbackOutcome.UNSATISFIED)
-                .values_list("unit_id", "called_at", "case__number", "case__title", "pk"))
-        url = url_maker("feedback:callback_detail")
-        for unit_id, at, number, title, pk in rows:
-            yield Occurrence(unit_id, _day(at) if at else start, f"回访不满意：办件 {number} {title}", url(pk), str(pk))
+    def unsatisfied_callbacks(start: date, end: date) -> Rows:
+        """The month's callback sample answered 不满意, charged to the window's unit (dated by the call, else the
+        month's first day)."""
+        return Rows(CallbackItem.objects.filter(month=month_start(start), outcome=CallbackOutcome.UNSATISFIED),
+                    unit_id="unit_id", occurred_on=Coalesce(TruncDate("called_at"), Value(start, output_field=DateField())),
+                    label=text("回访不满意：办件 ", F("case__number"), " ", F("case__title")),
+                    url=url_maker("feedback:callback_detail").sql("pk"), record_id=record_id())
 
 
 def _register_bulletin_section() -> None:

@@ -118,6 +118,9 @@ def test_an_upheld_objection_cancels_the_item_and_restores_the_points(scored, co
     item.refresh_from_db()
     sheet.refresh_from_db()
     assert item.cancelled and item.counted == 0 and sheet.total == Decimal("100")
+    from auditlog.models import LogEntry  # the cancellation is saved, so the item's history has it
+
+    assert any("cancelled" in log.changes_dict for log in LogEntry.objects.get_for_object(item))
     assert objection.__class__.objects.get(pk=objection.pk).status == ObjectionStatus.UPHELD
 
 
@@ -172,3 +175,15 @@ def test_a_windows_chief_representative_carries_the_share(scored, county):
     sheet = sheet_of(scored, county.department)
     assert sheet.chief_name == "首席甲"
     assert sheet.chief_deduction == (sheet.deductions * scored.scheme.chief_share / 100).quantize(Decimal("0.01"))
+
+
+def test_locking_records_each_sheets_status_in_its_history(scored, county, personas):
+    """The lock saves each sheet (no bulk update), so the sheet's history shows 申诉期 → 已锁定."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    services.lock_month(scored, by=personas.rectification_office)
+    sheet = ScoreSheet.objects.get(assessment=scored, unit=county.department)
+    logs = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(ScoreSheet), object_pk=str(sheet.pk),
+                                   action=LogEntry.Action.UPDATE)
+    assert any("status" in log.changes_dict and log.changes_dict["status"][1] == SheetStatus.LOCKED for log in logs)
