@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tongban.conftest import PASSWORD
 from tongban.feedback.sampling import previous_month
@@ -185,7 +186,7 @@ def test_an_applicant_answers_the_callback_online_by_qr_code_once_and_it_enters_
     _sample_last_month(office, live_server)
     office.click(f"#callback-table a:has-text('{case.number}')")
     office.click("#online-submit")
-    assert office.locator("#callback-qr svg").count() == 1
+    expect(office.locator("#callback-qr svg")).to_have_count(1)  # waits for the sheet: count() would not
     office.screenshot(path=str(screenshot_dir / "feedback-callback-qr-sheet.png"), full_page=True)
     link = office.inner_text("#callback-link")
     assert "/feedback/callback/" in link
