@@ -43,6 +43,7 @@ from tongban.workdays import clocks as calendar_clocks
 from tongban.workdays.models import FIRST_YEAR, LAST_YEAR, Day
 
 ANALYZE_AFTER = 10_000
+SCAN_WORK_MEM = "128MB"
 EVENT_MARGIN = 1_000
 CLOCK = calendar_clocks.Clock(Clock, start="start", workdays="workdays", due="due_date")
 
@@ -112,10 +113,6 @@ def _lit(value) -> str:
     return f"'{text}'"
 
 
-def _distinct() -> str:
-    return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-
-
 def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     """(kind, key column, SELECT) for each kind of clock: what the case says the clock's inputs are.
     `after_event` limits them to cases with a case event of a higher id (the incremental sync: every change of
@@ -126,7 +123,9 @@ def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
     case, task, item, event, step = (_q(m._meta.db_table) for m in (Case, CaseTask, ServiceItem, CaseEvent, TaskStep))
     only = ""
     if after_event is not None:
-        only = f" AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > {int(after_event)})"
+        # the scan's own timeline lines (`supervision.card`) change no input: a case carded yesterday is not re-read
+        only = (f" AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > {int(after_event)}"
+                f" AND e.code <> 'supervision.card')")
     run, stop, end = ClockPhase.RUN, ClockPhase.STOP, ClockPhase.END
     no_task = "CAST(NULL AS BIGINT) AS task_id, CAST(NULL AS BIGINT) AS step_id"
     promised = f"""
@@ -174,29 +173,50 @@ def _sources(after_event: int | None = None) -> list[tuple[str, str, str]]:
 
 
 def sync(after_event: int | None = None) -> int:
-    """Bring the clocks' inputs in line with the cases (two statements per kind of clock); returns how
-    many rows were inserted or changed (each marked dirty)."""
+    """Bring the clocks' inputs in line with the cases; returns how many rows were inserted or changed (each
+    marked dirty). PostgreSQL: one statement per kind of clock — a single join of the cases with their clocks
+    picks the new and the changed rows (unchanged ones are dropped by the join's filter, never written) and
+    feeds both the INSERT and the UPDATE; SQLite: an INSERT … WHERE NOT EXISTS and an UPDATE … FROM."""
     table = _q(Clock._meta.db_table)
     touched = 0
+    end = _lit(ClockPhase.END)
+    columns = "kind, case_id, task_id, step_id, unit_id, phase, start, workdays, due_date, state, card, card_reason, dirty"
+    values = f"src.case_id, src.task_id, src.step_id, src.unit_id, src.phase, src.start, src.workdays, NULL, {_lit(ClockState.NORMAL)}, '', '', TRUE"
     with connection.cursor() as cursor:
         for kind, key, source in _sources(after_event):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"""
+                    WITH src AS (
+                        SELECT s.*, k.id AS clock_id FROM ({source}) s
+                        LEFT JOIN {table} k ON k.{key} = s.{key} AND k.kind = {_lit(kind)}
+                        WHERE (k.id IS NULL AND s.phase <> {end})
+                           OR (k.id IS NOT NULL AND k.phase <> {end}
+                               AND (k.phase <> s.phase OR k.start IS DISTINCT FROM s.start
+                                    OR k.workdays <> s.workdays OR k.unit_id <> s.unit_id))),
+                    added AS (
+                        INSERT INTO {table} ({columns})
+                        SELECT {_lit(kind)}, {values} FROM src WHERE src.clock_id IS NULL RETURNING 1),
+                    changed AS (
+                        UPDATE {table} SET phase = src.phase, start = src.start, workdays = src.workdays,
+                                           unit_id = src.unit_id, dirty = TRUE
+                        FROM src WHERE {table}.id = src.clock_id RETURNING 1)
+                    SELECT (SELECT COUNT(*) FROM added) + (SELECT COUNT(*) FROM changed)""")
+                touched += int(cursor.fetchone()[0])
+                continue
             cursor.execute(f"""
-                INSERT INTO {table} (kind, case_id, task_id, step_id, unit_id, phase, start, workdays, due_date, state,
-                                     card, card_reason, dirty)
-                SELECT {_lit(kind)}, src.case_id, src.task_id, src.step_id, src.unit_id, src.phase, src.start, src.workdays, NULL,
-                       {_lit(ClockState.NORMAL)}, '', '', TRUE
+                INSERT INTO {table} ({columns})
+                SELECT {_lit(kind)}, {values}
                 FROM ({source}) src
-                WHERE src.phase <> {_lit(ClockPhase.END)}
+                WHERE src.phase <> {end}
                   AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.{key} = src.{key} AND k.kind = {_lit(kind)})""")
             touched += max(cursor.rowcount, 0)
-            differs = _distinct()
             cursor.execute(f"""
                 UPDATE {table} SET phase = src.phase, start = src.start, workdays = src.workdays,
                                    unit_id = src.unit_id, dirty = TRUE
                 FROM ({source}) src
                 WHERE {table}.{key} = src.{key} AND {table}.kind = {_lit(kind)}
-                  AND {table}.phase <> {_lit(ClockPhase.END)}
-                  AND ({table}.phase <> src.phase OR {table}.start {differs} src.start
+                  AND {table}.phase <> {end}
+                  AND ({table}.phase <> src.phase OR {table}.start IS NOT src.start
                        OR {table}.workdays <> src.workdays OR {table}.unit_id <> src.unit_id)""")
             touched += max(cursor.rowcount, 0)
     return touched
@@ -272,51 +292,123 @@ def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int
     """Record every change of state or card for the clocks in scope as a `ClockEvent` (one INSERT … SELECT,
     the only pass over the clocks), write them from those events and issue the new cards.
     Returns (clocks read, clocks changed)."""
-    table, events, cards = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card))
+    table = _q(Clock._meta.db_table)
     where = _scope(t, previous)
-    day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} c WHERE {where}")
+        scanned = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            changed = _write_changes_at_once(cursor, t, where)
+        else:
+            changed = _write_changes(cursor, t, where)
+        cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty")
+    return scanned, changed
+
+
+def _new_first_overdue(table: str, day: str, to_state: str) -> str:
     if connection.vendor == "postgresql":
         day_after_due = f"({table}.due_date + 1)"
     else:
         day_after_due = f"date({table}.due_date, '+1 day')"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table} c WHERE {where}")
-        scanned = cursor.fetchone()[0]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {events}")
-        last = int(cursor.fetchone()[0])
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {cards}")
-        last_card = int(cursor.fetchone()[0])
+    return (f"CASE WHEN {to_state} = {_lit(ClockState.OVERDUE)} THEN COALESCE({table}.first_overdue_on, {day_after_due}) "
+            f"ELSE {table}.first_overdue_on END")
+
+
+def _write_changes(cursor, t: Thresholds, where: str) -> int:
+    """SQLite: the events first (one INSERT … SELECT, the only pass over the clocks), then the clocks and the
+    cards from those events."""
+    table, events, cards = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card))
+    day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {events}")
+    last = int(cursor.fetchone()[0])
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {cards}")
+    last_card = int(cursor.fetchone()[0])
+    cursor.execute(f"""
+        INSERT INTO {events} (clock_id, {_q('on')}, from_state, to_state, from_card, to_card, to_reason, due_date)
+        SELECT x.id, {day}, x.state, x.new_state, x.card, x.new_card, x.new_reason, x.due_date
+        FROM ({_computed(t, where)}) x
+        WHERE x.state <> x.new_state OR x.card <> x.new_card""")
+    changed = max(cursor.rowcount, 0)
+    if changed:
         cursor.execute(f"""
+            UPDATE {table} SET state = e.to_state, card = e.to_card, card_reason = e.to_reason,
+                first_overdue_on = {_new_first_overdue(table, day, 'e.to_state')},
+                state_since = CASE WHEN e.from_state <> e.to_state THEN {day} ELSE {table}.state_since END
+            FROM {events} e
+            WHERE e.id > {last} AND e.clock_id = {table}.id""")
+        cursor.execute(f"""
+            INSERT INTO {cards} (clock_id, case_id, unit_id, kind, color, reason, due_date, issued_on, month)
+            SELECT c.id, c.case_id, c.unit_id, c.kind, e.to_card, e.to_reason, c.due_date, {day}, {month}
+            FROM {events} e JOIN {table} c ON c.id = e.clock_id
+            WHERE e.id > {last} AND e.to_card <> '' AND e.to_card <> e.from_card
+              AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = e.to_card
+                              AND k.due_date = c.due_date)""")
+        _cards_on_case_timelines(cursor, last_card)
+    return changed
+
+
+def _write_changes_at_once(cursor, t: Thresholds, where: str) -> int:
+    """PostgreSQL: ONE statement (data-modifying CTEs) — the pass over the clocks finds the changes (kept
+    apart, MATERIALIZED, so the UPDATE reaches each changed row through the primary key instead of hashing the
+    whole table), the UPDATE writes them and hands them on (RETURNING) to the events, the cards and the cases'
+    timelines, so no row is read back through another table. A card already issued for the clock, colour and
+    due date is skipped by its unique constraint (ON CONFLICT DO NOTHING: the probe the insert makes anyway)
+    instead of an anti-join over every card. The same rows and values as `_write_changes`."""
+    from tongban.cases.models import CaseEvent
+
+    table, events, cards, timeline = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card, CaseEvent))
+    day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    # The planner cannot tell how few clocks change (a CASE over the row) and would hash or sort the whole
+    # table to join them back: a day changes a few percent of the clocks, each reached through the primary key.
+    cursor.execute("SET LOCAL enable_hashjoin = off")
+    cursor.execute("SET LOCAL enable_mergejoin = off")
+    cursor.execute(f"""
+        WITH x AS MATERIALIZED (
+            SELECT * FROM ({_computed(t, where)}) y WHERE y.state <> y.new_state OR y.card <> y.new_card),
+        changed AS (
+            UPDATE {table} SET state = x.new_state, card = x.new_card, card_reason = x.new_reason,
+                first_overdue_on = {_new_first_overdue(table, day, 'x.new_state')},
+                state_since = CASE WHEN x.state <> x.new_state THEN {day} ELSE {table}.state_since END
+            FROM x
+            WHERE {table}.id = x.id
+            RETURNING {table}.id, {table}.case_id, {table}.task_id, {table}.unit_id, {table}.kind, {table}.due_date,
+                      x.state AS from_state, x.new_state AS to_state, x.card AS from_card, x.new_card AS to_card,
+                      x.new_reason AS to_reason),
+        logged AS (
             INSERT INTO {events} (clock_id, {_q('on')}, from_state, to_state, from_card, to_card, to_reason, due_date)
-            SELECT x.id, {day}, x.state, x.new_state, x.card, x.new_card, x.new_reason, x.due_date
-            FROM ({_computed(t, where)}) x
-            WHERE x.state <> x.new_state OR x.card <> x.new_card""")
-        changed = max(cursor.rowcount, 0)
-        if changed:
-            cursor.execute(f"""
-                UPDATE {table} SET state = e.to_state, card = e.to_card, card_reason = e.to_reason,
-                    first_overdue_on = CASE WHEN e.to_state = {_lit(ClockState.OVERDUE)}
-                                            THEN COALESCE({table}.first_overdue_on, {day_after_due})
-                                            ELSE {table}.first_overdue_on END,
-                    state_since = CASE WHEN e.from_state <> e.to_state THEN {day} ELSE {table}.state_since END
-                FROM {events} e
-                WHERE e.id > {last} AND e.clock_id = {table}.id""")
-            cursor.execute(f"""
-                INSERT INTO {cards} (clock_id, case_id, unit_id, kind, color, reason, due_date, issued_on, month)
-                SELECT c.id, c.case_id, c.unit_id, c.kind, e.to_card, e.to_reason, c.due_date, {day}, {month}
-                FROM {events} e JOIN {table} c ON c.id = e.clock_id
-                WHERE e.id > {last} AND e.to_card <> '' AND e.to_card <> e.from_card
-                  AND NOT EXISTS (SELECT 1 FROM {cards} k WHERE k.clock_id = c.id AND k.color = e.to_card
-                                  AND k.due_date = c.due_date)""")
-            _cards_on_case_timelines(cursor, last_card)
-        cursor.execute(f"UPDATE {table} SET dirty = FALSE WHERE dirty")
-    return scanned, changed
+            SELECT e.id, {day}, e.from_state, e.to_state, e.from_card, e.to_card, e.to_reason, e.due_date
+            FROM changed e ORDER BY e.id
+            RETURNING 1),
+        issued AS (
+            INSERT INTO {cards} (clock_id, case_id, unit_id, kind, color, reason, due_date, issued_on, month)
+            SELECT e.id, e.case_id, e.unit_id, e.kind, e.to_card, e.to_reason, e.due_date, {day}, {month}
+            FROM changed e
+            WHERE e.to_card <> '' AND e.to_card <> e.from_card
+            ORDER BY e.id
+            ON CONFLICT ON CONSTRAINT supervision_card_once DO NOTHING
+            RETURNING id, clock_id, case_id, kind, color, reason, due_date),
+        told AS (
+            INSERT INTO {timeline} (case_id, task_id, code, blzt, message, actor_id, {_q('at')}, data)
+            SELECT k.case_id, (SELECT c.task_id FROM {table} c WHERE c.id = k.clock_id), 'supervision.card', NULL,
+                   {_card_message()}, NULL, %s, '{{}}'
+            FROM issued k ORDER BY k.id)
+        SELECT COUNT(*) FROM logged""", [connection.ops.adapt_datetimefield_value(timezone.now())])
+    changed = int(cursor.fetchone()[0])
+    cursor.execute("RESET enable_hashjoin")
+    cursor.execute("RESET enable_mergejoin")
+    return changed
 
 
 def _label_case(column: str, choices) -> str:
     """A SQL CASE turning a code column into its Chinese label (labels are ours, never user input)."""
     arms = " ".join(f"WHEN {_lit(value)} THEN {_lit(str(label))}" for value, label in choices.choices if value)
     return f"CASE {column} {arms} ELSE '' END"
+
+
+def _card_message() -> str:
+    """The timeline line of a card `k` (its colour, kind, reason and due date in Chinese), as SQL."""
+    return (f"'电子监察亮' || {_label_case('k.color', CardColor)} || '：' || {_label_case('k.kind', ClockKind)} || "
+            f"'，' || {_label_case('k.reason', CardReason)} || '（到期日 ' || CAST(k.due_date AS VARCHAR(10)) || '）'")
 
 
 def _cards_on_case_timelines(cursor, after_card: int) -> None:
@@ -326,8 +418,7 @@ def _cards_on_case_timelines(cursor, after_card: int) -> None:
     from tongban.cases.models import CaseEvent
 
     table, cards, clocks = _q(CaseEvent._meta.db_table), _q(Card._meta.db_table), _q(Clock._meta.db_table)
-    message = (f"'电子监察亮' || {_label_case('k.color', CardColor)} || '：' || {_label_case('k.kind', ClockKind)} || "
-               f"'，' || {_label_case('k.reason', CardReason)} || '（到期日 ' || CAST(k.due_date AS VARCHAR(10)) || '）'")
+    message = _card_message()
     cursor.execute(f"""
         INSERT INTO {table} (case_id, task_id, code, blzt, message, actor_id, {_q('at')}, data)
         SELECT k.case_id, c.task_id, 'supervision.card', NULL, {message}, NULL, %s, '{{}}'
@@ -337,10 +428,12 @@ def _cards_on_case_timelines(cursor, after_card: int) -> None:
 
 # --- The scan -----------------------------------------------------------------------------------------------
 
-def scan(day: date, *, full: bool | None = None) -> dict:
+def scan(day: date, *, full: bool | None = None, resync: bool = False) -> dict:
     """The daily scan of `day` (see the module's docstring). `full=None` chooses: incremental when an
-    earlier day was scanned with the same thresholds, else full. Returns {"date", "scanned", "changed",
-    "full"} (and "skipped" when a later day was already scanned)."""
+    earlier day was scanned with the same thresholds, else full (the state of every clock). The inputs are
+    synced from the cases with a case event since the previous scan (every change of a case's inputs writes
+    one); the first scan, and `resync=True`, compare every case with its clocks. Returns {"date", "scanned",
+    "changed", "full"} (and "skipped" when a later day was already scanned)."""
     latest = ScanRun.objects.order_by("-on").first()
     if latest is not None and latest.on > day:
         return {"date": day.isoformat(), "scanned": 0, "changed": 0, "full": False,
@@ -356,11 +449,14 @@ def scan(day: date, *, full: bool | None = None) -> dict:
         if connection.vendor == "postgresql":
             # A handful of short statements: compiling them (PostgreSQL's JIT, ~1.5 s each at a million
             # rows) costs more than running them.
+            # The joins of the sync and the state step hash a million rows: 4 MB (the default work_mem) makes
+            # them spill to disk in batches; one daily transaction may use more.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute(f"SET LOCAL work_mem = '{SCAN_WORK_MEM}'")
         # Ids are handed out before their transactions commit: re-read a margin below the last one seen, so an
         # event committed late is not missed (re-syncing a case that did not change writes nothing).
-        after_event = max(latest.case_event_id - EVENT_MARGIN, 0) if previous is not None else None
+        after_event = max(latest.case_event_id - EVENT_MARGIN, 0) if latest is not None and not resync else None
         last_event = CaseEvent.objects.aggregate(last=Max("pk"))["last"] or 0
         touched = sync(after_event)
         if touched > ANALYZE_AFTER:
@@ -373,8 +469,8 @@ def scan(day: date, *, full: bool | None = None) -> dict:
             update_due_dates(dirty)
         steps["due"] = time.perf_counter() - tick - steps["sync"]
         scanned, changed = apply_states(t, previous)
-        if changed > ANALYZE_AFTER:
-            _analyze()  # many states changed: tomorrow's incremental pass plans on today's figures
+        if touched > ANALYZE_AFTER:
+            _analyze()  # many rows were dirty and are not any more: tomorrow's incremental pass plans on that
         steps["states"] = time.perf_counter() - tick - steps["sync"] - steps["due"]
         ScanRun.objects.update_or_create(on=day, defaults={
             "full": previous is None, "scanned": scanned, "changed": changed, "thresholds": t.as_json(),

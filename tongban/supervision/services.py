@@ -267,11 +267,11 @@ def open_measures(day: date) -> int:
     return opened
 
 
-def daily(day: date, *, full: bool | None = None) -> dict:
+def daily(day: date, *, full: bool | None = None, resync: bool = False) -> dict:
     """The daily job: scan, then 督办, escalation and measures — each idempotent for the day."""
     from tongban.supervision.clocks import scan
 
-    result = scan(day, full=full)
+    result = scan(day, full=full, resync=resync)
     if "skipped" in result:
         return result
     return {**result, "urges": raise_urges(day), "escalated": escalate(day), "measures": open_measures(day)}

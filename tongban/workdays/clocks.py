@@ -125,41 +125,51 @@ def update_due_dates(clock: Clock, queryset: models.QuerySet | None = None, *, s
         due_or_none = Q(**{f"{clock.due}__gte": since}) | Q(**{f"{clock.due}__isnull": True,
                                                                f"{clock.start}__isnull": False})
         queryset = queryset.filter(due_or_none)
-    where_sql, where_params = queryset.values("pk").query.sql_with_params()
-    sql = _update_sql(clock, where_sql)
+    computed, params = computed_due_dates(clock, queryset)
+    qn = connection.ops.quote_name
+    table, pk, due = qn(model._meta.db_table), qn(model._meta.pk.column), _column(model, clock.due)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    sql = f"""
+        UPDATE {table} SET {due} = computed.due
+        FROM ({computed}) AS computed
+        WHERE {table}.{pk} = computed.pk AND {table}.{due} {differs} computed.due
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, where_params)
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _update_sql(clock: Clock, where_sql: str) -> str:
-    qn = connection.ops.quote_name
+def computed_due_dates(clock: Clock, queryset: models.QuerySet | None = None) -> tuple[str, list]:
+    """(SQL, params) of `SELECT pk, due` — the due date of each row of `queryset` (default: every row) from its
+    `start` and `workdays` over the calendar, computed, not stored: what `update_due_dates` writes, for a
+    statement that reads or inserts them (one join through the workday index, whatever the number of rows)."""
     model = clock.model
+    if queryset is None:
+        queryset = model._default_manager.all()
+    where, where_params = "", ()
+    if queryset.query.where:  # every row: no semi-join of the table with itself
+        where_sql, where_params = queryset.values("pk").query.sql_with_params()
+        where = f"WHERE c.{connection.ops.quote_name(model._meta.pk.column)} IN ({where_sql})"
+    qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     pk = qn(model._meta.pk.column)
-    start, due = _column(model, clock.start), _column(model, clock.due)
+    start = _column(model, clock.start)
     n = f"c.{_column(model, clock.workdays)}" if isinstance(clock.workdays, str) else str(int(clock.workdays))
     if connection.vendor == "postgresql":
         fallback = f"(c.{start} + {n})"  # date + integer is a date
-        differs = "IS DISTINCT FROM"
     else:
         fallback = f"date(c.{start}, '+' || {n} || ' days')"
-        differs = "IS NOT"
-    return f"""
-        UPDATE {table} SET {due} = computed.due
-        FROM (
+    sql = f"""
             SELECT c.{pk} AS pk, COALESCE(target.{qn("date")}, {fallback}) AS due
             FROM {table} c
             LEFT JOIN {qn(Day._meta.db_table)} s ON s.{qn("date")} = c.{start}
             {_target_join("target", "s", n)}
-            WHERE c.{pk} IN ({where_sql})
-        ) AS computed
-        WHERE {table}.{pk} = computed.pk AND {table}.{due} {differs} computed.due
-    """
+            {where}"""
+    return sql, list(where_params)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _target_join(target: str, start: str, n: str) -> str:

@@ -160,3 +160,20 @@ def test_a_calendar_change_moves_the_clocks_and_the_next_incremental_scan_sees_i
     result = scan(date(2025, 10, 10))
     assert not result["full"] and clock(case).state == ClockState.DUE_SOON
     assert clock(case, ClockKind.CASE_STATUTORY).due_date == add_workdays(date(2025, 9, 26), 20).date
+
+
+def test_a_full_scan_syncs_the_cases_with_events_and_resync_compares_every_case(accepted, monkeypatch):
+    # A scan after the first syncs only the cases with a case event since the previous scan (every service that
+    # changes a case's inputs writes one); a change made behind the services' back (a bare UPDATE, no event) is
+    # caught by `resync=True` (`tongban supervision scan --resync`), which compares every case with its clocks.
+    from tongban.cases.models import Case
+    from tongban.supervision import clocks
+
+    monkeypatch.setattr(clocks, "EVENT_MARGIN", 0)  # no event committed late here: re-read none before the last
+    case = accepted(date(2025, 9, 26))
+    scan(date(2025, 9, 26))
+    Case.objects.filter(pk=case.pk).update(clock_workdays=9)  # no case event
+    scan(date(2025, 9, 29), full=True)
+    assert clock(case).workdays == 5
+    scan(date(2025, 9, 30), full=True, resync=True)
+    assert clock(case).workdays == 9 and clock(case).due_date == add_workdays(date(2025, 9, 26), 9).date

@@ -26,11 +26,14 @@ class Command(BaseCommand):
         scan = actions.add_parser("scan", help="扫描某一天（默认今天），同日重复运行不改变任何东西")
         scan.add_argument("--date", help="扫描日期，如 2026-11-30（默认今天）")
         scan.add_argument("--full", action="store_true", help="全量扫描（默认只读今天状态可能变化的时钟）")
+        scan.add_argument("--resync", action="store_true",
+                          help="逐件核对全部办件与其时钟（默认只核对上次扫描以来有办理记录的办件）")
         scan.add_argument("--json", action="store_true", help="以 JSON 输出 {date, scanned, changed}")
 
     def handle(self, *args, action: str, **options) -> None:
         day = _day(options["date"]) if options.get("date") else timezone.localdate()
-        result = services.daily(day, full=True if options.get("full") else None)
+        result = services.daily(day, full=True if options.get("full") else None,
+                                resync=bool(options.get("resync")))
         if options.get("json"):
             self.stdout.write(json.dumps({k: result[k] for k in ("date", "scanned", "changed")}, ensure_ascii=False))
             return
