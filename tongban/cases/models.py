@@ -473,12 +473,14 @@ class TrackingAttempt(models.Model):
     """A counted attempt from one address on a public page (no login), by kind: a failed lookup on the tracking
     page (办件进度查询: like the login limit, core.lockout, so nobody walks through case numbers or guesses the four
     characters that open one), a post of the public application form (网上申请), a check of a sealed PDF
-    (电子证照核验). cases.tracking counts them within each kind's window; older rows are deleted as new ones come."""
+    (电子证照核验), a wrong 网上回访 link (feedback). cases.tracking counts them within each kind's window; older
+    rows are deleted as new ones come."""
 
     class Kind(models.TextChoices):
         TRACKING = "tracking", "办件查询失败"
         APPLY = "apply", "网上申请提交"
         SEAL_CHECK = "seal_check", "电子证照核验"
+        CALLBACK = "callback", "网上回访链接错误"
 
     ip_address = models.GenericIPAddressField("地址")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TRACKING)

@@ -183,7 +183,7 @@ def _limit(kind: str) -> tuple[int, timedelta]:
         return settings.APPLY_LIMIT_PER_HOUR, timedelta(hours=1)
     if kind == Kind.SEAL_CHECK:
         return settings.SEAL_CHECK_LIMIT_PER_HOUR, timedelta(hours=1)
-    return settings.TRACKING_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    return settings.TRACKING_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME  # tracking, callback: the same numbers
 
 
 def _since(kind: str = Kind.TRACKING):
@@ -207,7 +207,7 @@ def record_failure(ip_address: str, kind: str = Kind.TRACKING) -> None:
 
 def limited_message(kind: str = Kind.TRACKING) -> str:
     minutes = max(1, int(_limit(kind)[1] / timedelta(minutes=1)))
-    what = {Kind.APPLY: "提交次数", Kind.SEAL_CHECK: "核验次数"}.get(kind, "查询失败次数")
+    what = {Kind.APPLY: "提交次数", Kind.SEAL_CHECK: "核验次数", Kind.CALLBACK: "回访链接错误次数"}.get(kind, "查询失败次数")
     return f"{what}过多，请 {minutes} 分钟后再试，或拨打 12345 咨询。"
 
 

@@ -284,7 +284,13 @@ def close(record: Handled, *, satisfied: bool, note: str, by, today: date | None
             record.reopened_count += 1
             record.due_date = due_date_for(record, today)
             fields += ["reopened_count", "due_date"]
-            record_event(record, "feedback.reopened", f"群众不满意，重新交办：{record.close_note[:60]}", by=by)
+            returned = ""
+            if isinstance(record, Complaint) and record.returned_at:
+                # The next answer is returned to 12345 again; the earlier return stays in the timeline.
+                returned = f"（此前已回传 12345：{timezone.localtime(record.returned_at):%Y-%m-%d %H:%M}）"
+                record.returned_at = None
+                fields.append("returned_at")
+            record_event(record, "feedback.reopened", f"群众不满意，重新交办：{record.close_note[:60]}{returned}", by=by)
         record.save(update_fields=fields)
     return record
 
@@ -407,8 +413,9 @@ def receive_hotline_order(*, order_number: str, title: str, content: str, name: 
 
 
 def return_hotline_answer(complaint: Complaint, *, by) -> Complaint:
-    """The unit's answer to a 12345 order is returned to the hotline platform (回传, once): from then on the
-    order shows as returned, and the platform reads the answer from the API (`returned_at`)."""
+    """The unit's answer to a 12345 order is returned to the hotline platform (回传, once per answer): from then
+    on the order shows as returned, and the platform reads the answer from the API (`returned_at`). Reopening
+    the order (`close(satisfied=False)`) clears `returned_at`, so the next answer is returned too."""
     with transaction.atomic():
         complaint = _locked(complaint)
         if complaint.channel != ComplaintChannel.HOTLINE:
@@ -439,13 +446,16 @@ def publish(complaint: Complaint, *, public_answer: str, by) -> Complaint:
 
 def record_callback(item: CallbackItem, *, outcome: str, remarks: str = "", method: str = "", by) -> CallbackItem:
     """One try of a callback: satisfied / unsatisfied end it; not reached counts a try, and after the
-    setting's N tries the item is 未接通 (a failed callback)."""
+    setting's N tries the item is 未接通 (a failed callback). A caller's note without new words keeps the
+    last one; an online answer keeps only the applicant's own words (possibly none) — the callers' notes of
+    earlier tries stay whole in the timeline (each event's `remarks`), never on the applicant's page."""
+    text = (remarks or "").strip()
     with transaction.atomic():
         item = _locked(item)
         if item.outcome != CallbackOutcome.PENDING:
             raise feedback_error(E.NOT_CALLBACK, outcome=item.get_outcome_display())
         item.tries += 1
-        item.remarks = (remarks or "").strip() or item.remarks
+        item.remarks = text if method == CallbackMethod.ONLINE else (text or item.remarks)
         if method:
             item.method = method
         item.answered_by = by if getattr(by, "pk", None) else None
@@ -462,8 +472,8 @@ def record_callback(item: CallbackItem, *, outcome: str, remarks: str = "", meth
             raise feedback_error(E.TEXT_REQUIRED, what="回访结果")
         item.save()
         record_event(item, "feedback.callback.recorded",
-                     f"第 {item.tries} 次回访：{CallbackOutcome(outcome).label}" + (f"，{item.remarks[:60]}" if item.remarks else ""),
-                     by=by)
+                     f"第 {item.tries} 次回访：{CallbackOutcome(outcome).label}" + (f"，{text[:200]}" if text else ""),
+                     by=by, remarks=text)
     return item
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("callbacks/", views.callback_list, name="callback_list"),
     path("callbacks/sample/", views.callback_sample, name="callback_sample"),
     path("callbacks/<int:pk>/", views.record_detail, {"kind": "callback"}, name="callback_detail"),
+    path("callbacks/<int:pk>/sheet/", views.callback_sheet, name="callback_sheet"),
     path("<str:kind>/<int:pk>/<str:action>/", views.record_action, name="action"),
     path("loop/", views.loop, name="loop"),
 ]

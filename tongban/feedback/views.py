@@ -88,22 +88,23 @@ CALLBACK_HEADING = "政务服务回访"
 def callback_answer(request, token: str):
     """网上回访: the applicant answers the callback questionnaire through the private link (the QR code the
     caller gave them), no login, once. A wrong link counts as a failed lookup, limited per address like the
-    tracking page (cases.tracking)."""
+    tracking page (cases.tracking) but counted on its own (`Kind.CALLBACK`): neighbours behind one address
+    mistyping case numbers do not lock an applicant out of their callback. The page shows the applicant's own
+    words only — never a caller's note (`record_callback` keeps those apart)."""
     from tongban.cases import tracking
 
     address = _client_address(request)
-    if tracking.is_limited(address):
-        response = render(request, "feedback/public/rate_invalid.html",
-                          {"error": tracking.limited_message(), "heading": CALLBACK_HEADING}, status=429)
-        response["Cache-Control"] = "no-store"
-        return response
+    if tracking.is_limited(address, tracking.Kind.CALLBACK):
+        return _no_store(render(request, "feedback/public/rate_invalid.html", {
+            "error": tracking.limited_message(tracking.Kind.CALLBACK), "heading": CALLBACK_HEADING}, status=429))
     item = services.callback_for_token(token)
     if item is None:
-        tracking.record_failure(address)
-        return render(request, "feedback/public/rate_invalid.html",
-                      {"error": message_for(E.BAD_CALLBACK_LINK), "heading": CALLBACK_HEADING}, status=404)
+        tracking.record_failure(address, tracking.Kind.CALLBACK)
+        return _no_store(render(request, "feedback/public/rate_invalid.html",
+                                {"error": message_for(E.BAD_CALLBACK_LINK), "heading": CALLBACK_HEADING}, status=404))
     context = {"item": item, "case": item.case, "reasons": RatingTag.choices, "error": "", "chosen": [],
-               "remarks": "", "satisfied": None}
+               "remarks": "", "satisfied": None,
+               "own_remarks": item.remarks if item.method == CallbackMethod.ONLINE else ""}
     status = 200
     if request.method == "POST" and item.outcome == CallbackOutcome.PENDING:
         data = request.POST
@@ -117,10 +118,15 @@ def callback_answer(request, token: str):
             context.update(error=" ".join(exc.messages), chosen=data.getlist("reasons"),
                            remarks=data.get("remarks", ""), satisfied=data.get("satisfied", ""))
             item.refresh_from_db()
+            context["own_remarks"] = item.remarks if item.method == CallbackMethod.ONLINE else ""
             status = 400
         else:
             return redirect("feedback:callback_answer", token=token)
-    response = render(request, "feedback/public/callback_answer.html", context, status=status)
+    return _no_store(render(request, "feedback/public/callback_answer.html", context, status=status))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """A page behind a private link (or one that shows a link once): no browser or proxy keeps a copy."""
     response["Cache-Control"] = "no-store"
     return response
 
@@ -373,8 +379,9 @@ def record_action(request, kind: str, pk: int, action: str):
             services.publish(record, public_answer=data.get("public_answer", ""), by=by)
         elif action == "return":
             services.return_hotline_answer(record, by=by)
-        elif action == "online":
-            return _online_callback_sheet(request, record, services.issue_online_callback(record, by=by))
+        elif action == "online":  # post/redirect/get: a reload of the sheet must not make (and kill) another link
+            request.session[_sheet_key(record.pk)] = services.issue_online_callback(record, by=by)
+            return redirect("feedback:callback_sheet", pk=record.pk)
         elif action == "callback":
             services.record_callback(record, outcome=data.get("outcome", ""), remarks=data.get("remarks", ""),
                                      method=data.get("method", ""), by=by)
@@ -384,16 +391,30 @@ def record_action(request, kind: str, pk: int, action: str):
     return redirect(record.get_absolute_url())
 
 
-def _online_callback_sheet(request, item: CallbackItem, token: str):
-    """The printable sheet with the QR code of a callback's private link, shown once when the link is made
-    (only its hash is kept, so the link cannot be shown again — making a new one replaces it)."""
+def _sheet_key(pk: int) -> str:
+    return f"feedback.callback_sheet.{pk}"
+
+
+@login_required
+def callback_sheet(request, pk: int):
+    """The printable sheet with the QR code of a callback's private link. Only the link's hash is stored, so the
+    link is shown to the person who made it, from their session, as long as it is the current link of a callback
+    still waiting (a reload or the back button shows the same link; a GET never makes one). Made again or
+    answered, the sheet says so and offers to make a new one."""
+    from tongban.cases.services.online import token_key
     from tongban.feedback import qr
 
-    link = services.online_callback_link(token)
-    response = render(request, "feedback/callback_online.html", {
-        "record": item, "link": link, "qr_svg": qr.inline_svg(link)})
-    response["Cache-Control"] = "no-store"
-    return response
+    if not request.user.has_perm("feedback.manage"):
+        raise PermissionDenied
+    item = _record(request, "callback", pk)
+    token = request.session.get(_sheet_key(item.pk))
+    current = (isinstance(token, str) and item.outcome == CallbackOutcome.PENDING
+               and bool(item.online_key) and token_key(token) == item.online_key)
+    if token and not current:  # replaced or answered: the session forgets the link
+        del request.session[_sheet_key(item.pk)]
+    link = services.online_callback_link(token) if current else ""
+    return _no_store(render(request, "feedback/callback_online.html", {
+        "record": item, "link": link, "qr_svg": qr.inline_svg(link) if link else ""}))
 
 
 # --- 12345 import -------------------------------------------------------------------------------------------

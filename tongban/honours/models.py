@@ -21,6 +21,33 @@ from tongban.honours.choices import HonourStatus, Period, Requirement, Subject
 from tongban.org.scopes import ScopedQuerySet
 
 SOURCE = "来源：000 §二(七)“常态化开展党员示范岗、服务标兵、巾帼英雄岗评选”；具体条件由本中心评选办法确定[local]"
+NUMBER_FIELDS = ("year", "n")
+NUMBER_MAX_LENGTH = 60  # Honour.decision_number
+
+
+def number_format_error(wording: str) -> str:
+    """Why a decision number wording cannot number every decision of every year (empty when it can): only
+    {year} and {n}, both present (without {year} next January's numbers repeat this year's), and a trial
+    number that formats and fits the decision number's field."""
+    import string
+
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(wording) if name is not None]
+    except ValueError:
+        return "花括号不成对（字面的花括号请写成 {{ 或 }}）"
+    unknown = [f"{{{name}}}" for name in names if name not in NUMBER_FIELDS]
+    if unknown:
+        return f"只能使用 {{year}}（年度）和 {{n}}（当年第几号），不认识：{'、'.join(dict.fromkeys(unknown))}"
+    missing = [f"{{{name}}}" for name in NUMBER_FIELDS if name not in names]
+    if missing:
+        return f"必须含有 {'和'.join(missing)}：缺了 {{year}} 次年的文号会与本年重复，缺了 {{n}} 每个决定的文号都相同"
+    try:
+        trial = wording.format(year=2099, n=99999)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        return f"试排文号出错（{exc}）"
+    if len(trial) > NUMBER_MAX_LENGTH:
+        return f"排出的文号（如“{trial}”）超过 {NUMBER_MAX_LENGTH} 个字"
+    return ""
 
 
 class HonourSettings(PolicySettingsModel):
@@ -36,6 +63,11 @@ class HonourSettings(PolicySettingsModel):
 
     def __str__(self) -> str:
         return "评优设置"
+
+    def clean(self) -> None:
+        error = number_format_error(self.number_format or "")
+        if error:
+            raise ValidationError({"number_format": f"决定文号格式有误：{error}。"})
 
 
 class HonourKind(TimeStampedModel):

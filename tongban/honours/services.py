@@ -10,7 +10,7 @@ from django.utils import timezone
 from tongban.history.services import record_event
 from tongban.honours import rules
 from tongban.honours.choices import HonourStatus, Subject
-from tongban.honours.models import Honour, HonourKind, HonourSettings, StaffTraits
+from tongban.honours.models import Honour, HonourKind, HonourSettings, StaffTraits, number_format_error
 from tongban.honours.periods import HonourPeriod
 
 
@@ -53,9 +53,13 @@ def nominate(kind: HonourKind, period: HonourPeriod, *, subject, reason: str, by
 
 
 def _next_number(year: int) -> str:
-    """The next decision number of the year, claimed under a row lock (unique across concurrent decisions)."""
+    """The next decision number of the year, claimed under a row lock (unique across concurrent decisions).
+    A wording stored past the admin's check (`HonourSettings.clean`) is refused in words, not a 500."""
     HonourSettings.load()
     settings = HonourSettings.objects.select_for_update().get(pk=1)
+    error = number_format_error(settings.number_format)
+    if error:
+        raise ValidationError(f"评优设置中的决定文号格式有误：{error}。请系统管理员在“系统管理 → 评优设置”中改正后再决定。")
     if settings.last_year != year:
         settings.last_year, settings.last_number = year, 0
     settings.last_number += 1
@@ -85,7 +89,13 @@ def decide(honour: Honour, *, award: bool, note: str, by) -> Honour:
     honour.status = HonourStatus.AWARDED if award else HonourStatus.REJECTED
     honour.decided_by, honour.decided_at, honour.decision_note = by, now, note.strip()
     honour.decision_number = _next_number(timezone.localdate(now).year)
-    honour.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_number", "updated_at"])
+    try:
+        with transaction.atomic():
+            honour.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "decision_number",
+                                       "updated_at"])
+    except IntegrityError:  # the wording was changed back to one that numbered earlier decisions
+        raise ValidationError(f"决定文号“{honour.decision_number}”已被以前的决定使用，请系统管理员检查“评优设置”中的"
+                              "决定文号格式。") from None
     verb = "授予" if award else "不授予"
     message = (f"{verb}{honour.subject_name}{honour.period_label}{honour.kind.name}（{honour.decision_number}）。"
                f"意见：{honour.decision_note}")

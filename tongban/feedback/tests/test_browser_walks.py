@@ -190,6 +190,8 @@ def test_an_applicant_answers_the_callback_online_by_qr_code_once_and_it_enters_
     office.screenshot(path=str(screenshot_dir / "feedback-callback-qr-sheet.png"), full_page=True)
     link = office.inner_text("#callback-link")
     assert "/feedback/callback/" in link
+    office.reload()  # post/redirect/get: a reload shows the same link and makes no new one
+    assert office.inner_text("#callback-link") == link
 
     phone = _phone(browser)
     phone.goto(live_server.url + link[link.index("/feedback/"):])  # the printed link names the site (SITE_URL)

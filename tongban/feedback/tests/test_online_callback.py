@@ -86,7 +86,7 @@ def test_wrong_links_are_counted_per_address_and_then_refused(client, item, sett
 def test_only_the_office_makes_the_printable_qr_sheet_and_not_once_answered(client_for, personas, item):
     url = reverse("feedback:action", args=["callback", item.pk, "online"])
     assert client_for(personas.window_clerk).post(url).status_code in (403, 404)
-    sheet = client_for(personas.rectification_office).post(url)
+    sheet = client_for(personas.rectification_office).post(url, follow=True)  # post, redirect, get
     text = sheet.content.decode()
     assert sheet.status_code == 200 and "<svg" in text and "/feedback/callback/" in text and "<?xml" not in text
     item.refresh_from_db()
@@ -123,3 +123,118 @@ def test_a_complaint_from_the_form_has_nothing_to_return(county, personas):
     complaint = services.submit_complaint(title="t", content="c", anonymous=True)
     with pytest.raises(ValidationError, match="只有 12345 工单"):
         services.return_hotline_answer(complaint, by=personas.rectification_office)
+
+
+def test_an_order_reopened_and_answered_again_is_returned_again(county, personas, client_for):
+    from tongban.history.models import DomainEvent
+
+    office = personas.rectification_office
+    order, _ = services.receive_hotline_order(order_number="GD-10", title="执照慢", content="十天未出")
+    services.assign(order, classification=Classification.FIX_NOW, unit=county.department, by=office)
+    services.answer(order, text="已发证", by=office)
+    first = services.return_hotline_answer(order, by=office).returned_at
+    services.close(order, satisfied=False, note="群众称未收到执照", by=office)
+    order.refresh_from_db()
+    assert order.returned_at is None  # the new answer has not been returned yet
+    listing = client_for(office).get(reverse("feedback:complaint_list")).content.decode()
+    assert "GD-10" in listing or order.number in listing
+    assert 'data-returned="1"' not in listing
+    with pytest.raises(ValidationError, match="不能回传答复"):
+        services.return_hotline_answer(order, by=office)  # reopened: nothing new to return yet
+    services.answer(order, text="已邮寄执照", by=office)
+    order = services.return_hotline_answer(order, by=office)
+    assert order.returned_at >= first
+    returns = DomainEvent.objects.filter(code="feedback.hotline.returned", object_id=str(order.pk)).count()
+    reopened = DomainEvent.objects.get(code="feedback.reopened", object_id=str(order.pk))
+    assert returns == 2 and "此前已回传" in reopened.message  # the earlier return stays in the history
+
+
+def test_a_staff_note_never_shows_on_the_applicants_page(client, item, personas):
+    office = personas.rectification_office
+    services.record_callback(item, outcome=CallbackOutcome.UNREACHED, remarks="未接通，家属说晚上再打", by=office)
+    token = services.issue_online_callback(item, by=office)
+    assert client.post(_answer_url(token), {"satisfied": "yes", "remarks": ""}).status_code == 302
+    page = client.get(_answer_url(token)).content.decode()
+    assert "满意" in page and "家属" not in page
+    item.refresh_from_db()
+    assert item.remarks == "" and item.method == CallbackMethod.ONLINE
+
+
+def test_a_phone_answer_shows_no_staff_words_on_the_applicants_page(client, item, personas):
+    office = personas.rectification_office
+    token = services.issue_online_callback(item, by=office)
+    services.record_callback(item, outcome=CallbackOutcome.SATISFIED, remarks="申请人说还行，回访员备注：语气冷淡",
+                             method=CallbackMethod.PHONE, by=office)
+    page = client.get(_answer_url(token)).content.decode()
+    assert "满意" in page and "回访员备注" not in page
+
+
+def test_the_applicants_own_words_are_shown_back_to_them(client, item, personas):
+    office = personas.rectification_office
+    services.record_callback(item, outcome=CallbackOutcome.UNREACHED, remarks="未接通，家属说晚上再打", by=office)
+    token = services.issue_online_callback(item, by=office)
+    client.post(_answer_url(token), {"satisfied": "yes", "remarks": "窗口很耐心"})
+    page = client.get(_answer_url(token)).content.decode()
+    assert "窗口很耐心" in page and "家属" not in page
+
+
+def test_the_qr_sheet_is_shown_by_a_get_that_issues_nothing(client_for, personas, item):
+    from tongban.history.models import DomainEvent
+
+    office = client_for(personas.rectification_office)
+    made = office.post(reverse("feedback:action", args=["callback", item.pk, "online"]))
+    assert made.status_code == 302
+    sheet_url = made["Location"]
+    first = office.get(sheet_url)
+    key = CallbackItem.objects.get(pk=item.pk).online_key
+    again = office.get(sheet_url)  # a reload, or back to the sheet
+    assert CallbackItem.objects.get(pk=item.pk).online_key == key
+    assert DomainEvent.objects.filter(code="feedback.callback.link").count() == 1
+    link = first.context["link"]
+    assert services.callback_for_token(link.rsplit("/", 2)[-2]) == item
+    assert again.context["link"] == link and link in again.content.decode()
+    assert again["Cache-Control"] == "no-store"
+
+
+def test_the_qr_sheet_of_a_replaced_link_is_not_shown_again(client_for, personas, item):
+    office = client_for(personas.rectification_office)
+    sheet_url = office.post(reverse("feedback:action", args=["callback", item.pk, "online"]))["Location"]
+    services.issue_online_callback(item, by=personas.rectification_office)  # made again elsewhere
+    stale = office.get(sheet_url).content.decode()
+    assert "/feedback/callback/" not in stale and "重新生成" in stale
+
+
+def test_another_user_cannot_open_the_qr_sheet(client_for, personas, item):
+    office = client_for(personas.rectification_office)
+    sheet_url = office.post(reverse("feedback:action", args=["callback", item.pk, "online"]))["Location"]
+    assert client_for(personas.window_clerk).get(sheet_url).status_code in (403, 404)
+    other = client_for(personas.admin).get(sheet_url)  # a manager, but not the one who made it
+    assert "/feedback/callback/" not in other.content.decode()
+
+
+def test_wrong_callback_links_are_counted_apart_from_the_tracking_page(client, item, personas, settings):
+    from tongban.cases import tracking
+
+    settings.TRACKING_FAILURE_LIMIT = 2
+    token = services.issue_online_callback(item, by=personas.rectification_office)
+    for _ in range(2):
+        tracking.record_failure("127.0.0.1")  # a neighbour behind the same address mistypes a case number
+    assert tracking.is_limited("127.0.0.1")
+    assert client.get(_answer_url(token)).status_code == 200  # the applicant still answers
+    for _ in range(2):
+        wrong = client.get(_answer_url("x" * 32))
+        assert wrong.status_code == 404 and wrong["Cache-Control"] == "no-store"
+    kinds = set(TrackingAttempt.objects.values_list("kind", flat=True))
+    assert kinds == {TrackingAttempt.Kind.TRACKING, TrackingAttempt.Kind.CALLBACK}
+    assert TrackingAttempt.objects.filter(kind=TrackingAttempt.Kind.CALLBACK).count() == 2
+    assert client.get(_answer_url(token)).status_code == 429
+
+
+def test_wrong_callback_links_do_not_lock_the_tracking_page(client, item, settings):
+    from tongban.cases import tracking
+
+    settings.TRACKING_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.get(_answer_url("x" * 32))
+    assert not tracking.is_limited("127.0.0.1")
+    assert tracking.is_limited("127.0.0.1", tracking.Kind.CALLBACK)

@@ -168,3 +168,16 @@ def test_a_centre_adds_its_own_kind_in_system_management(client_for, personas, h
     assert kind.min_score == 95 and not kind.no_lateness
     page = client.get("/honours/kinds/red-flag/?period=2025-10").content.decode()
     assert "王村乡综合窗口" in page and "评价 0 条，少于 1 条" in page
+
+
+def test_system_management_refuses_a_decision_number_wording_without_the_year(client_for, personas):
+    from tongban.honours.models import HonourSettings
+
+    HonourSettings.load()
+    client = client_for(personas.admin)
+    url = "/admin/honours/honoursettings/1/change/"
+    refused = client.post(url, {"number_format": "县政务服务中心评优第{n}号"})
+    assert refused.status_code == 200 and "{year}" in refused.content.decode()
+    assert HonourSettings.load().number_format == "县政务服务中心评优〔{year}〕{n}号"
+    assert client.post(url, {"number_format": "县政务服务中心评优字〔{year}〕{n}号"}).status_code == 302
+    assert HonourSettings.load().number_format == "县政务服务中心评优字〔{year}〕{n}号"

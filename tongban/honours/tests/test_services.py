@@ -105,3 +105,42 @@ def test_a_quarterly_kind_refuses_a_month(hall, personas):
     honour = _nominate(hall, hall.star, personas.rectification_office, kind="party-model",
                        period=HonourPeriod.parse("2025-Q4", "quarterly"))
     assert honour.period_label == "2025年第四季度"
+
+
+@pytest.mark.parametrize("wording, reason", [
+    ("县政务服务中心评优〔{year}〕{n号", "花括号"),
+    ("县政务服务中心评优〔{year}〕{x}号", "{x}"),
+    ("县政务服务中心评优第{n}号", "{year}"),
+    ("县政务服务中心评优〔{year}〕号", "{n}"),
+    ("评优〔{year:s}〕{n}号", "试排"),
+    ("评优〔{year}〕{n:020d}号" + "长" * 35, "超过 60 个字"),  # 54 characters, its numbers 64
+])
+def test_a_decision_number_wording_that_cannot_number_every_year_is_refused(wording, reason):
+    from tongban.honours.models import HonourSettings
+
+    settings = HonourSettings.load()
+    settings.number_format = wording
+    with pytest.raises(ValidationError, match=reason) as refused:
+        settings.full_clean()
+    assert "number_format" in refused.value.message_dict
+
+
+def test_a_wording_with_year_and_number_is_accepted():
+    from tongban.honours.models import HonourSettings
+
+    settings = HonourSettings.load()
+    settings.number_format = "县政务服务中心评优字〔{year}〕第{n:03d}号"
+    settings.full_clean()
+
+
+def test_a_bad_wording_stored_anyway_makes_decide_refuse_in_words_not_fail(hall, personas):
+    from tongban.honours import services
+    from tongban.honours.models import HonourSettings
+
+    honour = _nominate(hall, hall.star, personas.rectification_office)
+    HonourSettings.load()
+    HonourSettings.objects.filter(pk=1).update(number_format="评优〔{year}〕{n号")  # as a raw SQL edit would
+    with pytest.raises(ValidationError, match="决定文号格式"):
+        services.decide(honour, award=True, note="同意授予", by=personas.director)
+    honour.refresh_from_db()
+    assert honour.status == HonourStatus.NOMINATED and HonourSettings.load().last_number == 0
