@@ -145,6 +145,25 @@ def use_licences(case, choices: dict[int, int | None], *, by) -> list[LicenceUse
     return uses
 
 
+HOLDER_LOOKED_UP = "licences.holder_looked_up"
+
+
+def holder_lookup_limit() -> int:
+    from django.conf import settings
+
+    return settings.LICENCE_LOOKUPS_PER_HOUR
+
+
+def record_holder_lookup(holder_id: str, *, by) -> None:
+    """A clerk looked up which licences an ID number holds (收件登记): personal data, so recorded like the
+    reveal of a case's full ID number — who, when, which number (the number in the event's data, masked in
+    its sentence) — on the clerk's own timeline."""
+    from tongban.core.masking import mask_id_numbers
+
+    record_event(by, HOLDER_LOOKED_UP, f"收件时查询证件号码 {mask_id_numbers(holder_id)} 的电子证照", by=by,
+                 id_number=holder_id.upper())
+
+
 def expire_due(today: date) -> int:
     """Valid licences past their validity become 已过期 (set-based, idempotent)."""
     return Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=today).update(
