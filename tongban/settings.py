@@ -184,6 +184,7 @@ TRACKING_FAILURE_LIMIT = envint("TRACKING_FAILURE_LIMIT", 10)
 # The public 网上申请 (portal/apply.py) and 电子证照核验 (licences): posts from one address within an hour.
 APPLY_LIMIT_PER_HOUR = envint("APPLY_LIMIT_PER_HOUR", 10)
 SEAL_CHECK_LIMIT_PER_HOUR = envint("SEAL_CHECK_LIMIT_PER_HOUR", 30)
+LICENCE_LOOKUPS_PER_HOUR = envint("LICENCE_LOOKUPS_PER_HOUR", 120)  # 收件时按证件号码查电子证照, per clerk
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -143,6 +143,8 @@ class SealRequest(TimeStampedModel):
                                 related_name="seal_requests")
     attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True, help_text="空为已签章")
+    leased_until = models.DateTimeField("签章中（至）", null=True, blank=True,
+                                        help_text="后台任务正在签章时的租期；期内不再领取（含 seal-pending 命令）")
     problem = models.CharField("上次失败原因", max_length=300, blank=True)
     sealed_at = models.DateTimeField("签章时间", null=True, blank=True)
     document = models.ForeignKey(SealedDocument, verbose_name="签章文书", null=True, blank=True,

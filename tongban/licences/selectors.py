@@ -111,3 +111,14 @@ def open_offer_count(case, today: date | None = None) -> int:
     kinds = Licence.objects.filter(usable_q(case.id_number, today)).values("kind_id")
     return (CaseMaterial.objects.filter(case=case, is_electronic_licence=True, licence_use__isnull=True,
                                         identity_id__in=kinds).count())
+
+
+def holder_lookups_within_hour(user) -> int:
+    """How many ID numbers `user` looked up at intake in the last hour (the events `record_holder_lookup` wrote)."""
+    from datetime import timedelta
+
+    from tongban.history.models import DomainEvent
+    from tongban.licences.services import HOLDER_LOOKED_UP
+
+    return DomainEvent.objects.filter(code=HOLDER_LOOKED_UP, actor=user,
+                                      at__gte=timezone.now() - timedelta(hours=1)).count()

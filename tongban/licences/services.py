@@ -145,6 +145,25 @@ def use_licences(case, choices: dict[int, int | None], *, by) -> list[LicenceUse
     return uses
 
 
+HOLDER_LOOKED_UP = "licences.holder_looked_up"
+
+
+def holder_lookup_limit() -> int:
+    from django.conf import settings
+
+    return settings.LICENCE_LOOKUPS_PER_HOUR
+
+
+def record_holder_lookup(holder_id: str, *, by) -> None:
+    """A clerk looked up which licences an ID number holds (收件登记): personal data, so recorded like the
+    reveal of a case's full ID number — who, when, which number (the number in the event's data, masked in
+    its sentence) — on the clerk's own timeline."""
+    from tongban.core.masking import mask_id_numbers
+
+    record_event(by, HOLDER_LOOKED_UP, f"收件时查询证件号码 {mask_id_numbers(holder_id)} 的电子证照", by=by,
+                 id_number=holder_id.upper())
+
+
 def expire_due(today: date) -> int:
     """Valid licences past their validity become 已过期 (set-based, idempotent)."""
     return Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=today).update(
@@ -212,7 +231,7 @@ def seal(pdf: bytes, *, kind: str, title: str, verify_url: str, case=None, licen
         # Sealed by hand or by the worker: the decision's request for this document is fulfilled either way.
         SealRequest.objects.filter(key=SealRequest.key_for(kind, case=case, licence=licence), sealed_at__isnull=True
                                    ).update(sealed_at=timezone.now(), document=document, next_attempt_at=None,
-                                            problem="", updated_at=timezone.now())
+                                            leased_until=None, problem="", updated_at=timezone.now())
     return document
 
 
@@ -292,7 +311,7 @@ def _claim_seals(ids: list[int] | None, now: datetime, limit: int) -> list[SealR
     claimed = []
     for request in due.select_related("case", "licence").order_by("next_attempt_at", "pk")[:limit]:
         if SealRequest.objects.filter(pk=request.pk, sealed_at__isnull=True, next_attempt_at=request.next_attempt_at
-                                      ).update(next_attempt_at=now + SEAL_LEASE):
+                                      ).update(next_attempt_at=now + SEAL_LEASE, leased_until=now + SEAL_LEASE):
             claimed.append(request)
     return claimed
 
@@ -300,7 +319,8 @@ def _claim_seals(ids: list[int] | None, now: datetime, limit: int) -> list[SealR
 def _seal_failed(request: SealRequest, problem: str, now: datetime) -> None:
     attempts = request.attempts + 1
     SealRequest.objects.filter(pk=request.pk, sealed_at__isnull=True).update(
-        attempts=attempts, problem=problem[:300], next_attempt_at=now + seal_retry_delay(attempts), updated_at=now)
+        attempts=attempts, problem=problem[:300], next_attempt_at=now + seal_retry_delay(attempts), leased_until=None,
+        updated_at=now)
 
 
 def _already_sealed(request: SealRequest) -> SealedDocument | None:
@@ -308,6 +328,22 @@ def _already_sealed(request: SealRequest) -> SealedDocument | None:
     found = SealedDocument.objects.filter(kind=request.kind)
     found = found.filter(licence=request.licence) if request.kind == "licence" else found.filter(case=request.case)
     return found.order_by("-pk").first()
+
+
+def _close_sealed(request: SealRequest, document: SealedDocument, now: datetime) -> None:
+    SealRequest.objects.filter(pk=request.pk, sealed_at__isnull=True).update(
+        sealed_at=now, document=document, next_attempt_at=None, leased_until=None, problem="", updated_at=now)
+
+
+def seal_waiting_now(now: datetime | None = None) -> dict:
+    """`tongban licences seal-pending`: every waiting request nobody holds is due now (a retry's wait is cut
+    short) and sealed at the real time. A request the worker has claimed (its lease still running: it is
+    converting the document) is left to the worker, never claimed a second time."""
+    now = now or timezone.now()
+    free = SealRequest.objects.filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now), sealed_at__isnull=True)
+    ids = list(free.values_list("pk", flat=True))
+    free.filter(pk__in=ids, next_attempt_at__gt=now).update(next_attempt_at=now)
+    return seal_pending(ids, now=now)
 
 
 def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, limit: int = 40) -> dict:
@@ -336,8 +372,7 @@ def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, l
     for request in claimed:
         done = _already_sealed(request)
         if done is not None:
-            SealRequest.objects.filter(pk=request.pk).update(sealed_at=now, document=done, next_attempt_at=None,
-                                                             problem="", updated_at=now)
+            _close_sealed(request, done, now)
             sealed += 1
             continue
         try:
@@ -359,10 +394,20 @@ def seal_pending(ids: list[int] | None = None, *, now: datetime | None = None, l
             continue
         for (request, _), pdf in zip(batch, pdfs):
             try:
-                if request.kind == "licence":
-                    seal_licence(request.licence, pdf=pdf)
-                else:
-                    seal_notice(request.case, request.kind, pdf=pdf)
+                with transaction.atomic():
+                    # Looked at again under the request's row lock: a seal by hand during the conversion
+                    # (it closes the request in its own transaction) is not sealed a second time.
+                    waiting = SealRequest.objects.select_for_update().filter(pk=request.pk, sealed_at__isnull=True)
+                    if not waiting.exists():
+                        sealed += 1
+                        continue
+                    done = _already_sealed(request)
+                    if done is not None:
+                        _close_sealed(request, done, now)
+                    elif request.kind == "licence":
+                        seal_licence(request.licence, pdf=pdf)
+                    else:
+                        seal_notice(request.case, request.kind, pdf=pdf)
             except Exception as exc:  # one document's failure leaves the others sealed
                 logger.exception("could not seal %s", request.key)
                 _seal_failed(request, exc.messages[0] if isinstance(exc, ValidationError) else "签章失败（详见系统日志）", now)

@@ -131,9 +131,11 @@ def case_licences(request, number: str):
 
 
 @login_required
+@require_POST
 def intake_offers(request):
     """htmx, from 收件登记 when the applicant's ID number changes: the same fragment the page renders
-    (`{% intake_licence_offers %}`), for the clerk at an intake window only."""
+    (`{% intake_licence_offers %}`), for the clerk at an intake window only. Posted (the ID number stays out
+    of URLs and logs), each lookup recorded as a personal-data lookup and limited per clerk an hour."""
     from tongban.cases.services import intake
     from tongban.catalog.models import Bundle, ServiceItem
     from tongban.licences.templatetags.licences import _int
@@ -142,16 +144,21 @@ def intake_offers(request):
         raise PermissionDenied
     what = {}
     for key, model in (("bundle", Bundle), ("item", ServiceItem)):
-        value = request.GET.get(key, "")
-        if value.isdigit() and len(value) < 12 and not what:
-            found = model.objects.filter(pk=int(value)).first()
+        pk = _int(request.POST.get(key, ""))
+        if pk is not None and not what:
+            found = model.objects.filter(pk=pk).first()
             if found is not None:
                 what = {"item": None, "bundle": None, key: found}
     if not what:
         raise Http404("请先选择申请事项。")
+    holder = request.POST.get("id_number", "").strip()[:40]
+    if holder:
+        limit = services.holder_lookup_limit()
+        if selectors.holder_lookups_within_hour(request.user) >= limit:
+            return render(request, "licences/_intake_offers_limited.html", {"limit": limit})
+        services.record_holder_lookup(holder, by=request.user)
     materials = [m for m in intake.checklist_for(**what) if m["is_electronic_licence"] and not m["produced"]]
-    holder = request.GET.get("id_number", "")[:40]
-    chosen = {m["identity"].code: _int(request.GET.get(f"l_{m['identity'].code}")) for m in materials}
+    chosen = {m["identity"].code: _int(request.POST.get(f"l_{m['identity'].code}")) for m in materials}
     return render(request, "licences/_intake_offers.html",
                   {"offers": selectors.offers_at_intake(materials, holder, chosen), "holder": holder, "errors": []})
 

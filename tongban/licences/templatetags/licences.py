@@ -29,4 +29,6 @@ def intake_licence_offers(checklist, applicant) -> dict:
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    """A posted id: ASCII digits only ("²".isdigit() is True, yet int("²") raises), else None."""
+    value = str(value) if isinstance(value, int) else value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None

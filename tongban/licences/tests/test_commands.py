@@ -57,3 +57,56 @@ def test_seal_pending_says_why_it_cannot_seal_and_closes_what_was_sealed_meanwhi
     call_command("licences", "seal-pending")
     assert "已签章 1 份" in capsys.readouterr().out
     assert SealRequest.objects.get(licence=licence).document == licence_document  # closed, not sealed again
+
+
+def test_seal_pending_leaves_what_the_worker_has_claimed_and_seals_at_the_real_time(
+        make_licence, sealing_on, capsys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.licences import services
+    from tongban.licences.models import SealedDocument, SealRequest
+    from tongban.licences.tests.test_sealing import blank_pdf
+
+    busy, waiting = make_licence(), make_licence(number="DZ-0002")
+    now = timezone.now()
+    SealRequest.objects.create(key=f"licence:{busy.pk}", kind="licence", licence=busy, next_attempt_at=now)
+    SealRequest.objects.create(key=f"licence:{waiting.pk}", kind="licence", licence=waiting,
+                               next_attempt_at=now + timedelta(hours=2))  # waiting for its retry
+    services.seal(blank_pdf(), kind="licence", title="证照", verify_url="http://x/", licence=waiting)
+    SealRequest.objects.filter(licence=waiting).update(sealed_at=None, document=None,
+                                                       next_attempt_at=now + timedelta(hours=2))
+    assert [r.licence for r in services._claim_seals(None, now, 40)] == [busy]  # the worker converts it now
+
+    call_command("licences", "seal-pending")
+
+    assert "已签章 1 份" in (out := capsys.readouterr().out) and "1 份正由后台任务签章" in out
+    assert not SealedDocument.objects.filter(licence=busy).exists()  # not claimed again under the worker's lease
+    assert SealRequest.objects.get(licence=busy).sealed_at is None
+    closed = SealRequest.objects.get(licence=waiting)
+    assert closed.sealed_at is not None and closed.sealed_at <= timezone.now()
+
+
+def test_a_seal_by_hand_during_the_conversion_is_not_sealed_again(make_licence, sealing_on, monkeypatch):
+    from django.utils import timezone
+
+    from tongban.licences import sealing, services
+    from tongban.licences.models import SealedDocument, SealRequest
+    from tongban.licences.tests.test_sealing import blank_pdf
+
+    licence = make_licence()
+    SealRequest.objects.create(key=f"licence:{licence.pk}", kind="licence", licence=licence,
+                               next_attempt_at=timezone.now())
+
+    def converting_while_a_clerk_seals(docxs):
+        by_hand = services.seal(blank_pdf(), kind="licence", title="证照", verify_url="http://x/", licence=licence)
+        converting_while_a_clerk_seals.by_hand = by_hand
+        return [blank_pdf() for _ in docxs]
+
+    monkeypatch.setattr(sealing, "docx_to_pdfs", converting_while_a_clerk_seals)
+    done = services.seal_pending()
+
+    assert done == {"sealed": 1, "seal_failed": 0}
+    assert list(SealedDocument.objects.filter(licence=licence)) == [converting_while_a_clerk_seals.by_hand]
+    assert SealRequest.objects.get(licence=licence).document == converting_while_a_clerk_seals.by_hand

@@ -210,22 +210,22 @@ def test_the_intake_form_offers_only_the_applicants_own_valid_licences(client_fo
     other = make_licence(holder_id=OTHER_CODE, number="DZ-OTHER")
     revoked = make_licence(number="DZ-REVOKED", status="revoked")
     clerk = client_for(personas.window_clerk)
-    url = f"/licences/intake-offers/?item={restaurant.food.pk}"
+    url, item = "/licences/intake-offers/", {"item": restaurant.food.pk}
 
-    fragment = clerk.get(f"{url}&id_number={ORG_CODE.lower()}", HTTP_HX_REQUEST="true").content.decode()
+    fragment = clerk.post(url, {**item, "id_number": ORG_CODE.lower()}, HTTP_HX_REQUEST="true").content.decode()
 
     assert f'name="l_business_licence" value="{own.pk}"' in fragment
     assert other.number not in fragment and revoked.number not in fragment
-    assert "没有该类有效电子证照" in clerk.get(f"{url}&id_number=91350100M000199X00").content.decode()
-    assert "填写申请人的证件号码" in clerk.get(url).content.decode()
+    assert "没有该类有效电子证照" in clerk.post(url, {**item, "id_number": "91350100M000199X00"}).content.decode()
+    assert "填写申请人的证件号码" in clerk.post(url, item).content.decode()
     # the page itself renders the same offers, empty until an ID is typed
     page = clerk.get(f"/cases/new/?item={restaurant.food.pk}").content.decode()
     assert 'id="intake-licence-offers"' in page and "/licences/intake-offers/" in page
     # only a clerk at an intake window looks up an applicant's licences
-    assert client_for(personas.inspector).get(f"{url}&id_number={ORG_CODE}").status_code == 403
-    assert client_for(personas.other_township_admin).get(f"{url}&id_number={ORG_CODE}").status_code == 403
+    assert client_for(personas.inspector).post(url, {**item, "id_number": ORG_CODE}).status_code == 403
+    assert client_for(personas.other_township_admin).post(url, {**item, "id_number": ORG_CODE}).status_code == 403
     clerk.logout()
-    assert clerk.get(f"{url}&id_number={ORG_CODE}").status_code == 302  # to the login page
+    assert clerk.post(url, {**item, "id_number": ORG_CODE}).status_code == 302  # to the login page
 
 
 def test_the_intake_form_records_the_ticked_licence(client_for, personas, restaurant, food_accepts_licence,
@@ -284,3 +284,41 @@ def test_the_cases_licence_page_lists_what_waits_for_its_seal(client_for, person
                                problem="文书转换为 PDF 失败：LibreOffice 没有生成文件", next_attempt_at=timezone.now())
     page = client_for(personas.director).get(f"/licences/case/{food_case.number}/").content.decode()
     assert 'id="seal-waiting"' in page and "行政许可决定书" in page and "LibreOffice 没有生成文件" in page
+
+
+def test_the_intake_offers_are_posted_recorded_and_limited_per_clerk(client_for, personas, restaurant,
+                                                                     food_accepts_licence, make_licence, settings):
+    from tongban.history.models import DomainEvent
+
+    own = make_licence()
+    settings.LICENCE_LOOKUPS_PER_HOUR = 2
+    clerk = client_for(personas.window_clerk)
+    data = {"item": restaurant.food.pk, "id_number": ORG_CODE}
+    # the ID number never travels in a query string (server logs, browser history)
+    assert clerk.get("/licences/intake-offers/", data).status_code == 405
+
+    fragment = clerk.post("/licences/intake-offers/", data, HTTP_HX_REQUEST="true").content.decode()
+
+    assert f'value="{own.pk}"' in fragment
+    looked_up = DomainEvent.objects.get(code="licences.holder_looked_up")
+    assert looked_up.actor == personas.window_clerk and looked_up.data["id_number"] == ORG_CODE
+    clerk.post("/licences/intake-offers/", {"item": restaurant.food.pk})  # no number typed: nothing looked up
+    assert DomainEvent.objects.filter(code="licences.holder_looked_up").count() == 1
+    clerk.post("/licences/intake-offers/", data)
+    refused = clerk.post("/licences/intake-offers/", data)
+    # a fragment htmx swaps in (it would drop a 4xx answer and leave the clerk guessing)
+    assert refused.status_code == 200 and "查询过于频繁" in refused.content.decode()
+    assert own.number not in refused.content.decode()
+    assert DomainEvent.objects.filter(code="licences.holder_looked_up").count() == 2
+
+
+def test_a_superscript_digit_is_no_number_and_no_500(client_for, personas, restaurant, food_accepts_licence):
+    clerk = client_for(personas.window_clerk)
+    assert clerk.post("/licences/intake-offers/", {"item": "²", "id_number": ORG_CODE}).status_code == 404
+    fragment = clerk.post("/licences/intake-offers/", {"item": restaurant.food.pk, "id_number": ORG_CODE,
+                                                       "l_business_licence": "²"})
+    assert fragment.status_code == 200
+    post = {"item": restaurant.food.pk, "applicant_kind": "organisation", "applicant_name": "城关美味餐饮有限公司",
+            "id_number": ORG_CODE, "phone": "", "legal_representative": "刘老板", "l_business_licence": "²"}
+    page = clerk.post("/cases/new/", post)
+    assert page.status_code == 400 and "刘老板" in page.content.decode()

@@ -44,18 +44,18 @@ class Command(BaseCommand):
                                         options["name"])
                 self.stdout.write(f"已生成 {path}（自签名，仅供试用）：设置 TONGBAN_SEAL_CERT={path} 与 TONGBAN_SEAL_PASSPHRASE 后生效。")
             elif action == "seal-pending":
+                from tongban.licences.models import SealRequest
+                from tongban.licences.services import seal_waiting_now
+
                 from django.utils import timezone
 
-                from tongban.licences.models import SealRequest
-                from tongban.licences.services import seal_pending
-
-                waiting = SealRequest.objects.filter(sealed_at__isnull=True)
-                done = seal_pending(list(waiting.values_list("pk", flat=True)),
-                                    now=max([timezone.now(), *waiting.values_list("next_attempt_at", flat=True)
-                                             .exclude(next_attempt_at=None)]))
-                left = SealRequest.objects.filter(sealed_at__isnull=True).first()
+                done = seal_waiting_now()
+                left = SealRequest.objects.filter(sealed_at__isnull=True)
+                busy = left.filter(leased_until__gt=timezone.now()).count()
+                problem = left.exclude(problem="").values_list("problem", flat=True).first()
                 self.stdout.write(f"已签章 {done['sealed']} 份，失败 {done['seal_failed']} 份"
-                                  + (f"；仍待签章（{left.problem}）" if left and left.problem else ""))
+                                  + (f"；仍待签章（{problem}）" if problem else "")
+                                  + (f"；{busy} 份正由后台任务签章，未重复领取" if busy else ""))
                 if done["seal_failed"]:
                     raise CommandError("部分文书签章失败")
             else:
