@@ -6,6 +6,8 @@ Layout (after DA/T 85-2019 §7 as far as it is public; docs/archives.md says wha
       metadata.xml            元数据: 办件、申请人、事项、日期、决定、材料、子办件、出件、签名、办理过程（每个事件的时间与人）
       documents/<kind>.docx   每份文书（签过名的用签名后的那一份）与出件回执
       signatures/<kind>.png   申请人签名图片
+      materials/<id><ext>     申请人网上提交的材料文件（题名为材料名与原文件名）
+      sealed/<id>-<kind>.pdf  办件及其电子证照的签章 PDF（电子印章）
       manifest-sha256.txt     清单：每个文件一行 “<SHA-256>  <路径>”（sha256sum 格式），清单自身不在其中
 
 `verify_zip` reads a package without trusting it: entry count and unpacked size against ArchiveSettings before
@@ -144,8 +146,33 @@ def package_files(case) -> dict[str, bytes]:
         path = f"signatures/{signature.kind}.png"
         files[path] = data
         listed.append((path, f"申请人签名（{signature.get_kind_display()}）", hashlib.sha256(data).hexdigest()))
+    for path, title, stored_file in _uploads_and_sealed(case):
+        with stored_file.open("rb") as stored:
+            data = stored.read()
+        files[path] = data
+        listed.append((path, title, hashlib.sha256(data).hexdigest()))
     files[METADATA] = metadata_xml(case, listed, signatures)
     return files
+
+
+def _uploads_and_sealed(case):
+    """(path, title, stored file) of the applicant's uploaded materials (`materials/<id><ext>`, the material and
+    the original name as the title: names people typed never become paths) and of the sealed PDFs of the case
+    and of its licences (`sealed/<id>-<kind>.pdf`). Two reads."""
+    from django.db.models import Q
+
+    from tongban.cases.models import CaseFile
+    from tongban.licences.models import SealedDocument
+
+    for upload in CaseFile.objects.filter(case=case).select_related("material").order_by("pk"):
+        suffix = PurePosixPath(upload.original_name).suffix.lower()
+        suffix = suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 8 else ""
+        title = f"{upload.material.name}：{upload.original_name}" if upload.material_id else upload.original_name
+        yield f"materials/{upload.pk}{suffix}", title, upload.file
+    sealed = SealedDocument.objects.filter(Q(case=case) | Q(licence__case=case)).order_by("pk")
+    for document in sealed:
+        kind = document.kind if document.kind.isascii() and document.kind.replace("_", "").isalnum() else "document"
+        yield f"sealed/{document.pk}-{kind}.pdf", f"{document.title}（电子印章）", document.file
 
 
 def build_zip(case) -> tuple[bytes, int]:

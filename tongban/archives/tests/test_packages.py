@@ -199,3 +199,39 @@ def test_a_case_that_fails_to_pack_does_not_stop_the_job_and_is_named_in_its_res
     assert result["packed"] == 1 and ArchivePackage.objects.get().case == fine
     assert len(result["failed"]) == 1 and result["failed"][0].startswith(f"{broken.number}：")
     assert pack_closed(None, date.today())["packed"] == 0  # tried again, still failing, nothing else lost
+
+
+def test_the_package_carries_the_uploaded_materials_and_the_sealed_pdfs_of_the_case(close_case, case_people):
+    """DA/T 85: every document and uploaded material. The applicant's uploads (全程网办) go in `materials/`, the
+    sealed PDFs of the case and of its licences (电子印章) in `sealed/`, each in the manifest and the metadata."""
+    from django.core.files.base import ContentFile
+
+    from tongban.cases.models import CaseFile
+    from tongban.licences.models import Licence, SealedDocument
+
+    case = close_case()
+    material = case.materials.order_by("pk").first()
+    upload = CaseFile(case=case, material=material, original_name="营业场所证明（扫描）.PDF", size=9)
+    upload.file.save("x.pdf", ContentFile(b"%PDF-scan"), save=True)
+    decision = SealedDocument(case=case, kind="decision", title="行政许可决定书", sha256="0" * 64, signer="县市场监管局")
+    decision.file.save("d.pdf", ContentFile(b"%PDF-decision"), save=True)
+    licence = Licence.objects.filter(case=case).first()
+    sealed_licences = []
+    if licence is not None:
+        document = SealedDocument(licence=licence, kind="licence", title="营业执照", sha256="1" * 64, signer="县市场监管局")
+        document.file.save("l.pdf", ContentFile(b"%PDF-licence"), save=True)
+        sealed_licences.append(document)
+
+    package = services.pack_case(case, by=case_people.delivery_clerk)
+    path = services.package_path(package)
+    with zipfile.ZipFile(path) as archive:
+        root = case.number
+        assert archive.read(f"{root}/materials/{upload.pk}.pdf") == b"%PDF-scan"
+        assert archive.read(f"{root}/sealed/{decision.pk}-decision.pdf") == b"%PDF-decision"
+        for document in sealed_licences:
+            assert archive.read(f"{root}/sealed/{document.pk}-licence.pdf") == b"%PDF-licence"
+        metadata = ET.fromstring(archive.read(f"{root}/metadata.xml"))
+    titles = {f.text: f.get("题名") for f in metadata.findall("文件/文件")}
+    assert titles[f"materials/{upload.pk}.pdf"] == f"{material.name}：营业场所证明（扫描）.PDF"
+    assert titles[f"sealed/{decision.pk}-decision.pdf"] == "行政许可决定书（电子印章）"
+    assert packages.verify_zip(path).ok
