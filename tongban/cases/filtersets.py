@@ -53,7 +53,9 @@ class CaseFilterSet(FilterSet):
     # chip; on the page one finds an item by its name in 搜索.
     item = django_filters.ModelChoiceFilter(label="事项", queryset=ServiceItem.objects.all(), widget=forms.NumberInput)
     bundle = django_filters.ModelChoiceFilter(label="一件事", queryset=Bundle.objects.all(), widget=forms.NumberInput)
-    intake_unit = django_filters.ModelChoiceFilter(label="受理单位", queryset=Unit.objects.all(), widget=FastSelect)
+    # The units come from the reader's scope, built per request in __init__ (a township admin never sees the
+    # county's other unit names, in a select or the API's filter form); with no reader, none.
+    intake_unit = django_filters.ModelChoiceFilter(label="受理单位", queryset=Unit.objects.none(), widget=FastSelect)
     received_after = django_filters.DateFilter(label="收件日期起", field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(label="收件日期止", field_name="received_on", lookup_expr="lte")
     overdue = django_filters.BooleanFilter(label="超期", method="filter_overdue")
@@ -64,6 +66,8 @@ class CaseFilterSet(FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:  # the API (DjangoFilterBackend passes the request)
+            user = self.request.user
         if user is not None:  # the units that receive cases (they have a window), not the whole unit tree
             self.filters["intake_unit"].queryset = (Unit.objects.visible_to(user)
                                                     .filter(pk__in=Window.objects.values("unit_id")))

@@ -410,10 +410,13 @@ def _plan(key: str, rows: list[Row], county: _County, parsed: Parsed) -> Planned
             intake_day = day
         elif b == 8:
             state.update(decided_on=day, decision=state["decision"] or Decision.APPROVED)
-        elif b == 9:  # the table allows 9 only in 审查中 and 10 only in 特别程序中: the suspensions pair up
+        elif b == 9:  # the table allows 9 in 审查中 or 待出件 (another department finished), 10 after it
             plan.suspensions.append([day, None])
-        elif b == 10 and plan.suspensions and plan.suspensions[-1][1] is None:
-            plan.suspensions[-1][1] = day
+        elif b == 10:
+            if plan.suspensions and plan.suspensions[-1][1] is None:
+                plan.suspensions[-1][1] = day
+            else:  # 10 from 待出件 with no 9 before it: no special procedure to end
+                parsed.error(row.number, "blzt", f"办件“{key}”：没有进行中的特别程序，不能有“特别程序结束”（办理状态代码 10）")
         elif b in (11, 12, 13):
             state.update(closed_on=day, decided_on=state["decided_on"] or day,
                          decision=Decision.DENIED if b == 13 else Decision.APPROVED, accepted_with_pending=b == 12)
@@ -443,6 +446,7 @@ class ProvinceImportResult:
     conflicts: int = 0
     errors: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # RecordChanges.as_json() per existing case
+    skipped: list[dict] = field(default_factory=list)  # cases closed in tongban the file would reopen: not imported
     dry_run: bool = False
 
     @property
@@ -453,7 +457,7 @@ class ProvinceImportResult:
         return {"cases": self.cases, "events": self.events, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "new_events": self.new_events, "conflicts": self.conflicts,
                 "errors": [{"row": e["row"], "column": e["column"], "message": e["message"]} for e in self.errors],
-                "changes": self.changes, "dry_run": self.dry_run}
+                "changes": self.changes, "skipped": self.skipped, "dry_run": self.dry_run}
 
     def summary(self) -> str:
         if self.errors:
@@ -464,6 +468,9 @@ class ProvinceImportResult:
         if self.conflicts:
             kept = "将保留" if self.dry_run else "保留"
             text += f"冲突 {self.conflicts} 处：导入后在系统中修改过的内容{kept}系统中的值（可选择采用文件中的值）。"
+        if self.skipped:
+            skip = "将跳过" if self.dry_run else "已跳过"
+            text += f"{skip}已在系统中结束的办件 {len(self.skipped)} 件：文件中的办理记录会重新打开它们，未导入。"
         return text
 
 
@@ -586,12 +593,14 @@ def _apply(planned: list[PlannedCase], result: ProvinceImportResult, *, by, take
         seen = events_by_case.get(case.pk, set())
         fresh = [row for row in plan.rows if (row.blzt, _second(row.at)) not in seen]
         if case.status in FINAL and wanted["status"] != case.status and (fresh or "status" in values):
-            # Closed in tongban: new rows (or the file's status, taken) would reopen it. A stale file whose
-            # status is only a kept conflict changes nothing and passes.
+            # Closed in tongban before the province closed it: new rows (or the file's status, taken) would reopen
+            # it. Its rows are skipped and reported as a conflict; the rest of the file is imported (refusing the
+            # whole file would refuse it again every day). A stale file whose status is only a kept conflict
+            # changes nothing and passes.
             row = fresh[0] if fresh else plan.rows[-1]
-            result.errors.append({"row": row.number, "column": FIELD_LABELS["blzt"], "message": (
+            result.skipped.append({"row": row.number, "label": f"办件 {plan.key}", "new_events": len(fresh), "message": (
                 f"办件“{plan.key}”在系统中已是“{CaseStatus(case.status).label}”（已结束），文件中的办理记录会使其变为"
-                f"“{CaseStatus(wanted['status']).label}”：已结束的办件不能重新打开")})
+                f"“{CaseStatus(wanted['status']).label}”：已结束的办件不能重新打开，该办件的 {len(plan.rows)} 条记录未导入")})
             continue
         new_event_rows += [_event_row(case.pk, row, by) for row in fresh]
         have = suspensions_by_case.get(case.pk, {})

@@ -140,24 +140,27 @@ _OPEN = (S.RECEIVED, S.PRECHECK, S.CORRECTING, S.REVIEWING, S.SUSPENDED, S.READY
 _AFTER_ACCEPTANCE = (S.REVIEWING, S.SUSPENDED)
 # The provincial import reads each row through this table, built from the transitions' own sources; where the
 # province has a code tongban has no transition for, or writes a step tongban takes in two, the extra sources
-# are named here: 8 comes once per department (so again from 待出件); 11—13 may close a case straight from
-# 审查中 (即办件: the province writes no 8); 5 退回 may come from the department after acceptance; 15 撤销 is a
-# mark on the record in any status; 16 撤回待确认 on an open case. No row leads out of a final status.
+# are named here. The province's status stream is per department, so a joint approval's case is 待出件 after
+# the first department's 8 while another still works on it: 8, 9 特别程序开始, 10 特别程序结束, 5 退回 and
+# 14 撤件 also come from 待出件 (a 10 still needs its 9: the import pairs them). 11—13 may close a case
+# straight from 审查中 (即办件: the province writes no 8); 5 退回 may come from the department after acceptance;
+# 15 撤销 is a mark on the record in any status; 16 撤回待确认 on an open case. No row leads out of a final status.
+_DEPARTMENT = (*_AFTER_ACCEPTANCE, S.READY)
 PROVINCE_STEPS: dict[int, ProvinceStep] = {step.blzt: step for step in [
     ProvinceStep(1, "收件", None, S.RECEIVED),
     ProvinceStep(2, "受理前撤回", _sources_of(2), S.WITHDRAWN),
     ProvinceStep(3, "窗口受理", _sources_of(3), S.REVIEWING),
     ProvinceStep(4, "不予受理", _sources_of(4), S.REFUSED),
-    ProvinceStep(5, "退回", (*_sources_of(4), *_AFTER_ACCEPTANCE), S.REFUSED),
+    ProvinceStep(5, "退回", (*_sources_of(4), *_DEPARTMENT), S.REFUSED),
     ProvinceStep(6, "补正开始", _sources_of(6), S.CORRECTING),
     ProvinceStep(7, "补正结束", _sources_of(7), S.RECEIVED),
     ProvinceStep(8, "部门办理完毕", (*_sources_of(8), S.READY), S.READY),
-    ProvinceStep(9, "特别程序开始", _sources_of(9), S.SUSPENDED),
-    ProvinceStep(10, "特别程序结束", _sources_of(10), S.REVIEWING),
+    ProvinceStep(9, "特别程序开始", (*_sources_of(9), S.READY), S.SUSPENDED),
+    ProvinceStep(10, "特别程序结束", (*_sources_of(10), S.READY), S.REVIEWING),
     ProvinceStep(11, "办结（准予）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
     ProvinceStep(12, "办结（容缺准予）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
     ProvinceStep(13, "办结（不予许可）", (*_sources_of(11), S.REVIEWING), S.CLOSED),
-    ProvinceStep(14, "撤件", tuple(s for s in _sources_of(2) if s in _AFTER_ACCEPTANCE), S.WITHDRAWN),
+    ProvinceStep(14, "撤件", _DEPARTMENT, S.WITHDRAWN),
     ProvinceStep(15, "撤销", (*_OPEN, *FINAL), None),
     ProvinceStep(16, "撤回待确认", _OPEN, None),
 ]}

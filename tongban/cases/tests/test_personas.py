@@ -45,3 +45,24 @@ def test_only_the_people_handling_a_case_may_act_on_it(api_for, personas, receiv
     else:
         assert response.status_code in (400, 404)
         assert response.status_code == 404 or response.json()["code"] == "case_not_your_role"
+
+
+def test_a_township_admin_picks_only_the_receiving_units_of_their_scope(api_for, client_for, personas, county):
+    """受理单位 is built per request from the scope layer, in the API as on the list page: a township admin
+    can neither read the county's other unit names in the filter nor filter by their ids."""
+    from tongban.cases.filtersets import CaseFilterSet
+    from tongban.cases.models import Case
+
+    api = api_for(personas.township_admin)
+    own = api.get("/api/v1/cases/", {"intake_unit": county.township_a.pk})
+    assert own.status_code == 200
+    for unit in (county.center, county.department, county.township_b):
+        refused = api.get("/api/v1/cases/", {"intake_unit": unit.pk})
+        assert refused.status_code == 400, unit.name
+        assert [e["field"] for e in refused.json()["errors"]] == ["intake_unit"]
+    browsable = api.get("/api/v1/cases/", HTTP_ACCEPT="text/html").content.decode()
+    assert county.township_a.name in browsable
+    assert county.center.name not in browsable and county.department.name not in browsable
+    page = client_for(personas.township_admin).get("/cases/").content.decode()
+    assert county.township_a.name in page and county.department.name not in page
+    assert not CaseFilterSet(queryset=Case.objects.all()).filters["intake_unit"].queryset.exists()  # no reader

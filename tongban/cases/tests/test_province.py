@@ -254,9 +254,10 @@ def test_an_accepted_case_cannot_be_notified_for_correction_again(exchange, tmp_
     assert [(e["row"], "审查中" in e["message"]) for e in result.errors] == [(len(rows), True)]
 
 
-def test_a_case_closed_in_tongban_is_never_reopened_by_an_import(exchange, tmp_path):
-    """Given an imported case closed in tongban since, a file with a new row that would move it again is refused
-    (even when the file's values are taken), naming the row; the case stays closed."""
+def test_a_case_closed_in_tongban_is_skipped_as_a_conflict_and_the_rest_is_imported(exchange, tmp_path, capsys):
+    """Given an imported case closed in tongban before the province closed it, a daily file with a new row that
+    would move it again: that case's rows are skipped and reported as a conflict (dry run, import, JSON, command
+    line), even when the file's values are taken; the rest of the file is imported; the case stays closed."""
     from tongban.core.import_snapshots import TakeFileValues
 
     run(SAMPLE)
@@ -264,22 +265,77 @@ def test_a_case_closed_in_tongban_is_never_reopened_by_an_import(exchange, tmp_p
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=date(2026, 11, 10))
     rows = rows_of(SAMPLE)
     rows.append(["SX2026110300002", "", "", "", "", "", "", "", "", "", "9", "", "2026-11-12 10:00:00", ""])
-    events = CaseEvent.objects.count()
+    rows.append(["SX2026112000004", "R-2", "食品经营许可", "赵六", "自然人", "", "13600003333", "县市场监管局", "", "",
+                 "1", "", "2026-11-20 09:00:00", ""])
+    path = write_rows(tmp_path / "suspend.csv", rows)
+    events = CaseEvent.objects.filter(case=case).count()
+    dry = run(path, dry_run=True)
+    assert dry.ok and dry.created == 1 and [s["row"] for s in dry.skipped] == [len(rows) - 1]
+    assert "将跳过已在系统中结束的办件 1 件" in dry.summary() and not Case.objects.filter(province_number="SX2026112000004")
+    call_command("cases", "import", str(path), "--dry-run", "--json")
+    skipped = json.loads(capsys.readouterr().out)["skipped"]
+    assert [(s["row"], s["label"], s["new_events"]) for s in skipped] == [(len(rows) - 1, "办件 SX2026110300002", 1)]
+    assert "已结束的办件不能重新打开" in skipped[0]["message"]
     for take in (TakeFileValues(), TakeFileValues(all=True)):
-        result = run(write_rows(tmp_path / "suspend.csv", rows), take_file_values=take)
-        assert [e["row"] for e in result.errors] == [len(rows)]
-        assert "已结束的办件不能重新打开" in result.errors[0]["message"]
-        assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED and CaseEvent.objects.count() == events
+        result = run(path, take_file_values=take)
+        assert result.ok and len(result.skipped) == 1 and "已跳过" in result.summary()
+        assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+        assert CaseEvent.objects.filter(case=case).count() == events and not Suspension.objects.filter(
+            case=case, started_on=date(2026, 11, 12)).exists()
+    assert Case.objects.filter(province_number="SX2026112000004").count() == 1  # imported once, then known
+    call_command("cases", "import", str(path))
+    assert "冲突（跳过） 第 14 行：办件“SX2026110300002”在系统中已是“已办结”" in capsys.readouterr().out
 
 
 def test_a_stale_file_cannot_reopen_a_case_closed_in_tongban_by_taking_its_status(exchange):
-    """The same file again after the case was closed in tongban: its status is a kept conflict; taking it is refused."""
+    """The same file again after the case was closed in tongban: its status is a kept conflict; taking it skips
+    the case as a conflict instead of reopening it."""
     from tongban.core.import_snapshots import TakeFileValues
 
     run(SAMPLE)
     case = Case.objects.get(province_number="SX2026110300002")
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=date(2026, 11, 10))
-    assert run(SAMPLE).ok
+    assert run(SAMPLE).ok and not run(SAMPLE).skipped
     result = run(SAMPLE, take_file_values=TakeFileValues(all=True))
-    assert not result.ok and "SX2026110300002" in result.errors[0]["message"]
+    assert result.ok and [s["label"] for s in result.skipped] == ["办件 SX2026110300002"]
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+
+
+def test_a_joint_approval_case_suspended_by_a_second_department_after_the_first_finished_imports(exchange, tmp_path):
+    """A province status stream is per department: department A's 8 makes the case 待出件, then department B
+    starts and ends a special procedure, finishes (8) and the case closes: 1,3,8(A),9(B),10(B),8(B),11."""
+    head = ["SX2026111600009", "R-2", "食品经营许可", "赵六", "自然人", "", "13600003333", "县市场监管局", "", "5"]
+    steps = [("1", "2026-11-16 09:00:00", ""), ("3", "2026-11-16 09:30:00", ""),
+             ("8", "2026-11-17 10:00:00", "部门甲办理完毕"), ("9", "2026-11-18 10:00:00", "部门乙现场核查"),
+             ("10", "2026-11-20 10:00:00", "部门乙核查完毕"), ("8", "2026-11-23 10:00:00", "部门乙办理完毕"),
+             ("11", "2026-11-24 10:00:00", "")]
+    path = write_rows(tmp_path / "joint.csv", [rows_of(SAMPLE)[0], *[[*head, b, "", at, note] for b, at, note in steps]])
+    result = run(path)
+    assert result.ok, result.errors
+    case = Case.objects.get(province_number="SX2026111600009")
+    assert case.status == CaseStatus.CLOSED and case.decided_on == date(2026, 11, 23)
+    assert list(case.events.exclude(blzt=None).values_list("blzt", flat=True)) == [1, 3, 8, 9, 10, 8, 11]
+    suspension = Suspension.objects.get(case=case)
+    assert (suspension.started_on, suspension.ended_on) == (date(2026, 11, 18), date(2026, 11, 20))
+
+
+@pytest.mark.parametrize("blzt, status", [("5", CaseStatus.REFUSED), ("14", CaseStatus.WITHDRAWN)])
+def test_a_department_may_return_or_the_applicant_withdraw_after_another_department_finished(exchange, tmp_path,
+                                                                                          blzt, status):
+    head = ["SX2026111600010", "R-2", "食品经营许可", "赵六", "自然人", "", "13600003333", "县市场监管局", "", "5"]
+    steps = [("1", "2026-11-16 09:00:00"), ("3", "2026-11-16 09:30:00"), ("8", "2026-11-17 10:00:00"),
+             (blzt, "2026-11-18 10:00:00")]
+    result = run(write_rows(tmp_path / "ready.csv", [rows_of(SAMPLE)[0], *[[*head, b, "", at, ""] for b, at in steps]]))
+    assert result.ok, result.errors
+    assert Case.objects.get(province_number="SX2026111600010").status == status
+
+
+def test_a_resume_from_ready_without_a_suspension_and_rows_after_closing_are_refused(exchange, tmp_path):
+    head = ["SX2026111600011", "R-2", "食品经营许可", "赵六", "自然人", "", "13600003333", "县市场监管局", "", "5"]
+    for steps, message in (([("1", "09:00"), ("3", "09:30"), ("8", "10:00"), ("10", "11:00")], "特别程序结束"),
+                           ([("1", "09:00"), ("3", "09:30"), ("8", "10:00"), ("11", "11:00"), ("9", "12:00")],
+                            "已结束的办件不能重新打开")):
+        rows = [[*head, b, "", f"2026-11-16 {at}:00", ""] for b, at in steps]
+        result = run(write_rows(tmp_path / "bad.csv", [rows_of(SAMPLE)[0], *rows]))
+        assert [e["row"] for e in result.errors] == [len(rows) + 1] and message in result.errors[0]["message"]
+        assert not Case.objects.exists()

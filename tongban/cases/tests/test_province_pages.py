@@ -88,3 +88,25 @@ def test_the_preview_costs_the_same_queries_for_3_or_60_cases(client_for, person
         counts.append(len(queries))
     assert "新增办件 60 件" in page
     assert counts[1] == counts[0] and counts[0] < 40
+
+
+def test_the_preview_shows_a_case_closed_in_tongban_as_a_skipped_conflict(client_for, personas, restaurant):
+    """A new row for a case tongban closed first: the preview lists it as a conflict, the rest is imported."""
+    from datetime import date
+
+    from tongban.cases.choices import CaseStatus
+
+    client = client_for(personas.director)
+    assert client.post(upload(client)["Location"], {"confirm": "1"}).status_code == 302
+    case = Case.objects.get(province_number="SX2026110300002")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=date(2026, 11, 10))
+    more = (SAMPLE.read_text(encoding="utf-8-sig") + "SX2026110300002,,,,,,,,,,9,,2026-11-12 10:00:00,\n"
+            "SX2026112000004,R-2,食品经营许可,赵六,自然人,,13600003333,县市场监管局,,,1,,2026-11-20 09:00:00,\n")
+    preview_url = upload(client, more.encode())["Location"]
+    preview = client.get(preview_url).content.decode()
+    assert 'id="import-skipped"' in preview and 'id="confirm-import"' in preview
+    assert "跳过已在系统中结束的办件 1 件" in preview and "已结束的办件不能重新打开" in preview
+    done = client.post(preview_url, {"confirm": "1"}, follow=True).content.decode()
+    assert "已跳过已在系统中结束的办件 1 件" in done
+    assert Case.objects.filter(province_number="SX2026112000004").exists()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{where}：{error['message']}" if where else error["message"])
             for line in change_lines(result.changes):
                 self.stdout.write(line)
+            for skipped in result.skipped:
+                self.stdout.write(f"冲突（跳过） 第 {skipped['row']} 行：{skipped['message']}")
             self.stdout.write(f"{result.summary()}（用时 {seconds:.1f} 秒）")
         if result.errors:
             sys.exit(1)
