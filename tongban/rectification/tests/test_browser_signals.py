@@ -32,9 +32,14 @@ def test_the_office_finds_a_reused_photo_on_the_list_and_marks_it_checked_on_the
     card = page.locator(f"#signal-{signal.pk}")
     card.wait_for()
     assert signal.sentence in card.inner_text()
-    # both photos are really served and decoded by the browser, side by side
-    widths = card.locator(".signal-evidence img").evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
-    assert len(widths) == 2 and all(w > 0 for w in widths), widths
+    # both photos are really served and decoded by the browser, side by side (lazy images: bring them into view
+    # and wait for the decode, which takes longer on a busy machine; a broken image never gets a width)
+    photos = card.locator(".signal-evidence img")
+    assert photos.count() == 2
+    photos.first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)].every(i => i.complete && i.naturalWidth > 0)",
+        arg=f"#signal-{signal.pk} .signal-evidence img", timeout=15000)
     page.screenshot(path=str(screenshot_dir / "rectification-signal.png"), full_page=True)
     card.locator("summary").click()
     card.locator(f"#id_signal{signal.pk}_reason").fill("两处为同一大厅的两个窗口，照片属实。")
