@@ -207,9 +207,11 @@ def _task_roles(user, scope, staff, task) -> set[str]:
 
     if task.status != "reviewing":
         return set()
+    from tongban.org.scopes import acts_for_unit
+
     roles: set[str] = set()
     head_here = staff is not None and scope.role == Role.UNIT_HEAD and task.unit.path.startswith(staff.unit.path)
-    if staff is not None and (task.unit_id == staff.unit_id or head_here):
+    if acts_for_unit(user, task.unit):  # the one definition of who works a department's business
         roles.add(REVIEWER)
     if head_here or user.is_superuser or scope.role in (Role.CENTER_LEADER, Role.SYSTEM_ADMIN):
         roles.add(HEAD)

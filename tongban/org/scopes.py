@@ -152,3 +152,28 @@ def can_open(user, obj) -> bool:
     if model not in cache:
         cache[model] = set(model._default_manager.all().visible_to(user).values_list("pk", flat=True))
     return obj.pk in cache[model]
+
+
+def acts_for_unit(user, unit) -> bool:
+    """Whether `user` does a department's business for `unit` — reviews its case tasks, gives its 多规合一 opinion,
+    verifies its 告知承诺: a person of that very unit, or the head of a unit above it (a bureau's head for its
+    股室). Reading is wider than acting: the departments hang below the centre in the unit tree, and that makes
+    none of the centre's window clerks a department. Uses the loaded `user.staff.unit` and `unit.path`: no query."""
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    if staff is None or not staff.is_active or unit is None:
+        return False
+    if staff.unit_id == unit.pk:
+        return True
+    return scope_for(user).role == Role.UNIT_HEAD and unit.path.startswith(staff.unit.path)
+
+
+def acted_for_units_q(user, path: str = "") -> Q:
+    """`acts_for_unit` as a filter on units (`path` leads to the unit, e.g. "case__tasks__unit"): the
+    same two cases, in SQL."""
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    if staff is None or not staff.is_active:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    if scope_for(user).role == Role.UNIT_HEAD:
+        return Q(**{f"{prefix}path__startswith": staff.unit.path})
+    return Q(**{f"{prefix}pk": staff.unit_id})

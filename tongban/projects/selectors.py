@@ -116,12 +116,12 @@ def commitments_to_verify(user) -> QuerySet[Commitment]:
 def coordination_to_give(user) -> QuerySet[ProjectStage]:
     """Stages whose coordination round waits for the user's department's opinion (or, for a lead department,
     for its conclusion)."""
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return ProjectStage.objects.none()
     from tongban.org.models import Unit
+    from tongban.org.scopes import acted_for_units_q
 
-    mine = Unit.objects.filter(path__startswith=staff.unit.path).values("pk")
+    if getattr(user, "staff", None) is None:
+        return ProjectStage.objects.none()
+    mine = Unit.objects.filter(acted_for_units_q(user)).values("pk")
     open_rounds = ProjectStage.objects.filter(coordination_concluded_on__isnull=True,
                                               case__status__in=["reviewing", "suspended"])
     waiting_opinion = Q(case__tasks__unit__in=mine) & ~Q(opinions__unit__in=mine)

@@ -17,7 +17,7 @@ from tongban.cases.services.common import check, today
 from tongban.cases.services.terms import set_terms
 from tongban.history.services import record_event
 from tongban.org.people import person_name
-from tongban.org.scopes import scope_for
+from tongban.org.scopes import acts_for_unit, scope_for
 from tongban.projects.choices import Opinion, ProjectKind, SimulatedStatus, Stage, VerificationResult
 from tongban.projects.models import (
     Commitment,
@@ -199,14 +199,9 @@ def stage_units(project_stage: ProjectStage) -> list:
 
 
 def _staff_unit_of(by, units) -> object | None:
-    """The unit of `units` that `by` works for (their own unit or one below it), else None."""
-    staff = getattr(by, "staff", None)
-    if staff is None or not staff.is_active:
-        return None
-    for unit in units:
-        if unit.path.startswith(staff.unit.path):
-            return unit
-    return None
+    """The unit of `units` that `by` acts for (`org.scopes.acts_for_unit`: their own unit, or below it for its
+    head), else None."""
+    return next((unit for unit in units if acts_for_unit(by, unit)), None)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from tongban.cases.choices import TaskStatus
 from tongban.cases.models import CaseTask
 from tongban.cases.services.intake import intake_windows_for
 from tongban.core.paging import keyset_page
-from tongban.org.scopes import get_visible_or_404, scope_for
+from tongban.org.scopes import acts_for_unit, get_visible_or_404, scope_for
 from tongban.projects import exports, selectors, services
 from tongban.projects.choices import Opinion, ProjectKind, SimulatedStatus, Stage
 from tongban.projects.filtersets import ProjectFilterSet
@@ -106,16 +106,14 @@ def _detail_context(request, project: Project) -> dict:
                         for i in s.commitment_items.values_list("pk", flat=True)}
     commitments = {c.task_id: c for c in Commitment.objects.filter(project_stage__in=applied).select_related("verified_by")}
     simulated = {s.task_id: s for s in SimulatedApproval.objects.filter(project_stage__in=applied).select_related("given_by", "formal_by")}
-    staff = getattr(request.user, "staff", None)
-    my_path = staff.unit.path if staff else None
     for ps in applied:
         for task in ps.task_list:
             task.is_commitment = (ps.stage, task.item_id) in commitment_items
             task.commitment = commitments.get(task.pk)
             task.simulated = simulated.get(task.pk)
-            task.mine = bool(my_path and task.unit.path.startswith(my_path))
+            task.mine = acts_for_unit(request.user, task.unit)
             task.open = task.status == TaskStatus.REVIEWING
-        ps.is_lead = bool(my_path and ps.lead_unit.path.startswith(my_path)) or request.user.is_superuser
+        ps.is_lead = acts_for_unit(request.user, ps.lead_unit) or request.user.is_superuser
         ps.my_units_waiting = [t.unit for t in ps.task_list if t.mine and (ps.pk, t.unit_id) not in opinions]
     manage = services.may_manage(project, request.user)
     total = sum(r.elapsed or 0 for r in rows)

@@ -7,11 +7,12 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from tongban.projects import services
 from tongban.projects.models import Project
-from tongban.projects.tests.conftest import coordinate, to_stage_two
+from tongban.projects.tests.conftest import coordinate, reviewers_of, to_stage_two
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,28 @@ def test_a_department_records_its_verification_on_the_todo_page(client_for, pers
     assert commitment.result == "met" and commitment.verified_by == project_people.housing
     assert client_for(project_people.fire).post(f"/projects/commitments/{commitment.pk}/verify/",
                                                 {"result": "met"}).status_code == 404  # not the fire brigade's
+
+
+def test_the_centres_window_clerk_does_not_act_for_the_departments_below_the_centre(client_for, personas, project_people,
+                                                                                   two_projects):
+    """The departments hang below the centre in the unit tree; that makes none of the centre's people a department.
+    A comprehensive-window clerk gets no department's round or verification on the to-do page or the workbench,
+    and the services refuse the opinion, the conclusion and the verification (the demo's 赵窗口 had 县人民医院门诊综合楼
+    on the workbench and a 404 behind it)."""
+    green, _ = two_projects
+    stage = green.stages.get()
+    clerk = personas.window_clerk
+    assert green.name not in client_for(clerk).get("/projects/todo/").content.decode()
+    assert "工程建设项目待办" not in client_for(clerk).get("/workbench/").content.decode()
+    with pytest.raises(ValidationError):
+        services.give_opinion(stage, by=clerk, opinion="agree")
+    assert not stage.opinions.exists()
+    for task, user in reviewers_of(project_people, stage.case).items():
+        if not stage.opinions.filter(unit=task.unit).exists():
+            services.give_opinion(stage, by=user or personas.section_chief, opinion="agree")
+    with pytest.raises(ValidationError):
+        services.conclude_coordination(stage, by=clerk, conclusion="一致")
+    stage.refresh_from_db()
+    assert stage.coordination_concluded_on is None
+    # a department's own person still concludes for it (the control)
+    services.conclude_coordination(stage, by=project_people.land, conclusion="一致")
