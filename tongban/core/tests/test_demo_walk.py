@@ -2,7 +2,8 @@
 leads to a page that answers 404, 403 or 500 (pages must not link to what the reader may not open —
 `{% link_if_visible %}`; and every page answers). The demo county is the richest data the project has, so a
 link to another unit's record, a to-do that its owner cannot open, or a page that breaks on real data shows here
-whatever app it belongs to. One page per URL shape (ids replaced), two levels below the workbench."""
+whatever app it belongs to. One page per URL shape (ids replaced), two levels below the workbench; the public
+portal too, three levels below its home page."""
 import re
 from collections import deque
 
@@ -14,8 +15,7 @@ from tongban.org.demo import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-SKIP = ("/logout", "/static/", "/media/", "/api/", "/admin/", "download", "export", "docx", "xlsx", "pdf",
-        "/portal/")
+SKIP = ("/logout", "/static/", "/media/", "/api/", "/admin/", "download", "export", "docx", "xlsx", "pdf")
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 
@@ -23,10 +23,11 @@ def _shape(url: str) -> str:
     return re.sub(r"\d+", "N", url.split("?")[0])
 
 
-def walk(user, depth: int = 2) -> tuple[int, list[tuple[str, str, int]]]:
+def walk(user, start: str = "/workbench/", depth: int = 2, skip: tuple = SKIP + ("/portal/",)) -> tuple[int, list]:
     client = Client(raise_request_exception=False)
-    client.force_login(user)
-    queue, seen, shapes, broken = deque([("/workbench/", "", 0)]), set(), set(), []
+    if user is not None:
+        client.force_login(user)
+    queue, seen, shapes, broken = deque([(start, "", 0)]), set(), set(), []
     while queue:
         url, came_from, level = queue.popleft()
         if url in seen:
@@ -40,7 +41,7 @@ def walk(user, depth: int = 2) -> tuple[int, list[tuple[str, str, int]]]:
             continue
         for link in HREF.findall(response.content.decode()):
             link = link.replace("&amp;", "&")
-            if link in seen or any(part in link for part in SKIP) or _shape(link) in shapes:
+            if link in seen or any(part in link for part in skip) or _shape(link) in shapes:
                 continue
             shapes.add(_shape(link))
             queue.append((link, url, level + 1))
@@ -52,4 +53,11 @@ def test_every_link_a_persona_is_shown_opens(username, demo_county):
     user = get_user_model().objects.get(username=username)
     pages, broken = walk(user)
     assert pages > 20, f"{username} reached only {pages} pages from the workbench"
+    assert not broken, "\n".join(f"{came_from} → {url}: {status}" for came_from, url, status in broken)
+
+
+def test_every_link_the_public_is_shown_opens(demo_county):
+    """The portal as a citizen sees it, three levels from the home page: guides, bundles, outlets, the wall."""
+    pages, broken = walk(None, start="/", depth=3, skip=SKIP + ("/workbench/", "/login"))
+    assert pages > 30, f"the public reached only {pages} pages"
     assert not broken, "\n".join(f"{came_from} → {url}: {status}" for came_from, url, status in broken)
