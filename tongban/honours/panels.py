@@ -1,5 +1,5 @@
 """The awarded honours where the public and the staff see them (core.panels): the portal's service-point page
-(the hall) and the window page."""
+(the hall), the staff's window page and the public window page."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
@@ -26,3 +26,4 @@ def register() -> None:
 
     panels.register("portal.point", "honours", hall)
     panels.register("org.window", "honours", window)
+    panels.register("portal.window", "honours", window)  # the public window page (窗口公示)

@@ -233,15 +233,11 @@ def awarded(**filters):
 
 def awarded_at_point(point):
     """The honours a service point's hall shows: those of windows and people of units under the point, except
-    units under another service point nested in it (a township's honours are on the township's page)."""
-    from tongban.org.models import Unit
+    units under another service point nested in it (a township's honours are on the township's page:
+    `org.sites.under_point_q`)."""
+    from tongban.org.sites import under_point_q
 
-    nested = list(Unit.objects.filter(kind__is_service_point=True, path__startswith=point.path)
-                  .exclude(pk=point.pk).values_list("path", flat=True))
-    qs = awarded(unit__path__startswith=point.path)
-    for path in nested:
-        qs = qs.exclude(unit__path__startswith=path)
-    return qs
+    return awarded().filter(under_point_q(point))
 
 
 def awarded_at_window(window):

@@ -5,6 +5,8 @@ nearest site at or above it on the unit tree, else to the county centre. The sup
 and the 渠道与网点 page's township totals both roll up through this one function, so they agree."""
 from __future__ import annotations
 
+from django.db.models import Q
+
 from tongban.org.models import Unit
 
 SITE_KINDS = ("sub_center", "township")
@@ -27,3 +29,14 @@ def site_of_units() -> tuple[dict[int, int], dict[int, Unit]]:
         sites[site] = units[site]
         site_of[unit.pk] = site
     return site_of, sites
+
+
+def under_point_q(point: Unit, path: str = "unit") -> Q:
+    """Records (`path` leads to their unit) of the units under the service point `point`, except those under
+    another service point nested in it: a village point's or a township's windows and honours are on its own
+    page, not on the hall above it. The one rule of the portal's hall page (windows) and honours' hall panel."""
+    nested = Unit.objects.filter(kind__is_service_point=True, path__startswith=point.path).exclude(pk=point.pk)
+    q = Q(**{f"{path}__path__startswith": point.path})
+    for inner in nested.values_list("path", flat=True):
+        q &= ~Q(**{f"{path}__path__startswith": inner})
+    return q

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bundles/<slug:slug>/", views.bundle, name="bundle"),
     path("points/", views.point_list, name="points"),
     path("points/<slug:code>/", views.point_detail, name="point"),
+    path("points/<slug:code>/windows/<slug:window>/", views.window_detail, name="window"),
     path("intermediaries/", views.intermediaries, name="intermediaries"),
     path("delegated/", views.delegated, name="delegated"),
     path("track/", views.track, name="track"),

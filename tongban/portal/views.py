@@ -157,12 +157,45 @@ def point_list(request):
     return render(request, "portal/points.html", {"groups": groups})
 
 
+def windows_at(point: Unit):
+    """The active windows of a hall, with the people now at each (亮牌上岗: name and 工号): the windows of the
+    units under the point, not those of a service point nested in it (`org.sites.under_point_q`)."""
+    from tongban.org.models import Staff, Window
+    from tongban.org.sites import under_point_q
+
+    people = Staff.objects.filter(is_active=True).only("pk", "name", "staff_no", "window_id").order_by("staff_no")
+    return (Window.objects.filter(under_point_q(point), is_active=True).select_related("unit")
+            .prefetch_related(Prefetch("staff", queryset=people, to_attr="on_duty")).order_by("code"))
+
+
 def point_detail(request, code: str):
     point = service_points().filter(code=code).first()
     if point is None:
         raise Http404("未找到该服务网点。")
     items = items_at(point).select_related("implementing_unit").order_by("name")
-    return render(request, "portal/point.html", {"point": point, "items": items})
+    return render(request, "portal/point.html", {"point": point, "items": items, "windows": windows_at(point)})
+
+
+WINDOW_ITEMS_SHOWN = 40
+
+
+def window_detail(request, code: str, window: str):
+    """窗口公示: what a citizen at the counter (or the counter's screen) sees of one window — its kind and place,
+    the people at it, what it takes (the intake rule itself: `cases.services.intake.takeable_items`, published
+    items only), its honours, and where to praise or complain."""
+    from tongban.cases.services.intake import takeable_items, takes_every_item
+
+    point = service_points().filter(code=code).first()
+    shown = windows_at(point).filter(code=window).first() if point is not None else None
+    if shown is None:
+        raise Http404("未找到该窗口。")
+    every = takes_every_item(shown)  # 无差别全科受理: every item the hall handles
+    items = items_at(point) if every else published_items().filter(pk__in=takeable_items(shown).values("pk"))
+    items = items.select_related("implementing_unit").order_by("name")
+    count = items.count()
+    return render(request, "portal/window.html", {
+        "point": point, "window": shown, "takes_every_item": every, "item_count": count,
+        "items": list(items[:WINDOW_ITEMS_SHOWN]), "more": count > WINDOW_ITEMS_SHOWN})
 
 
 def intermediaries(request):

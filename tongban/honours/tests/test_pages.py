@@ -142,6 +142,8 @@ def test_the_awarded_honour_is_on_the_portal_hall_and_the_window_page(client, cl
     assert "褚乡镇" in client.get(f"/portal/points/{county.township_b.code}/").content.decode()
     window_page = client_for(personas.director).get(f"/org/windows/{county.specialist_window.pk}/").content.decode()
     assert 'id="window-honours"' in window_page and "郑标兵" in window_page
+    public = client.get(f"/portal/points/{county.center.code}/windows/{county.specialist_window.code}/").content.decode()
+    assert 'id="window-honours"' in public and "郑标兵" in public  # the counter's screen (窗口公示)
 
 
 def test_the_office_records_eligibility_and_others_cannot(client_for, personas, hall):

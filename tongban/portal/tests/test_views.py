@@ -172,3 +172,34 @@ def test_the_login_page_names_the_centre_and_links_back_to_the_portal(client, co
 
     assert '<h1 class="h5 mb-1 text-center" id="centre-name">测试县行政审批服务中心</h1>' in page
     assert '<a href="/" id="back-to-portal">' in page
+
+
+def test_a_hall_shows_its_windows_and_each_window_what_it_takes(client, demo, county, personas):
+    """窗口公示: the hall lists its windows with the people at each (亮牌上岗); a window's page says what it takes
+    by the intake rule itself — every item of the hall at a comprehensive window, the department's own at a
+    specialist one — and a township's window is on the township's page, not the centre's."""
+    from tongban.org import services as org_services
+
+    hall = client.get(f"/portal/points/{county.center.code}/").content.decode()
+    assert 'id="point-windows"' in hall and county.intake_window.name in hall and "赵窗口" in hall
+    assert county.specialist_window.name in hall
+    assert county.township_window.name not in hall
+    assert county.township_window.name in client.get(f"/portal/points/{county.township_a.code}/").content.decode()
+
+    page = client.get(f"/portal/points/{county.center.code}/windows/{county.intake_window.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    hall_items = client.get(f"/portal/points/{county.center.code}/").context["items"].count()
+    assert f"无差别全科受理：本大厅的 {hall_items} 个事项" in text and "赵窗口" in text
+
+    specialist = client.get(f"/portal/points/{county.center.code}/windows/{county.specialist_window.code}/")
+    shown = specialist.context["items"]
+    assert shown and all(i.implementing_unit.path.startswith(county.department.path) for i in shown)
+    assert "无差别全科受理" not in specialist.content.decode()
+
+    # a window is found under its own hall only, and a closed window is not shown
+    assert client.get(f"/portal/points/{county.township_a.code}/windows/{county.intake_window.code}/").status_code == 404
+    assert client.get(f"/portal/points/{county.center.code}/windows/NOPE/").status_code == 404
+    org_services.update_window(county.specialist_window, expected_version=None, is_active=False)
+    assert client.get(f"/portal/points/{county.center.code}/windows/{county.specialist_window.code}/").status_code == 404
+    assert county.specialist_window.name not in client.get(f"/portal/points/{county.center.code}/").content.decode()
