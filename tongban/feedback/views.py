@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.months import MonthError, month_or_default, parse_month
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.feedback import importing, sampling, selectors, services
 from tongban.feedback.choices import (
     BAD_LEVELS, CallbackMethod, CallbackOutcome, Classification, ComplaintCategory, ComplaintChannel,
@@ -355,7 +356,8 @@ def record_action(request, kind: str, pk: int, action: str):
         if action == "call":
             services.record_rating_callback(record, note=data.get("note", ""), by=by)
         elif action == "assign":
-            unit = Unit.objects.filter(pk=data.get("unit") or 0).first() if str(data.get("unit", "")).isdigit() else None
+            unit_pk = parse_int(data.get("unit"), min=1)
+            unit = Unit.objects.filter(pk=unit_pk).first() if unit_pk is not None else None
             deadline = None
             if data.get("measure_deadline"):
                 try:
