@@ -8,7 +8,7 @@ ELLIPSIS = "…"
 # Where a Chinese title may be cut: after punctuation or a space, or between Chinese and Latin/digits.
 BREAKS = re.compile(r"(?<=[，,。；;：:、！!？?）)\]】」』\s])")
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./:_-]*")  # a word, a number, a date: never cut inside
-ASCII_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")  # [0-9], not \d: \d and str.isdigit() take "²" and "١٢"
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")  # [0-9], not \d: \d takes "١٢", as str.isdigit() takes "²"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what every database column can hold
 
 
