@@ -18,6 +18,7 @@ from tongban.assessment.choices import GRADE_COLORS, SHEET_STATUS_COLORS, Object
 from tongban.assessment.models import AssessmentMonth, Indicator, Objection, Scheme, ScoreItem, ScoreSheet
 from tongban.assessment.rules import is_office, may_object
 from tongban.core import pending_uploads
+from tongban.core.text import parse_int
 from tongban.core.uploads import check_workbook_upload
 from tongban.org.scopes import get_visible_or_404, scope_for
 from tongban.supervision.reports import Month
@@ -168,10 +169,7 @@ def add_manual(request, pk: int):
     indicator = sheet.assessment.scheme.indicators.filter(pk=request.POST.get("indicator") or 0).first()
     if indicator is None:
         return sheet_detail(request, pk, error="请选择指标。", status=400)
-    try:
-        count = int(request.POST.get("count") or 1)
-    except ValueError:
-        count = 0
+    count = parse_int(request.POST.get("count") or "1", 0)  # the service refuses what is not 1–100
     try:
         services.add_manual_item(sheet, indicator=indicator, label=request.POST.get("label", ""), count=count,
                                  note=request.POST.get("note", ""), evidence=request.FILES.get("evidence"),
@@ -271,10 +269,7 @@ scheme_import = login_required(scheme_import)
 def unit_points_page(request):
     if scope_for(request.user).is_empty:
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = parse_int(request.GET.get("year"), timezone.localdate().year, min=2000, max=2099)
     rows = selectors.unit_points(year, request.user)
     return render(request, "assessment/unit_points.html", {
         "year": year, "rows": rows, "office": is_office(request.user),

@@ -27,7 +27,7 @@ def search_q(text: str) -> Q:
     code = normalise_id_number(text)
     if ID_LIKE.match(code):
         return Q(id_number=code) | Q(agent_id_number=code) | Q(number=code)
-    if code.isdigit() and len(code) >= 8:
+    if code.isascii() and code.isdigit() and len(code) >= 8:
         return number_prefix_q(code)
     return Q(applicant_name__icontains=text) | Q(title__icontains=text) | Q(number=text)
 

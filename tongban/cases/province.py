@@ -41,6 +41,7 @@ from tongban.cases.models import Case, CaseEvent, CaseSettings, Suspension
 from tongban.cases.transitions import FINAL, PROVINCE_STEPS, province_step
 from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
 from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.text import parse_int
 
 HEADER_SCAN_ROWS = 10
 CSV_TYPES = (".csv",)
@@ -252,13 +253,13 @@ def parse_province(source, *, name: str | None = None, column_overrides: dict[st
         elif len(values["province_number"]) > 64:
             parsed.error(offset, "province_number", "办件编号超过 64 个字符")
         code = values["blzt"]
-        blzt = int(code) if code.isdigit() and len(code) < 4 else 0
+        blzt = parse_int(code, 0)
         if blzt not in BLZT:
             parsed.error(offset, "blzt", f"办理状态代码“{code}”无效：应为 1—16 的数字（全国办件状态代码）")
         moment = parse_time(values["at"])
         if moment is None:
             parsed.error(offset, "at", f"办理时间“{values['at']}”无法识别：请写成 2026-11-02 09:30:00")
-        if values.get("budget") and not (values["budget"].isdigit() and int(values["budget"]) < 1000):
+        if values.get("budget") and parse_int(values["budget"], min=0, max=999) is None:
             parsed.error(offset, "budget", f"承诺时限“{values['budget']}”应为工作日数")
         if len(parsed.errors) == problems:
             parsed.rows.append(Row(offset, values, blzt, moment))

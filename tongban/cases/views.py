@@ -26,6 +26,7 @@ from tongban.cases.models import Case, CaseSettings, CaseTask, TaskStep
 from tongban.cases.services import actions, intake
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.org.scopes import get_visible_or_404, scope_for
 
 
@@ -137,9 +138,9 @@ def _choice(request):
     """The item or bundle picked (?item= / ?bundle=), or None."""
     data = request.POST if request.method == "POST" else request.GET
     for key, model in (("bundle", Bundle), ("item", ServiceItem)):
-        value = (data.get(key) or "").strip()
-        if value.isdigit() and len(value) < 12:
-            return key, model.objects.filter(pk=int(value)).first()
+        pk = parse_int(data.get(key), min=1)
+        if pk is not None:
+            return key, model.objects.filter(pk=pk).first()
     return None, None
 
 

@@ -17,6 +17,7 @@ from tongban.cases.forms import ProvinceExportForm, ProvinceUploadForm
 from tongban.cases.views import _render, _require
 from tongban.core.import_views import take_file_values
 from tongban.core.pending_uploads import forget, keep_upload, pending_upload
+from tongban.core.text import parse_int
 
 KIND = "cases.province"
 PERM = "cases.exchange_province"
@@ -29,7 +30,7 @@ def _column_overrides(data) -> dict[str, int | None]:
     for name in FIELD_LABELS:
         raw = data.get(f"map_{name}")
         if raw is not None:
-            overrides[name] = int(raw) if raw.isdigit() and len(raw) < 6 else None
+            overrides[name] = parse_int(raw, min=0, max=99_999)
     return overrides
 
 

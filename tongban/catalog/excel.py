@@ -35,6 +35,7 @@ from tongban.catalog.models import (
 )
 from tongban.core.import_snapshots import KEEP_ALL, Baseline, FieldChange, RecordChanges, TakeFileValues, to_json
 from tongban.core.spreadsheets import SpreadsheetError, read_workbook
+from tongban.core.text import parse_int
 from tongban.core.uploads import WORKBOOK_TYPES
 from tongban.documents.excel import append_row
 from tongban.history.models import DomainEvent
@@ -65,13 +66,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_int(value: Any) -> int:
-    text = _text(value).translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"})
+FULL_WIDTH_DIGITS = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"}
+
+
+def parse_count(value: Any) -> int:
+    """A count (days, copies): empty is 0; full-width digits typed with a Chinese input method are read too."""
+    text = _text(value).translate(FULL_WIDTH_DIGITS)
     if text == "":
         return 0
-    if not text.isdigit():
+    number = parse_int(text, min=0, max=2**31 - 1)
+    if number is None:
         raise CellError(f"“{text}”不是非负整数")
-    return int(text)
+    return number
 
 
 def parse_bool(value: Any) -> bool:
@@ -145,7 +151,7 @@ def B(header, attr) -> Column:
 
 
 def I(header, attr) -> Column:
-    return Column(header, attr, parse_int)
+    return Column(header, attr, parse_count)
 
 
 ITEM_COLUMNS = [

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from tongban.core.error_codes import ErrorCode, service_error
+from tongban.core.text import parse_int
 
 SPREADSHEET_TYPES = (".xlsx", ".xls", ".et", ".ods")
 FORMAT_LABELS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 / WPS 工作簿（.xls / .et）",
@@ -280,7 +281,7 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, name: str) -> dict[str, SheetInf
 
 def _remember_active(info: WorkbookInfo, head: bytes, parts: dict[str, SheetInfo]) -> None:
     match = _ACTIVE_TAB.search(head)
-    index = int(match.group(1)) if match else 0
+    index = parse_int(match.group(1).decode(), 0) if match else 0
     names = [sheet.name for sheet in parts.values()]
     info.active = names[index] if index < len(names) else (names[0] if names else None)
 
@@ -288,7 +289,7 @@ def _remember_active(info: WorkbookInfo, head: bytes, parts: dict[str, SheetInfo
 def _check_shared_strings(head: bytes, name: str) -> None:
     """The reader reserves memory for the declared number of strings: the number must be sane."""
     match = _UNIQUE_COUNT.search(head)
-    if match and int(match.group(1)) > _limits()[3]:
+    if match and parse_int(match.group(1).decode(), _limits()[3] + 1) > _limits()[3]:  # 5,000 digits: too many
         raise _refuse(ErrorCode.SPREADSHEET_UNREADABLE, name=name, reason="共享字符串的数量声明异常")
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tongban.core import pending_uploads
 from tongban.core.spreadsheets import SPREADSHEET_TYPES, read_workbook
+from tongban.core.text import parse_int
 from tongban.core.uploads import check_upload
 from tongban.feedback import services
 from tongban.feedback.choices import HotlineUrgency
@@ -143,7 +144,7 @@ def _mapping_from(request, header: list[str]) -> dict[str, int | None]:
     mapping = {}
     for key in FIELDS:
         value = request.POST.get(f"map_{key}", "")
-        mapping[key] = int(value) if value.isdigit() and int(value) < len(header) else None
+        mapping[key] = parse_int(value, min=0, max=len(header) - 1)
     return mapping
 
 

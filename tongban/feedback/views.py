@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.months import MonthError, month_or_default, parse_month
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.feedback import importing, sampling, selectors, services
 from tongban.feedback.choices import (
     BAD_LEVELS, CallbackMethod, CallbackOutcome, Classification, ComplaintCategory, ComplaintChannel,
@@ -355,7 +356,8 @@ def record_action(request, kind: str, pk: int, action: str):
         if action == "call":
             services.record_rating_callback(record, note=data.get("note", ""), by=by)
         elif action == "assign":
-            unit = Unit.objects.filter(pk=data.get("unit") or 0).first() if str(data.get("unit", "")).isdigit() else None
+            unit_pk = parse_int(data.get("unit"), min=1)
+            unit = Unit.objects.filter(pk=unit_pk).first() if unit_pk is not None else None
             deadline = None
             if data.get("measure_deadline"):
                 try:
@@ -380,7 +382,7 @@ def record_action(request, kind: str, pk: int, action: str):
         elif action == "return":
             services.return_hotline_answer(record, by=by)
         elif action == "online":  # post/redirect/get: a reload of the sheet must not make (and kill) another link
-            request.session[_sheet_key(record.pk)] = services.issue_online_callback(record, by=by)
+            _remember_sheet_link(request, record.pk, services.issue_online_callback(record, by=by))
             return redirect("feedback:callback_sheet", pk=record.pk)
         elif action == "callback":
             services.record_callback(record, outcome=data.get("outcome", ""), remarks=data.get("remarks", ""),
@@ -395,24 +397,62 @@ def _sheet_key(pk: int) -> str:
     return f"feedback.callback_sheet.{pk}"
 
 
+def _sheet_cipher():
+    """Fernet with a key derived from SECRET_KEY for this use only: the session table alone opens nothing."""
+    import base64
+
+    from cryptography.fernet import Fernet
+    from django.utils.crypto import salted_hmac
+
+    key = salted_hmac("tongban.feedback.callback_sheet", "fernet", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _remember_sheet_link(request, pk: int, token: str) -> None:
+    """What the sheet needs to show the link again (a reload, the back button) without a session dump holding
+    a usable link: the link's hash (is it still the callback's current link?) and the link sealed."""
+    from tongban.cases.services.online import token_key
+
+    request.session[_sheet_key(pk)] = {"key": token_key(token),
+                                       "sealed": _sheet_cipher().encrypt(token.encode()).decode()}
+
+
+def _sheet_link_token(request, item) -> str:
+    """The token of the link this user made for `item`, if it is still the current link of a callback that
+    waits; otherwise "" and the session forgets it (replaced, answered, or sealed under another SECRET_KEY)."""
+    from cryptography.fernet import InvalidToken
+
+    from tongban.cases.services.online import token_key
+
+    kept = request.session.get(_sheet_key(item.pk))
+    if kept is None:
+        return ""
+    token = ""
+    if (isinstance(kept, dict) and item.outcome == CallbackOutcome.PENDING and item.online_key
+            and kept.get("key") == item.online_key):
+        try:
+            token = _sheet_cipher().decrypt(str(kept.get("sealed", "")).encode()).decode()
+        except (InvalidToken, UnicodeDecodeError):
+            token = ""
+    if not token or token_key(token) != item.online_key:
+        del request.session[_sheet_key(item.pk)]
+        return ""
+    return token
+
+
 @login_required
 def callback_sheet(request, pk: int):
     """The printable sheet with the QR code of a callback's private link. Only the link's hash is stored, so the
-    link is shown to the person who made it, from their session, as long as it is the current link of a callback
-    still waiting (a reload or the back button shows the same link; a GET never makes one). Made again or
-    answered, the sheet says so and offers to make a new one."""
-    from tongban.cases.services.online import token_key
+    link is shown to the person who made it, from their session (sealed there: `_remember_sheet_link`), as long
+    as it is the current link of a callback still waiting (a reload or the back button shows the same link; a
+    GET never makes one). Made again or answered, the sheet says so and offers to make a new one."""
     from tongban.feedback import qr
 
     if not request.user.has_perm("feedback.manage"):
         raise PermissionDenied
     item = _record(request, "callback", pk)
-    token = request.session.get(_sheet_key(item.pk))
-    current = (isinstance(token, str) and item.outcome == CallbackOutcome.PENDING
-               and bool(item.online_key) and token_key(token) == item.online_key)
-    if token and not current:  # replaced or answered: the session forgets the link
-        del request.session[_sheet_key(item.pk)]
-    link = services.online_callback_link(token) if current else ""
+    token = _sheet_link_token(request, item)
+    link = services.online_callback_link(token) if token else ""
     return _no_store(render(request, "feedback/callback_online.html", {
         "record": item, "link": link, "qr_svg": qr.inline_svg(link) if link else ""}))
 

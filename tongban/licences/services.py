@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongban.cases.choices import BEFORE_ACCEPTANCE
 from tongban.history.services import record_event
+from tongban.jobs.queue import enqueue_on_commit
 from tongban.licences.choices import HolderKind, LicenceSource, LicenceStatus
 from tongban.licences.error_codes import LicenceError, licence_error
 from tongban.licences.models import Licence, LicenceSettings, LicenceUse, SealedDocument, SealRequest
@@ -291,17 +292,10 @@ def request_seals(case, licences: list[Licence]) -> list[int]:
     ids = list(SealRequest.objects.filter(key__in=[r.key for r in wanted], sealed_at__isnull=True)
                .values_list("pk", flat=True))
     if ids:
-        transaction.on_commit(lambda: _enqueue_seals(ids), robust=True)
+        from tongban.licences.tasks import seal_requests_task
+
+        enqueue_on_commit(seal_requests_task, ids)  # a queue that is down: retry_seal_requests seals them later
     return ids
-
-
-def _enqueue_seals(ids: list[int]) -> None:
-    from tongban.licences.tasks import seal_requests_task
-
-    try:
-        seal_requests_task(ids)
-    except Exception:  # the queue is down: the retry task seals them later
-        logger.exception("could not queue %d seal request(s)", len(ids))
 
 
 def _claim_seals(ids: list[int] | None, now: datetime, limit: int) -> list[SealRequest]:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.licences import selectors, services
 from tongban.licences.choices import STATUS_BADGE
 from tongban.licences.forms import ImportForm, RevokeForm, VerifyUploadForm
@@ -110,7 +111,7 @@ def case_licences(request, number: str):
         choices = {}
         for offer in offers:
             raw = request.POST.get(f"material-{offer.material.pk}", "")
-            choices[offer.material.pk] = int(raw) if raw.isdigit() else None
+            choices[offer.material.pk] = parse_int(raw, min=1)
         try:
             services.use_licences(case, choices, by=request.user)
         except ValidationError as exc:
@@ -138,13 +139,12 @@ def intake_offers(request):
     of URLs and logs), each lookup recorded as a personal-data lookup and limited per clerk an hour."""
     from tongban.cases.services import intake
     from tongban.catalog.models import Bundle, ServiceItem
-    from tongban.licences.templatetags.licences import _int
 
     if not intake.intake_windows_for(request.user):
         raise PermissionDenied
     what = {}
     for key, model in (("bundle", Bundle), ("item", ServiceItem)):
-        pk = _int(request.POST.get(key, ""))
+        pk = parse_int(request.POST.get(key), min=1)
         if pk is not None and not what:
             found = model.objects.filter(pk=pk).first()
             if found is not None:
@@ -158,7 +158,7 @@ def intake_offers(request):
             return render(request, "licences/_intake_offers_limited.html", {"limit": limit})
         services.record_holder_lookup(holder, by=request.user)
     materials = [m for m in intake.checklist_for(**what) if m["is_electronic_licence"] and not m["produced"]]
-    chosen = {m["identity"].code: _int(request.POST.get(f"l_{m['identity'].code}")) for m in materials}
+    chosen = {m["identity"].code: parse_int(request.POST.get(f"l_{m['identity'].code}"), min=1) for m in materials}
     return render(request, "licences/_intake_offers.html",
                   {"offers": selectors.offers_at_intake(materials, holder, chosen), "holder": holder, "errors": []})
 

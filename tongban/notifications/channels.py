@@ -30,10 +30,10 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from tongban.core.text import shorten
+from tongban.jobs.queue import enqueue_on_commit
 from tongban.notifications.choices import ChannelKind, DeliveryStatus
 from tongban.notifications.models import Channel, ChannelDelivery
 
@@ -93,17 +93,16 @@ def queue_many(messages) -> list[int]:
     ids = list(ChannelDelivery.objects.filter(channel__in=channels, dedupe_key__in=keys, status=DeliveryStatus.PENDING,
                                               attempts=0).values_list("pk", flat=True))
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+        enqueue_deliveries(ids)
     return ids
 
 
-def _enqueue(ids: list[int]) -> None:
+def enqueue_deliveries(ids: list[int]) -> None:
+    """Send `ids` on the worker once the transaction commits; a queue that is down leaves them to
+    `retry_channel_messages`."""
     from tongban.notifications.tasks import deliver_channel_messages
 
-    try:
-        deliver_channel_messages(ids)
-    except Exception:  # the queue is down: the retry job sends them later
-        logger.exception("could not queue %d channel message(s)", len(ids))
+    enqueue_on_commit(deliver_channel_messages, ids)
 
 
 def deliver(ids: list[int] | None = None, *, now=None) -> dict:

@@ -102,7 +102,6 @@ def channel_edit(request, pk: int):
 def channel_test(request, pk: int):
     """Queue a test message to one channel; the worker sends it and the list shows whether it arrived."""
     from django.core.exceptions import PermissionDenied
-    from django.db import transaction
 
     from tongban.notifications import channels as channel_service
     from tongban.notifications.models import ChannelDelivery
@@ -114,6 +113,6 @@ def channel_test(request, pk: int):
         channel=channel, title=f"测试消息：{channel.unit.name}的消息渠道已接通", link="/workbench/",
         phones=[p for p in [getattr(getattr(request.user, "staff", None), "phone", "")] if p],
     )
-    transaction.on_commit(lambda: channel_service._enqueue([delivery.pk]))
+    channel_service.enqueue_deliveries([delivery.pk])
     messages.info(request, "测试消息已交给后台发送，稍后刷新本页查看是否送达。")
     return redirect("notifications:channels")

@@ -15,6 +15,7 @@ from tongban.cases.choices import TaskStatus
 from tongban.cases.models import CaseTask
 from tongban.cases.services.intake import intake_windows_for
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.org.scopes import acts_for_unit, get_visible_or_404, scope_for
 from tongban.projects import exports, selectors, services
 from tongban.projects.choices import Opinion, ProjectKind, SimulatedStatus, Stage
@@ -135,15 +136,15 @@ def project_detail(request, pk: int):
 
 def _stage_of(project: Project, request) -> ProjectStage:
     try:
-        return project.stages.select_related("case", "project", "lead_unit").get(pk=int(request.POST.get("stage", "")))
-    except (ValueError, ProjectStage.DoesNotExist):
+        return project.stages.select_related("case", "project", "lead_unit").get(pk=parse_int(request.POST.get("stage"), 0))
+    except ProjectStage.DoesNotExist:
         raise ValidationError("请选择阶段", code="project_stage_required")
 
 
 def _task_of(project_stage: ProjectStage, request) -> CaseTask:
     try:
-        return project_stage.case.tasks.select_related("item", "unit").get(pk=int(request.POST.get("task", "")))
-    except (ValueError, CaseTask.DoesNotExist):
+        return project_stage.case.tasks.select_related("item", "unit").get(pk=parse_int(request.POST.get("task"), 0))
+    except CaseTask.DoesNotExist:
         raise ValidationError("请选择子办件", code="project_task_required")
 
 

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tongban.core.text import parse_int
+
 DATE = "date"
 IMMEDIATE = "immediate"
 ONGOING = "ongoing"
@@ -75,8 +77,8 @@ def parse_deadline(value: object, *, reference_year: int | None) -> Deadline:
     text = normalise(original)
     if not text:
         raise DeadlineError("整改时限为空", code="deadline_empty")
-    if text.isdigit():
-        return Deadline(DATE, _from_number(int(text)), original)
+    if (number := parse_int(text, min=0)) is not None:
+        return Deadline(DATE, _from_number(number), original)
 
     kind = DATE
     if any(word in text for word in ONGOING_WORDS):

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tongban.core.import_snapshots import KEEP_ALL, Baseline, RecordChanges, TakeFileValues
+from tongban.core.text import parse_int
 from tongban.history.services import record_event, record_events
 from tongban.org.models import Staff, Unit, UnitAlias
 from tongban.rectification import services
@@ -400,16 +401,16 @@ class _UnitChoices:
 
         self.result, self.by = result, by
         allowed = Unit.objects.visible_to(by) if getattr(by, "is_authenticated", False) else Unit.objects.all()
-        wanted_ids = {int(v) for v in (choices.get("map") or {}).values() if str(v).isdigit()}
-        wanted_ids |= {int(c.get("parent")) for c in [*(choices.get("create") or {}).values(),
-                                                      choices.get("create_unknown") or {}]
-                       if str(c.get("parent", "")).isdigit()}
+        wanted_ids = {parse_int(v, min=1) for v in (choices.get("map") or {}).values()}
+        wanted_ids |= {parse_int(c.get("parent"), min=1) for c in [*(choices.get("create") or {}).values(),
+                                                                   choices.get("create_unknown") or {}]}
+        wanted_ids.discard(None)
         units = {u.pk: u for u in allowed.filter(pk__in=wanted_ids)}
         self.kinds = {k.code: k for k in UnitKind.objects.all()}
         self.mapped = {}
         for name, unit_id in (choices.get("map") or {}).items():
-            if str(unit_id).isdigit() and int(unit_id) in units:
-                self.mapped[name] = units[int(unit_id)]
+            if parse_int(unit_id) in units:
+                self.mapped[name] = units[parse_int(unit_id)]
         self.created: dict[str, Unit] = {}
         self.parents: dict[str, Unit | None] = {}
         for name, spec in (choices.get("create") or {}).items():
@@ -422,7 +423,7 @@ class _UnitChoices:
 
         from tongban.org import services as org_services
 
-        parent = units.get(int(spec["parent"])) if str(spec.get("parent", "")).isdigit() else None
+        parent = units.get(parse_int(spec.get("parent")))
         kind = self.kinds.get(spec.get("kind") or "department") or self.kinds.get("department")
         full_name = _key(spec.get("full_name") or "") or _key(name)
         try:

@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, TruncDate
 from django.utils import timezone
 
+from tongban.jobs.queue import enqueue_on_commit
 from tongban.rectification.choices import MeasureStatus, SignalKind, SignalStatus
 from tongban.rectification.fingerprints import IMAGE_TYPES, TEXT_TYPES, fingerprint_pending
 from tongban.rectification.models import Evidence, Measure, Revisit, Signal, SignalSettings, cn_date
@@ -517,4 +518,4 @@ def scan_after_commit(measure_ids: Iterable[int]) -> None:
     if ids:
         from tongban.rectification.tasks import scan_signals_task
 
-        transaction.on_commit(lambda: scan_signals_task(ids), robust=True)
+        enqueue_on_commit(scan_signals_task, ids)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.files import stored_file_response
 from tongban.core.paging import keyset_page
+from tongban.core.text import parse_int
 from tongban.org.scopes import get_visible_or_404, scope_for
 from tongban.rectification import privacy, selectors, services, signals
 from tongban.rectification.choices import DeadlineKind, ImportStatus, MeasureStatus, SignalStatus
@@ -583,10 +584,11 @@ def plan_detail(request, pk: int):
             raise Http404("未找到该任务。")
         raw_version = (request.POST.get("expected_version") or "").strip()
         try:
-            if raw_version and not raw_version.isdigit():
+            expected_version = parse_int(raw_version, min=0)
+            if raw_version and expected_version is None:
                 raise ValidationError("版本号无效，请刷新页面后重试。", code="bad_version")
             services.set_plan_task_status(task, status=request.POST.get("status", ""),
-                                          expected_version=int(raw_version) if raw_version else None,
+                                          expected_version=expected_version,
                                           by=request.user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -676,7 +678,7 @@ def _column_overrides(data) -> dict[str, int | None]:
         raw = data.get(f"map_{field_name}")
         if raw is None:
             continue
-        overrides[field_name] = int(raw) if raw.isdigit() and len(raw) < 6 else None
+        overrides[field_name] = parse_int(raw, min=0, max=99_999)
     return overrides
 
 
@@ -699,10 +701,12 @@ def _unit_choices(data, current: dict) -> dict:
         choices["map"].pop(name, None)
         choices["create"].pop(name, None)
         action = data.get(f"unknown_{index}_action")
-        if action == "map" and (data.get(f"unknown_{index}_unit") or "").isdigit():
-            choices["map"][name] = int(data[f"unknown_{index}_unit"])
-        elif action == "create" and (data.get(f"unknown_{index}_parent") or "").isdigit():
-            choices["create"][name] = {"parent": int(data[f"unknown_{index}_parent"]),
+        unit_pk = parse_int(data.get(f"unknown_{index}_unit"), min=1)
+        parent_pk = parse_int(data.get(f"unknown_{index}_parent"), min=1)
+        if action == "map" and unit_pk is not None:
+            choices["map"][name] = unit_pk
+        elif action == "create" and parent_pk is not None:
+            choices["create"][name] = {"parent": parent_pk,
                                        "kind": (data.get(f"unknown_{index}_kind") or "department")[:40],
                                        "full_name": (data.get(f"unknown_{index}_full_name") or "").strip()[:100]}
     return choices

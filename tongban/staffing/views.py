@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.core.pending_uploads import forget, keep_upload, pending_upload
+from tongban.core.text import parse_int
 from tongban.core.uploads import extension
 from tongban.org.models import Staff, Unit, Window
 from tongban.org.scopes import get_visible_or_404
@@ -29,16 +30,14 @@ def _month_and_unit(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         month = selectors.Month(today.year, today.month)
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = get_visible_or_404(Unit, request.user, pk=int(request.GET["unit"]))
+    unit_pk = parse_int(request.GET.get("unit"), min=1)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk) if unit_pk is not None else None
     return today, month, unit
 
 
 def _window(request):
-    if request.GET.get("window", "").isdigit():
-        return get_visible_or_404(Window, request.user, pk=int(request.GET["window"]))
-    return None
+    window_pk = parse_int(request.GET.get("window"), min=1)
+    return get_visible_or_404(Window, request.user, pk=window_pk) if window_pk is not None else None
 
 
 @login_required

@@ -29,6 +29,7 @@ from tongban.cases.identity import (
 from tongban.cases.models import Case, CaseMaterial, CaseNumberSequence, CaseSettings, CaseTask
 from tongban.cases.services.common import check, event, lock, save_and_clock, staff_users, tell_users, today
 from tongban.catalog.models import Bundle, Delegation, ServiceItem
+from tongban.core.text import parse_int
 from tongban.org.choices import Role, WindowKind
 from tongban.org.models import Window
 
@@ -351,10 +352,8 @@ def _set_states(rows: dict[str, CaseMaterial], states: dict) -> list[CaseMateria
 
 
 def _count(value, default: int) -> int:
-    try:
-        return max(0, min(int(value), 99))
-    except (TypeError, ValueError):
-        return default
+    number = parse_int(value)
+    return default if number is None else max(0, min(number, 99))
 
 
 def _checklist_rows(item: ServiceItem | None, bundle: Bundle | None) -> list[dict]:

@@ -238,3 +238,36 @@ def test_wrong_callback_links_do_not_lock_the_tracking_page(client, item, settin
         client.get(_answer_url("x" * 32))
     assert not tracking.is_limited("127.0.0.1")
     assert tracking.is_limited("127.0.0.1", tracking.Kind.CALLBACK)
+
+
+def test_a_session_dump_never_holds_a_usable_callback_link(client_for, personas, item):
+    """The sheet's session keeps the link's hash and the link sealed with a key derived from SECRET_KEY: what the
+    session table holds (or a stolen session cookie's data) answers no callback; the sheet still shows the QR."""
+    import json
+
+    from django.contrib.sessions.models import Session
+
+    office = client_for(personas.rectification_office)
+    sheet_url = office.post(reverse("feedback:action", args=["callback", item.pk, "online"]))["Location"]
+    link = office.get(sheet_url).context["link"]
+    token = link.rsplit("/", 2)[-2]
+    assert services.callback_for_token(token) == item
+
+    dump = json.dumps([Session.objects.get(pk=s.session_key).get_decoded() for s in Session.objects.all()])
+    assert token not in dump
+    for value in office.session.values():
+        for text in (value.values() if isinstance(value, dict) else [value]):
+            assert services.callback_for_token(str(text)) is None
+    assert office.get(sheet_url).context["link"] == link  # a reload shows the same link
+
+
+def test_a_raw_link_left_in_a_session_from_before_is_not_shown_and_is_forgotten(client_for, personas, item):
+    office = client_for(personas.rectification_office)
+    sheet_url = office.post(reverse("feedback:action", args=["callback", item.pk, "online"]))["Location"]
+    token = services.issue_online_callback(item, by=personas.rectification_office)
+    session = office.session
+    session[f"feedback.callback_sheet.{item.pk}"] = token  # what the session held before the link was sealed
+    session.save()
+    page = office.get(sheet_url)
+    assert page.context["link"] == "" and token not in page.content.decode()
+    assert f"feedback.callback_sheet.{item.pk}" not in office.session

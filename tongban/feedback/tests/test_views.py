@@ -320,3 +320,13 @@ def test_a_month_out_of_range_is_refused_in_chinese_on_every_feedback_page_and_t
     assert sampled.status_code == 200 and "无效" in sampled.content.decode()
     answer = api_for(personas.director).get(f"/api/v1/feedback/ratings/figures/?month={month}")
     assert answer.status_code == 400 and "2000年1月" in answer.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["²", "١٢", "1e3", "99999999999999999999", "1" * 5000])
+def test_assigning_to_a_typed_unit_number_is_a_chinese_error_not_a_500(client_for, personas, bad_rating, typed):
+    office = client_for(personas.rectification_office)
+    url = lambda action: reverse("feedback:action", args=["rating", bad_rating.pk, action])  # noqa: E731
+    office.post(url("call"), {"note": "已回访"})
+    response = office.post(url("assign"), {"classification": "fix_now", "unit": typed})
+    assert response.status_code == 400
+    assert "单位" in response.content.decode()

@@ -18,17 +18,13 @@ def licence_offer_count(case) -> int:
 @register.inclusion_tag("licences/_intake_offers.html")
 def intake_licence_offers(checklist, applicant) -> dict:
     """`checklist`, `applicant`: the intake page's ChecklistForm and ApplicantForm (bound after a post)."""
+    from tongban.core.text import parse_int
     from tongban.licences.selectors import offers_at_intake
 
     data = checklist.data if checklist.is_bound else {}
     materials = checklist.accepts_licences()
-    chosen = {m["identity"].code: _int(data.get(f"l_{m['identity'].code}")) for m in materials}
+    chosen = {m["identity"].code: parse_int(data.get(f"l_{m['identity'].code}"), min=1) for m in materials}
     holder = applicant.data.get("id_number", "") if applicant.is_bound else ""
     errors = [e for m in materials for e in checklist.errors.get(f"l_{m['identity'].code}", [])]
     return {"offers": offers_at_intake(materials, holder, chosen), "holder": holder, "errors": errors}
 
-
-def _int(value) -> int | None:
-    """A posted id: ASCII digits only ("²".isdigit() is True, yet int("²") raises), else None."""
-    value = str(value) if isinstance(value, int) else value
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None

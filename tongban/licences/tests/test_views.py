@@ -322,3 +322,24 @@ def test_a_superscript_digit_is_no_number_and_no_500(client_for, personas, resta
             "id_number": ORG_CODE, "phone": "", "legal_representative": "刘老板", "l_business_licence": "²"}
     page = clerk.post("/cases/new/", post)
     assert page.status_code == 400 and "刘老板" in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["²", "١٢", "1e3", "99999999999999999999", "1" * 5000])
+def test_a_typed_number_for_a_licence_ticks_none_and_is_no_500(client_for, personas, food_case, make_licence, typed):
+    make_licence()
+    material = food_case.materials.get(identity__code="business_licence")
+    response = client_for(personas.window_clerk).post(f"/licences/case/{food_case.number}/",
+                                                      {f"material-{material.pk}": typed})
+    assert response.status_code in (200, 302, 400)
+    assert not LicenceUse.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["²", "١٢", "1e3", "99999999999999999999", "1" * 5000])
+def test_the_intake_offers_read_a_typed_item_or_licence_number_without_a_500(client_for, personas, restaurant,
+                                                                            food_accepts_licence, make_licence, typed):
+    make_licence()
+    clerk = client_for(personas.window_clerk)
+    assert clerk.post("/licences/intake-offers/", {"item": typed, "id_number": ORG_CODE}).status_code == 404  # 请先选择
+    chosen = clerk.post("/licences/intake-offers/", {"item": restaurant.food.pk, "id_number": ORG_CODE,
+                                                     "l_business_licence": typed})
+    assert chosen.status_code == 200 and 'name="l_business_licence"' in chosen.content.decode()

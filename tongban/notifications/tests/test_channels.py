@@ -183,3 +183,25 @@ def test_no_one_configures_another_unit_s_channels(county, personas, client_for)
     assert client_for(personas.window_clerk).post(
         "/inbox/channels/", {"unit": county.center.pk, "kind": "wecom", "url": "https://example.invalid/y"}
     ).status_code in (200, 403) and Channel.objects.count() == 1
+
+
+def test_a_queue_that_is_down_leaves_the_message_to_the_retry_and_notify_still_succeeds(
+        county, personas, phones, channel_server, django_capture_on_commit_callbacks, monkeypatch, caplog):
+    """The queue (Redis) is unreachable when notify() commits: nothing is raised to the caller, the error is
+    logged, the delivery stays pending, and the five-minute retry sends it (jobs.queue.enqueue_on_commit)."""
+    from huey.contrib.djhuey import HUEY
+
+    def refuse(task):
+        raise ConnectionError("Connection refused.")
+
+    Channel.objects.create(unit=county.section, kind="wecom", url=f"{channel_server.url}/hook")
+    monkeypatch.setattr(HUEY, "enqueue", refuse)
+
+    with caplog.at_level("ERROR", logger="tongban.jobs"):
+        notify_chief(personas, django_capture_on_commit_callbacks)
+
+    assert any("deliver_channel_messages" in r.getMessage() for r in caplog.records if r.name == "tongban.jobs")
+    assert channel_server.requests == []
+    assert ChannelDelivery.objects.get().status == DeliveryStatus.PENDING
+    channels.retry_due()
+    assert len(channel_server.requests) == 1 and ChannelDelivery.objects.get().status == DeliveryStatus.SENT

@@ -499,13 +499,15 @@ def test_the_bulletin_tab_shows_only_to_county_wide_roles(ledger, personas, clie
     assert "月通报</a>" not in page(client_for(personas.township_admin), "/rectification/")
 
 
-def test_a_non_numeric_version_on_a_plan_task_is_a_message_not_an_error(ledger, personas, client_for, county):
+@pytest.mark.parametrize("typed", ["abc", "²", "١٢", "1e3", "99999999999999999999", "1" * 5000])
+def test_a_non_numeric_version_on_a_plan_task_is_a_message_not_an_error(ledger, personas, client_for, county, typed):
     plan = services.create_work_plan(title="年度方案", year=2023, unit=county.center)
     task = services.add_plan_task(plan, title="建立台账", lead_unit=county.section)
-    response = client_for(personas.rectification_office).post(
-        plan.get_absolute_url(), {"task": task.pk, "status": "done", "expected_version": "abc"})
+    client = client_for(personas.rectification_office)
+    response = client.post(plan.get_absolute_url(), {"task": task.pk, "status": "done", "expected_version": typed})
     assert response.status_code == 302
     assert type(task).objects.get(pk=task.pk).status == "not_started"
+    assert "版本号无效" in client.get(response["Location"]).content.decode()
 
 
 def test_a_work_plan_is_visible_to_a_unit_holding_one_of_its_tasks(ledger, personas, client_for, county):
