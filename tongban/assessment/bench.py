@@ -4,8 +4,9 @@ Inside one transaction rolled back at the end: N synthetic cases of `units` depa
 promised clock; one in ten first went overdue in the bench month, 5 % got a yellow card and 2 % a red one, three
 in ten were rated and one in ten of those ratings is a 差评 (each table filled by one `INSERT … SELECT`, as the
 supervision scan and the rating pages would have left them). Then:
-  - tongban scores the month (`services.score_month`: every source once, an item per occurrence with its
-    record, caps, totals) — timed, after one `reverse()` has loaded the URL configuration (a once-per-process
+  - tongban scores the month (`services.score_month`: every source once, the cap rule over every occurrence,
+    an item with its record for each occurrence that carries points and one over-cap line per indicator and
+    sheet, totals) — timed, after one `reverse()` has loaded the URL configuration (a once-per-process
     cost that a running site or worker has already paid);
   - ONE hand-written SQL statement computes every unit's total straight from the clocks, cards and ratings
     (count × points, capped per indicator, base, cap score) — timed in the same run; the totals must be equal;

@@ -10,6 +10,7 @@ MESSAGES = {
     "objection_not_yours": "只有被考核单位的人员可以对本单位的计分申诉。",
     "objection_exists": "该项计分已有待决定的申诉。",
     "objection_decided": "该申诉已经决定。",
+    "objection_over_cap_line": "超过本项上限的各次不计分，无须申诉。",
     "decision_required": "请填写决定意见。",
     "not_office": "只有整改办（考核办）可以决定申诉、录入人工计分、锁定和发布。",
     "pending_objections": "还有 {count} 件申诉待决定，决定后才能锁定。",

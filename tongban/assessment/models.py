@@ -195,6 +195,12 @@ class ScoreItem(TimeStampedModel):
         return self.label
 
     @property
+    def is_over_cap_line(self) -> bool:
+        """The one line of a sheet that stands for an automatic indicator's occurrences beyond its cap (no record
+        of its own, counts nothing; services.OVER_CAP_LABEL)."""
+        return not self.record_id and self.record_key != MANUAL
+
+    @property
     def over_cap(self) -> bool:
         return not self.cancelled and self.counted != self.points
 

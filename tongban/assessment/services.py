@@ -2,6 +2,8 @@
 and schemes. Atomic, each recording a domain event."""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -53,9 +55,9 @@ def subjects(scheme: Scheme) -> dict[int, str]:
 @transaction.atomic
 def score_month(month: Month, today: date, *, by=None) -> tuple[AssessmentMonth, bool]:
     """Score `month` for every assessed unit with the scheme in force that month, set-based: per automatic
-    indicator ONE statement writes an item for every occurrence of its source, naming its record, with the
-    points the cap leaves it (`INSERT … SELECT` for a `sources.Rows` source, one bulk insert for a source computed
-    in Python, capped afterwards by the same rule); then the totals in one aggregate; then the objection window
+    indicator, the cap rule runs once over every occurrence of its source (one statement), and an item naming its
+    record is written for each occurrence that carries points, plus one line per sheet for the occurrences beyond
+    the indicator's cap (`_write_occurrences`); then the totals in one aggregate; then the objection window
     opens. Scored once: a second call returns the month unchanged (False)."""
     from tongban.workdays.services import add_workdays
 
@@ -76,30 +78,19 @@ def score_month(month: Month, today: date, *, by=None) -> tuple[AssessmentMonth,
         ScoreSheet(assessment=assessment, unit_id=unit_id, group=group, base_score=scheme.base_score,
                    total=scheme.base_score, grade=scheme.grade_of(scheme.base_score))
         for unit_id, group in groups.items()])
-    sheet_of = {s.unit_id: s for s in sheets}
-    count = 0
-    computed: list[int] = []  # indicators whose source is computed in Python: capped after their bulk insert
+    count = over = 0
     for indicator in scheme.indicators.exclude(source=MANUAL):
         if indicator.source not in sources.SOURCES:
             continue
         found = sources.SOURCES[indicator.source].collect(month.first, month.last)
-        if isinstance(found, sources.Rows):
-            count += _insert_items(found, indicator, [s for s in sheets
-                                                      if not indicator.group or indicator.group == s.group])
-            continue
-        items = [ScoreItem(sheet=sheet_of[occ.unit_id], indicator=indicator, points=indicator.points,
-                           counted=indicator.points, occurred_on=occ.occurred_on, label=occ.label[:200], url=occ.url,
-                           record_key=indicator.source, record_id=occ.record_id)
-                 for occ in found if occ.unit_id in sheet_of
-                 and not (indicator.group and indicator.group != sheet_of[occ.unit_id].group)]
-        ScoreItem.objects.bulk_create(items, batch_size=2000)
-        count += len(items)
-        computed.append(indicator.pk)
-    if computed:
-        _apply_caps(ScoreItem.objects.filter(sheet__assessment=assessment, indicator_id__in=computed))
+        written, beyond = _write_occurrences(found, indicator, [s for s in sheets
+                                                                if not indicator.group or indicator.group == s.group])
+        count, over = count + written, over + beyond
     recompute(ScoreSheet.objects.filter(assessment=assessment))
     record_event(assessment, "assessment.month.scored",
-                 f"按“{scheme.name}”评分：{len(sheets)} 个单位，{count} 项计分；申诉截止 {assessment.objection_until}",
+                 f"按“{scheme.name}”评分：{len(sheets)} 个单位，{count} 项计分"
+                 + (f"（另有 {over} 次超过本项上限，不计分，每单位每项合为一行）" if over else "")
+                 + f"；申诉截止 {assessment.objection_until}",
                  by=by)
     return assessment, True
 
@@ -110,7 +101,7 @@ def score_month(month: Month, today: date, *, by=None) -> tuple[AssessmentMonth,
 # item (objection upheld) counts 0 and uses none of the cap. Over rows `r` with the columns sheet_id,
 # indicator_id, occurred_on, record_id, item_id, points, cap, cancelled:
 _USED = ("COALESCE(SUM(CASE WHEN r.cancelled THEN 0 ELSE ABS(r.points) END) OVER ("
-         "PARTITION BY r.sheet_id, r.indicator_id ORDER BY r.occurred_on, r.record_id, r.item_id "
+         "PARTITION BY r.sheet_id, r.indicator_id ORDER BY r.occurred_on, r.record_id{collate}, r.item_id "
          "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)")
 _LEFT = "(ABS(w.cap) - w.used)"
 _COUNTED = (f"CASE WHEN w.cancelled THEN 0 WHEN w.cap IS NULL THEN w.points WHEN {_LEFT} <= 0 THEN 0 "
@@ -119,14 +110,200 @@ _COUNTED = (f"CASE WHEN w.cancelled THEN 0 WHEN w.cap IS NULL THEN w.points WHEN
 
 def _capped(rows_sql: str) -> str:
     """`rows_sql`'s rows (columns as above) with `used` (the cap used by earlier items) and `counted`."""
-    return f"SELECT w.*, {_COUNTED} AS counted FROM (SELECT r.*, {_USED} AS used FROM ({rows_sql}) r) w"
+    from django.db import connection
+
+    # record ids compared byte by byte (SQLite's default; on PostgreSQL the "C" collation also sorts fastest)
+    used = _USED.format(collate=' COLLATE "C"' if connection.vendor == "postgresql" else "")
+    return f"SELECT w.*, {_COUNTED} AS counted FROM (SELECT r.*, {used} AS used FROM ({rows_sql}) r) w"
+
+
+# An occurrence beyond its indicator's cap carries no point; it is not written as an item of its own. Each sheet
+# gets one line per indicator for them (an over-cap line: no record id, counted 0, points = n × the indicator's
+# points), so the sheet still says how many there were; an upheld objection that frees room under the cap reads the
+# source again and the next occurrences count (`_rescore`).
+OVER_CAP_LABEL = "另有 {n} 次超过本项上限，不计分（{first} 至 {last}）"
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An occurrence within the cap: `key` is the source row's pk (a `Rows` source) or its index (in Python)."""
+    key: int
+    sheet_id: int
+    record_id: str
+    counted: Decimal
+
+
+def _write_occurrences(found, indicator, sheets: list[ScoreSheet]) -> tuple[int, int]:
+    """Write the month's items of one automatic indicator for `sheets`: (items written, occurrences beyond the
+    cap). A `Rows` source without a cap: every occurrence counts, ONE `INSERT … SELECT` (`_insert_items`).
+    Otherwise the cap rule runs once over all the occurrences, reading only what it orders by (`_cap_rule`),
+    then the occurrences that carry points are written with their labels (`_insert_kept`), then one over-cap
+    line per sheet that had more."""
+    if not sheets:
+        return 0, 0
+    if isinstance(found, sources.Rows) and indicator.cap is None:
+        return _insert_items(found, indicator, sheets), 0
+    if not isinstance(found, sources.Rows):
+        found = list(found)
+    kept, over = _cap_rule(found, indicator, sheets)
+    written = _insert_kept(found, indicator, kept)
+    lines = [_over_cap_line(indicator, sheet_id, *beyond) for sheet_id, beyond in over.items()]
+    ScoreItem.objects.bulk_create(lines)
+    return written + len(lines), sum(n for n, _, _ in over.values())
+
+
+def _occurrence_sql(found, unit_id: int | None) -> tuple[str, list]:
+    """The occurrences as SQL with the columns occ_pk, occ_unit, occ_on, occ_record: a `Rows` source's narrow
+    query, or a VALUES list of a Python source's occurrences (occ_pk = the index in the list)."""
+    from django.db import connection
+
+    if isinstance(found, sources.Rows):
+        query = found.narrow()
+        if unit_id is not None:
+            query = query.filter(occ_unit=unit_id)
+        sql, params = query.query.sql_with_params()
+        return sql, list(params)
+    rows, params = [], []
+    for key, occ in enumerate(found):
+        if unit_id is None or occ.unit_id == unit_id:
+            rows.append(f"({key}, {int(occ.unit_id)}, %s, %s)")
+            params += [connection.ops.adapt_datefield_value(occ.occurred_on), str(occ.record_id)]
+    if not rows:
+        return "SELECT 0 AS occ_pk, 0 AS occ_unit, NULL AS occ_on, '' AS occ_record WHERE 1 = 0", []
+    return (f"SELECT v.column1 AS occ_pk, v.column2 AS occ_unit, v.column3 AS occ_on, v.column4 AS occ_record "
+            f"FROM (VALUES {', '.join(rows)}) v", params)
+
+
+def _cap_rule(found, indicator, sheets: list[ScoreSheet], *, excluded: list[str] = (),
+              unit_id: int | None = None) -> tuple[list[_Kept], dict[int, tuple[int, date, date]]]:
+    """ONE statement: the cap rule (`_capped`) over every occurrence of `found` for `sheets`' units (all of them,
+    or `unit_id`'s), leaving out the records in `excluded` (items cancelled by an upheld objection use none of
+    the cap). Answers the occurrences within the cap with their counted points, and per sheet the number of
+    occurrences beyond it with their first and last day. The sheets come in as a VALUES list (unit → sheet), not
+    a join on the table just filled: PostgreSQL has no statistics for those rows yet, would take them for one,
+    and then read the source's table once per unit."""
+    from django.db import connection
+
+    occ_sql, params = _occurrence_sql(found, unit_id)
+    units = ", ".join(f"({int(s.unit_id)}, {int(s.pk)})" for s in sheets)
+    skip = f"WHERE q.occ_record NOT IN ({', '.join(['%s'] * len(excluded))})" if excluded else ""
+    # The indicator's points and cap as literals (numbers from the scheme's row), so the rows stay narrow.
+    points = f"CAST({Decimal(indicator.points)} AS NUMERIC)"
+    cap = "CAST(NULL AS NUMERIC)" if indicator.cap is None else f"CAST({Decimal(indicator.cap)} AS NUMERIC)"
+    # Every occurrence of one indicator carries the same points, so the cap is used up by the days before a day
+    # (`before` occurrences × points): only the days where it was not yet used up can hold an occurrence within
+    # it. Those days' occurrences — a prefix of the order, so each one's `used` is the same as over all of them —
+    # go through the cap rule's window; the others are only counted per day (`d`), as the reference counts them,
+    # instead of being sorted.
+    candidates = (
+        f"SELECT o.sheet_id AS sheet_id, {int(indicator.pk)} AS indicator_id, o.occurred_on AS occurred_on, "
+        f"o.record_id AS record_id, 0 AS item_id, {points} AS points, {cap} AS cap, {_false()} AS cancelled, "
+        f"o.occ_pk AS occ_pk FROM o JOIN b ON b.sheet_id = o.sheet_id AND b.occurred_on = o.occurred_on "
+        f"WHERE b.before = 0 OR {cap} IS NULL OR b.before * ABS({points}) < ABS({cap})")
+    within = "(c.cap IS NULL OR c.used < ABS(c.cap) OR c.used = 0)"
+    sql = (f"WITH sheets(unit_id, sheet_id) AS (VALUES {units}), "
+           f"o AS MATERIALIZED (SELECT s.sheet_id AS sheet_id, q.occ_on AS occurred_on, q.occ_record AS record_id, "
+           f"q.occ_pk AS occ_pk FROM ({occ_sql}) q JOIN sheets s ON s.unit_id = q.occ_unit {skip}), "
+           f"d AS (SELECT sheet_id, occurred_on, COUNT(*) AS n FROM o GROUP BY sheet_id, occurred_on), "
+           f"b AS (SELECT sheet_id, occurred_on, n, COALESCE(SUM(n) OVER (PARTITION BY sheet_id ORDER BY occurred_on "
+           f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before FROM d) "
+           f"SELECT NULL, b.sheet_id, NULL, NULL, b.n, b.occurred_on FROM b "
+           f"UNION ALL SELECT c.occ_pk, c.sheet_id, c.record_id, c.counted, 0, c.occurred_on "
+           f"FROM ({_capped(candidates)}) c WHERE {within}")
+    kept, days = [], defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *excluded])
+        for key, sheet_id, record, counted, n, day in cursor.fetchall():
+            day = _as_date(day)
+            if key is None:
+                days[sheet_id][day] = days[sheet_id].get(day, 0) + int(n)
+            else:
+                kept.append(_Kept(int(key), sheet_id, str(record), Decimal(str(counted)).quantize(Decimal("0.01"))))
+                days[sheet_id][day] = days[sheet_id].get(day, 0) - 1
+    over = {}
+    for sheet_id, left in days.items():  # per day: occurrences minus those within the cap
+        beyond = sorted(day for day, n in left.items() if n > 0)
+        if beyond:
+            over[sheet_id] = (sum(left[day] for day in beyond), beyond[0], beyond[-1])
+    return kept, over
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _insert_kept(found, indicator, kept: list[_Kept]) -> int:
+    """Write the items of the occurrences in `kept`, with their record's label and URL: for a `Rows` source one
+    `INSERT … SELECT` of its full query (label, URL) for those rows only, by pk (so a label's tables — a case's
+    number and title — are read for these rows, not for the month's every occurrence); in Python, a bulk insert."""
+    from django.db import connection
+
+    if not kept:
+        return 0
+    if not isinstance(found, sources.Rows):
+        ScoreItem.objects.bulk_create([
+            ScoreItem(sheet_id=k.sheet_id, indicator=indicator, points=indicator.points, counted=k.counted,
+                      occurred_on=found[k.key].occurred_on, label=found[k.key].label[:200], url=found[k.key].url,
+                      record_key=indicator.source, record_id=k.record_id) for k in kept], batch_size=2000)
+        return len(kept)
+    qn = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    written = 0
+    for start in range(0, len(kept), 500):
+        chunk = kept[start:start + 500]
+        rows = replace(found, queryset=found.queryset.filter(pk__in=[k.key for k in chunk]))
+        select, params = rows.query(with_pk=True).query.sql_with_params()
+        values = ", ".join(f"({k.key}, {int(k.sheet_id)}, {k.counted})" for k in chunk)
+        sql = (f"INSERT INTO {qn(ScoreItem._meta.db_table)} (created_at, updated_at, sheet_id, indicator_id, points, "
+               f"counted, cancelled, occurred_on, label, url, record_key, record_id, note, evidence) "
+               f"WITH kept(pk, sheet_id, counted) AS (VALUES {values}) "
+               f"SELECT %s, %s, k.sheet_id, %s, %s, k.counted, {_false()}, o.occ_on, SUBSTR(o.occ_label, 1, 200), "
+               f"o.occ_url, %s, o.occ_record, '', '' FROM ({select}) o JOIN kept k ON k.pk = o.occ_pk")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [now, now, indicator.pk, indicator.points, indicator.source, *params])
+            written += cursor.rowcount
+    return written
+
+
+def _over_cap_line(indicator, sheet_id: int, n: int, first: date, last: date, line: ScoreItem | None = None) -> ScoreItem:
+    line = line or ScoreItem(sheet_id=sheet_id, indicator=indicator, counted=ZERO, record_key=indicator.source,
+                             record_id="", url="")
+    line.points, line.occurred_on = indicator.points * n, first
+    line.label = OVER_CAP_LABEL.format(n=n, first=f"{first.month}月{first.day}日", last=f"{last.month}月{last.day}日")
+    return line
+
+
+def _rescore(sheet: ScoreSheet, indicator) -> None:
+    """After an upheld objection on an automatic item: if the sheet has occurrences of that indicator beyond the
+    cap, the room the cancelled item freed goes to the next ones — the source is read again for the sheet's unit
+    (cancelled records left out), the cap rule run, the occurrences that now count written, the items whose
+    counted points changed saved, and the over-cap line rewritten (or deleted)."""
+    line = sheet.items.filter(indicator=indicator, record_id="").exclude(record_key=MANUAL).first()
+    if line is None or indicator.source not in sources.SOURCES:
+        return  # nothing was left out beyond the cap
+    month = Month.of(sheet.assessment.month)
+    found = sources.SOURCES[indicator.source].collect(month.first, month.last)
+    if not isinstance(found, sources.Rows):
+        found = list(found)
+    items = {i.record_id: i for i in sheet.items.filter(indicator=indicator).exclude(record_id="")}
+    kept, over = _cap_rule(found, indicator, [sheet], unit_id=sheet.unit_id,
+                           excluded=[key for key, item in items.items() if item.cancelled])
+    for k in kept:
+        item = items.get(k.record_id)
+        if item is not None and item.counted != k.counted:
+            item.counted = k.counted
+            item.save(update_fields=["counted", "updated_at"])
+    _insert_kept(found, indicator, [k for k in kept if k.record_id not in items])
+    if sheet.pk in over:
+        _over_cap_line(indicator, sheet.pk, *over[sheet.pk], line=line).save()
+    else:
+        line.delete()
 
 
 def _insert_items(rows: sources.Rows, indicator, sheets: list[ScoreSheet]) -> int:
-    """ONE `INSERT … SELECT`: every occurrence of the source for one of `sheets`' units becomes an item of that
-    unit's sheet, with its label, URL and record, counted by the cap rule. The sheets come in as a VALUES list
-    (unit → sheet), not a join on the table just filled: PostgreSQL has no statistics for those rows yet, would
-    take them for one, and then read the source's table once per unit."""
+    """ONE `INSERT … SELECT` for an indicator without a cap: every occurrence of the source for one of `sheets`'
+    units becomes an item of that unit's sheet, with its label, URL and record (the sheets as a VALUES list, as in
+    `_cap_rule`)."""
     from django.db import connection
 
     if not sheets:
@@ -158,11 +335,12 @@ def _false() -> str:
 
 
 def _apply_caps(items) -> int:
-    """The cap rule over `items` (a queryset: one sheet's, or the month's items of some indicators): one
-    SELECT computes every item's counted points; the items whose points changed are written."""
+    """The cap rule over `items` (a queryset: one sheet's): one SELECT computes every item's counted points
+    (over-cap lines left out: they stand for occurrences that count nothing); the items whose points changed are
+    written."""
     from django.db import connection
 
-    rows = (items.order_by().annotate(item_id=F("pk"), cap=F("indicator__cap"), was=F("counted"))
+    rows = (items.exclude(record_id="").order_by().annotate(item_id=F("pk"), cap=F("indicator__cap"), was=F("counted"))
             .values_list("sheet_id", "indicator_id", "occurred_on", "record_id", "item_id", "points", "cap", "cancelled",
                          "was"))
     select, params = rows.query.sql_with_params()
@@ -200,9 +378,31 @@ def recompute(sheets) -> int:
         sheet.chief_name = chiefs.get(sheet.unit_id, "") if sheet.group == Group.WINDOW else ""
         sheet.chief_deduction = (sheet.deductions * scheme.chief_share / 100).quantize(Decimal("0.01")) \
             if sheet.chief_name else ZERO
-    ScoreSheet.objects.bulk_update(sheets, ["deductions", "bonus", "total", "grade", "chief_name", "chief_deduction"],
-                                   batch_size=1000)
+    _update_totals(sheets)
     return len(sheets)
+
+
+def _update_totals(sheets: list[ScoreSheet]) -> None:
+    """One `UPDATE … FROM` a VALUES list of the sheets' totals (what `bulk_update` writes, without building a
+    CASE expression per field and sheet in Python — a tenth of a second of a month's scoring)."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    fields = ["deductions", "bonus", "total", "grade", "chief_name", "chief_deduction"]
+    now = timezone.now()
+    for start in range(0, len(sheets), 500):
+        chunk = sheets[start:start + 500]
+        rows = ", ".join(f"({int(s.pk)}, %s, %s, %s, %s, %s, %s)" for s in chunk)
+        params = [value for s in chunk for value in (
+            s.deductions, s.bonus, s.total, s.grade, s.chief_name, s.chief_deduction)]
+        table = qn(ScoreSheet._meta.db_table)
+        sets = ", ".join(f"{qn(f)} = v.{qn(f)}" for f in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH v(id, {', '.join(qn(f) for f in fields)}) AS (VALUES {rows}) "
+                           f"UPDATE {table} SET {sets}, {qn('updated_at')} = %s FROM v WHERE {table}.id = v.id",
+                           [*params, connection.ops.adapt_datetimefield_value(now)])
+        for sheet in chunk:
+            sheet.updated_at = now
 
 
 def _open(sheet: ScoreSheet) -> ScoreSheet:
@@ -250,6 +450,8 @@ def add_manual_item(sheet: ScoreSheet, *, indicator, label: str, count: int = 1,
 @transaction.atomic
 def file_objection(item: ScoreItem, *, reason: str, by, today: date) -> Objection:
     sheet = _open(item.sheet)
+    if item.is_over_cap_line:
+        raise error("objection_over_cap_line")
     if today > sheet.assessment.objection_until:
         raise error("objection_closed", until=sheet.assessment.objection_until)
     if not may_object(by, sheet):
@@ -283,6 +485,8 @@ def decide_objection(objection: Objection, *, upheld: bool, decision: str, by) -
         item = objection.item
         item.cancelled, item.counted = True, ZERO
         item.save(update_fields=["cancelled", "counted", "updated_at"])
+        if not item.indicator.is_manual:
+            _rescore(sheet, item.indicator)
         _recap(sheet)
         recompute(ScoreSheet.objects.filter(pk=sheet.pk))
     record_event(sheet, "assessment.objection.decided",

@@ -50,11 +50,23 @@ class Rows:
     url: Any
     record_id: Any
 
-    def query(self) -> QuerySet:
-        """The occurrences as a values() queryset with the columns ROW_COLUMNS, in that order, unordered."""
+    def query(self, *, with_pk: bool = False) -> QuerySet:
+        """The occurrences as a values() queryset with the columns ROW_COLUMNS, in that order, unordered
+        (`with_pk`: first the queried model's pk as `occ_pk`)."""
         exprs = [self.unit_id, self.occurred_on, self.label, self.url, self.record_id]
-        exprs = [F(e) if isinstance(e, str) else e for e in exprs]
-        return self.queryset.order_by().annotate(**dict(zip(ROW_COLUMNS, exprs))).values(*ROW_COLUMNS)
+        columns = dict(zip(ROW_COLUMNS, [F(e) if isinstance(e, str) else e for e in exprs]))
+        if with_pk:
+            columns = {"occ_pk": F("pk"), **columns}
+        return self.queryset.order_by().annotate(**columns).values(*columns)
+
+    def narrow(self) -> QuerySet:
+        """Only what the cap rule orders by — `occ_pk`, `occ_unit`, `occ_on`, `occ_record` — without the label
+        and URL, so the tables a label reads (a case's number and title) are not joined: the scoring reads
+        those for the occurrences that carry points only."""
+        exprs = [self.unit_id, self.occurred_on, self.record_id]
+        columns = {"occ_pk": F("pk"), **dict(zip(("occ_unit", "occ_on", "occ_record"),
+                                                 [F(e) if isinstance(e, str) else e for e in exprs]))}
+        return self.queryset.order_by().annotate(**columns).values(*columns)
 
     def __iter__(self) -> Iterator[Occurrence]:
         for unit_id, day, label, url, record_id in self.query().values_list(*ROW_COLUMNS):

@@ -187,3 +187,92 @@ def test_locking_records_each_sheets_status_in_its_history(scored, county, perso
     logs = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(ScoreSheet), object_pk=str(sheet.pk),
                                    action=LogEntry.Action.UPDATE)
     assert any("status" in log.changes_dict and log.changes_dict["status"][1] == SheetStatus.LOCKED for log in logs)
+
+
+@pytest.fixture
+def tight(carded, scheme, personas):
+    """October scored with every automatic indicator capped at one occurrence's points, so a unit with more than
+    one occurrence of a source has occurrences beyond the cap."""
+    for indicator in scheme.indicators.exclude(source="manual"):
+        indicator.cap = abs(indicator.points)
+        indicator.save()
+    assessment, _ = services.score_month(Month.of(OCTOBER), date(2025, 11, 3), by=personas.rectification_office)
+    return assessment
+
+
+def occurrences_of(indicator, unit_id) -> list:
+    from tongban.assessment.sources import SOURCES
+
+    month = Month.of(OCTOBER)
+    return [o for o in SOURCES[indicator.source].collect(month.first, month.last) if o.unit_id == unit_id]
+
+
+def department_head(county):
+    from django.contrib.auth import get_user_model
+
+    from tongban.conftest import PASSWORD
+    from tongban.org import services as org
+
+    org.create_staff(staff_no="samrhead", name="局长", unit=county.department, role="unit_head", username="samrhead",
+                     password=PASSWORD)
+    return get_user_model().objects.get(username="samrhead")
+
+
+def over_cap_lines(assessment):
+    return [i for i in ScoreItem.objects.filter(sheet__assessment=assessment).select_related("indicator", "sheet")
+            if i.is_over_cap_line]
+
+
+def test_occurrences_beyond_the_cap_are_one_line_saying_how_many_and_every_point_still_traces(tight, county):
+    lines = over_cap_lines(tight)
+    assert lines, "the department has more than one occurrence of some source in October"
+    for line in lines:
+        found = occurrences_of(line.indicator, line.sheet.unit_id)
+        kept = list(line.sheet.items.filter(indicator=line.indicator).exclude(record_id=""))
+        assert len(kept) == 1 and kept[0].counted == line.indicator.points
+        beyond = len(found) - 1
+        assert line.counted == 0 and line.points == line.indicator.points * beyond
+        assert f"另有 {beyond} 次超过本项上限" in line.label
+        # the one that counts is the first in date order (then by record id)
+        first = min(found, key=lambda o: (o.occurred_on, o.record_id))
+        assert kept[0].record_id == first.record_id and kept[0].label == first.label[:200]
+    client = Client()
+    from tongban.conftest import PASSWORD
+
+    client.post("/login/", {"username": "director", "password": PASSWORD})
+    for sheet in ScoreSheet.objects.filter(assessment=tight):
+        items = list(sheet.items.all())
+        for item in items:
+            if item.counted:
+                assert item.record_key and item.record_id and item.url and not item.is_over_cap_line
+                assert client.get(item.url).status_code == 200, item.url
+        assert sheet.total == sheet.base_score + sum((i.counted for i in items), Decimal("0"))
+
+
+def test_an_upheld_objection_lets_the_next_occurrence_beyond_the_cap_count(tight, county, personas):
+    line = next(line for line in over_cap_lines(tight) if line.sheet.unit_id == county.department.pk)
+    sheet, indicator = line.sheet, line.indicator
+    found = sorted(occurrences_of(indicator, sheet.unit_id), key=lambda o: (o.occurred_on, o.record_id))
+    total = sheet.total
+    item = sheet.items.get(indicator=indicator, record_id=found[0].record_id)
+    objection = services.file_objection(item, reason="非本单位责任", by=department_head(county),
+                                        today=date(2025, 11, 3))
+    services.decide_objection(objection, upheld=True, decision="属实", by=personas.rectification_office)
+    sheet.refresh_from_db()
+    nxt = sheet.items.get(indicator=indicator, record_id=found[1].record_id)
+    assert nxt.counted == indicator.points and nxt.url and nxt.label == found[1].label[:200]
+    assert sheet.total == total  # one cancelled, the next one counts in its place
+    rest = len(found) - 2
+    lines = [i for i in sheet.items.filter(indicator=indicator) if i.is_over_cap_line]
+    if rest:
+        assert len(lines) == 1 and f"另有 {rest} 次超过本项上限" in lines[0].label
+        assert lines[0].points == indicator.points * rest
+    else:
+        assert lines == []
+
+
+def test_an_over_cap_line_takes_no_objection(tight, county):
+    line = next(line for line in over_cap_lines(tight) if line.sheet.unit_id == county.department.pk)
+    with pytest.raises(ValidationError) as exc:
+        services.file_objection(line, reason="x", by=department_head(county), today=date(2025, 11, 3))
+    assert exc.value.code == "objection_over_cap_line"
