@@ -18,6 +18,7 @@ from tongban.cases.choices import (
     MaterialState,
     TaskStatus,
 )
+from tongban.cases import reach
 from tongban.cases.clocks import intake_clock
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.identity import (
@@ -445,6 +446,7 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     CaseMaterial.objects.bulk_create(checklist)
     CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task)
                                   for task in _tasks(item, bundle, window.unit)])
+    reach.sync([case.pk])
     event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
     # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
     # intakes queue for that, not for the whole intake.
