@@ -47,6 +47,16 @@ def sync(case_ids: Iterable[int]) -> None:
                                  ignore_conflicts=True)
 
 
+def add_new(case_id: int, unit_ids: Iterable[int]) -> None:
+    """The rows of a case just created (no row can be stale yet): its intake unit and its tasks' units, as the
+    creating service knows them — one INSERT, where `sync` reads the case and its tasks back first (4 ms of
+    CPU per intake, `tongban bench intake`)."""
+    from tongban.cases.models import CaseUnit
+
+    CaseUnit.objects.bulk_create([CaseUnit(case_id=case_id, unit_id=u) for u in sorted(set(unit_ids))],
+                                 ignore_conflicts=True)
+
+
 FILL_SQL = """
 INSERT INTO cases_caseunit (case_id, unit_id)
 SELECT case_id, unit_id FROM (

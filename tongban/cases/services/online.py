@@ -180,9 +180,9 @@ def submit_online(*, item: ServiceItem | None = None, bundle: Bundle | None = No
     by_code = {m.identity.code: m for m in rows}
     for code, upload in uploads.items():
         _store(case, by_code[code], upload, FileSource.APPLICANT)
-    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task)
-                                  for task in _tasks(item, bundle, window.unit)])
-    reach.sync([case.pk])
+    tasks = _tasks(item, bundle, window.unit)
+    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task) for task in tasks])
+    reach.add_new(case.pk, [case.intake_unit_id, *(task["unit_id"] for task in tasks)])
     label = Channel(channel).label
     event(case, "case.submitted_online", f"{label}申请：{case.title}（上传材料 {len(uploads)} 份）",
           channel=channel, window=window.pk)
