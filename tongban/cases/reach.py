@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q
 
 
 def wanted(case_ids: list[int]) -> set[tuple[int, int]]:
@@ -30,20 +29,24 @@ def wanted(case_ids: list[int]) -> set[tuple[int, int]]:
 
 def sync(case_ids: Iterable[int]) -> None:
     """Make the CaseUnit rows of these cases match their intake unit, first hop and tasks."""
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), CHUNK):  # a provincial file may touch tens of thousands of cases
+        _sync(ids[start:start + CHUNK])
+
+
+CHUNK = 1000
+
+
+def _sync(ids: list[int]) -> None:
     from tongban.cases.models import CaseUnit
 
-    ids = sorted(set(case_ids))
-    if not ids:
-        return
     should = wanted(ids)
-    have = set(CaseUnit.objects.filter(case_id__in=ids).values_list("case_id", "unit_id"))
-    stale = have - should
+    rows = {(case_id, unit_id): pk for pk, case_id, unit_id
+            in CaseUnit.objects.filter(case_id__in=ids).values_list("pk", "case_id", "unit_id")}
+    stale = [pk for pair, pk in rows.items() if pair not in should]
     if stale:
-        gone = Q(pk__in=[])
-        for case_id, unit_id in stale:
-            gone |= Q(case_id=case_id, unit_id=unit_id)
-        CaseUnit.objects.filter(gone).delete()
-    CaseUnit.objects.bulk_create([CaseUnit(case_id=c, unit_id=u) for c, u in sorted(should - have)],
+        CaseUnit.objects.filter(pk__in=stale).delete()
+    CaseUnit.objects.bulk_create([CaseUnit(case_id=c, unit_id=u) for c, u in sorted(should - rows.keys())],
                                  ignore_conflicts=True)
 
 
