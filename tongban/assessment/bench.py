@@ -64,6 +64,7 @@ def _load(count: int, depts, windows, items, log) -> None:
 
     from django.conf import settings
 
+    from tongban.cases import reach
     from tongban.cases.models import Case
     from tongban.feedback.models import Rating
     from tongban.supervision.models import Card, Clock
@@ -75,6 +76,7 @@ def _load(count: int, depts, windows, items, log) -> None:
              applicant_name="申请人", phone="13800001234", intake_window=windows[n], intake_unit=depts[n],
              status="reviewing", received_on=MONTH, accepted_on=MONTH, clock_start=MONTH,
              budget_workdays=items[n].promised_days) for n in range(units)])
+    reach.sync([case.pk for case in templates])  # the units that see them (cases/reach.py)
     clock = Clock.objects.create(kind="case_promised", case=templates[0], unit=depts[0], start=MONTH, workdays=5,
                                  due_date=MONTH, dirty=False)
     card = Card.objects.create(clock=clock, case=templates[0], unit=depts[0], kind="case_promised", color="yellow",

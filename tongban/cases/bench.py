@@ -292,6 +292,7 @@ def _load(count: int, start: int, depts, windows, items, log) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
+    from tongban.cases import reach
     from tongban.cases.models import Case, CaseTask
 
     rng = random.Random(7 + start)
@@ -334,6 +335,7 @@ def _load(count: int, start: int, depts, windows, items, log) -> None:
         with transaction.atomic():
             _insert(Case, ["id", *case_columns], cases)
             _insert(CaseTask, ["id", *task_columns], tasks)
+            reach.fill(cases[0][0], cases[-1][0])  # the units that see them, as the services write them
         made += batch
         if made % 100_000 < BATCH or made == count:
             log(f"已生成 {made} 件")
@@ -351,18 +353,20 @@ def _analyze() -> None:
 
     if connection.vendor == "postgresql" and connection.get_autocommit():
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE cases_case, cases_casetask")
+            cursor.execute("VACUUM ANALYZE cases_case, cases_casetask, cases_caseunit")
 
 
 def _remove(windows, depts) -> None:
     """The corner's cases and tasks by plain DELETEs (the ORM's delete collects every related row first)."""
     from django.db import connection
 
-    from tongban.cases.models import Case, CaseTask
+    from tongban.cases.models import Case, CaseTask, CaseUnit
 
     with connection.cursor() as cursor:
         unit_ids = [d.pk for d in depts]
         window_ids = [w.pk for w in windows]
+        cursor.execute(f"DELETE FROM {CaseUnit._meta.db_table} WHERE unit_id IN ({', '.join(['%s'] * len(unit_ids))})",
+                       unit_ids)
         cursor.execute(f"DELETE FROM {CaseTask._meta.db_table} WHERE unit_id IN ({', '.join(['%s'] * len(unit_ids))})",
                        unit_ids)
         cursor.execute(f"DELETE FROM {Case._meta.db_table} WHERE intake_window_id IN "

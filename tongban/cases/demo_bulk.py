@@ -627,6 +627,10 @@ def _write(planned: list[Planned]) -> None:
                            decided_by=t["decided_by"], reason=t["reason"]) for t in p.tasks]
                  for case, p in zip(cases, planned)]
     CaseTask.objects.bulk_create([t for rows in task_rows for t in rows], batch_size=1000)
+    if cases:
+        from tongban.cases import reach
+
+        reach.fill(min(c.pk for c in cases), max(c.pk for c in cases))
     Suspension.objects.bulk_create([
         Suspension(case=case, task=tasks[s["task"]], kind=s["kind"], reason=s["reason"], started_on=s["started_on"],
                    ended_on=s["ended_on"], started_by=s["started_by"], ended_by=s["ended_by"])

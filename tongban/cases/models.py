@@ -36,7 +36,7 @@ from tongban.cases.choices import (
 )
 from tongban.catalog.choices import SpecialStepKind
 from tongban.core.models import PolicySettingsModel, TimeStampedModel, VersionedModel
-from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q
+from tongban.org.scopes import ScopedQuerySet, scope_for, scope_q, scope_unit_ids
 
 
 class CaseSettings(PolicySettingsModel):
@@ -124,6 +124,12 @@ class CaseQuerySet(ScopedQuerySet):
             return self.none()
         if scope.everything:
             return self.all()
+        if not scope.window_ids:
+            # A unit scope reaches a case through any of its units (intake, first hop, reviewing tasks), and
+            # CaseUnit holds exactly those: one indexed semi-join instead of an OR whose task branch PostgreSQL
+            # hashed in full (100,000 tasks of a department, 0.5–1 s per query at a million cases).
+            return self.filter(pk__in=CaseUnit.objects.filter(unit_id__in=scope_unit_ids(user)).values("case_id"))
+        # A window clerk's scope is not a set of units (their own unit counts for tasks only): the long form.
         q = scope_q(Case, scope) | Q(pk__in=CaseTask.objects.filter(scope_q(CaseTask, scope)).values("case_id"))
         q |= scope_q(_FirstHop, scope) & Q(first_unit__isnull=False)  # a forwarded case stays with its first hop
         if scope.window_ids:
@@ -267,12 +273,34 @@ class CaseTask(TimeStampedModel):
 
     class Meta:
         ordering = ["case", "stage", "pk"]
-        indexes = [models.Index(fields=["unit", "status", "due_date", "id"], name="cases_task_queue")]
+        indexes = [models.Index(fields=["unit", "status", "due_date", "id"], name="cases_task_queue"),
+                   # 待审查 in its order (selectors.REVIEW_ORDER): a page is the first 51 entries, not a sort of
+                   # every open task of the department (37,000 at a million cases).
+                   models.Index(fields=["unit", "status", "-priority", "due_date", "id"], name="cases_task_review")]
         verbose_name = "子办件"
         verbose_name_plural = "子办件"
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.item}"
+
+
+class CaseUnit(models.Model):
+    """Every unit through which a unit scope reaches a case: its intake unit, its first hop's unit (a forwarded
+    case) and the unit of each of its tasks (cancelled ones too, as the scope always counted them). Derived
+    data, written only by `cases.reach` (`sync` from the services that create cases and tasks or move them
+    between units, `fill` from the bulk loaders), so that `Case.objects.visible_to` is one indexed semi-join."""
+
+    # No single-column indexes: the unique (case, unit) serves the per-case probe, (unit, case) the per-unit one.
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="reach", db_index=False)
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "unit"], name="cases_caseunit_once")]
+        indexes = [models.Index(fields=["unit", "case"], name="cases_caseunit_unit")]
+        verbose_name = "办件涉及单位"
+        verbose_name_plural = "办件涉及单位"
 
 
 class TaskStep(models.Model):

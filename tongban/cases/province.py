@@ -663,6 +663,10 @@ def _apply(planned: list[PlannedCase], result: ProvinceImportResult, *, by, take
     fields = sorted({name for _c, values, _r in updates for name in values})
     if fields:
         Case.objects.bulk_update([c for c, _v, _r in updates], [*fields, "updated_at"], batch_size=1000)
+    if cases or updates:
+        from tongban.cases import reach
+
+        reach.sync([c.pk for c in cases] + [c.pk for c, _v, _r in updates])  # their intake units may have moved
     if touched or cases:
         from django.db.models import Q
 

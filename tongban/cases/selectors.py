@@ -148,10 +148,10 @@ def status_counts(qs: QuerySet[Case], *, per_status: bool = True) -> dict[str, T
     every case of the scope).
 
     `per_status`: one bounded count per status, each an index range of at most COUNT_CAP + 1 rows — for
-    a filter the indexes serve alone (the whole county, one receiving unit). Otherwise — a scope of units
-    with the "or a task of ours" branch, which PostgreSQL answers by hashing every task of the scope, once
-    per query (a department's 100,000 at 1M cases) — one query: the statuses of at most COUNT_CAP + 1
-    rows; all exact when there are no more, else each status estimated (PostgreSQL) or unknown."""
+    a filter the indexes serve alone (the whole county, one receiving unit). Otherwise — a scope of units,
+    read through cases.CaseUnit (a probe per case row; before it, a hash of every task of the scope per
+    query) — one query: the statuses of at most COUNT_CAP + 1 rows; all exact when there are no more, else
+    each status estimated (PostgreSQL) or unknown."""
     if per_status:
         counts = {}
         bounded = _per_status(qs, lambda q: q.order_by().values("pk")[:COUNT_CAP + 1], "SELECT COUNT(*) FROM ({}) bounded")

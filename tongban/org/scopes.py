@@ -75,6 +75,30 @@ def _compute_scope(user) -> Scope:
     return Scope(subtree_paths=charge_paths, unit_ids=(staff.unit_id,), label="本单位", **common)
 
 
+def scope_unit_ids(user) -> tuple[int, ...]:
+    """The ids of every unit `user`'s scope covers by unit (its subtrees resolved, its own units), read once per
+    request; () for an empty scope. For a model whose rows name every unit that reaches them (cases.CaseUnit):
+    `unit_id IN (these ids)` is the unit part of scope_q, and a list of ids, unlike the subquery scope_q writes,
+    lets PostgreSQL estimate how many rows each unit has and plan a page as a probe per row. Not for
+    `everything` (the caller filters nothing) nor for the window part of a window clerk's scope."""
+    scope = scope_for(user)
+    cached = getattr(user, "_tongban_scope_units", None)
+    if cached is not None and cached[0] is scope:
+        return cached[1]
+    ids = set(scope.unit_ids)
+    if scope.subtree_paths:
+        from tongban.org.models import Unit
+
+        in_subtree = Q(pk__in=[])
+        for path in scope.subtree_paths:
+            in_subtree |= Q(path__startswith=path)
+        ids.update(Unit.objects.filter(in_subtree).values_list("pk", flat=True))
+    units = tuple(sorted(ids))
+    if user is not None and getattr(user, "is_authenticated", False):
+        user._tongban_scope_units = (scope, units)
+    return units
+
+
 def _prefix(name: str) -> str:
     return f"{name}__" if name else ""
 

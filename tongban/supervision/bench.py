@@ -63,6 +63,7 @@ def _corner(units: int):
 def _load(count: int, today: date, depts, windows, items, log) -> None:
     """Open cases accepted over the last 60 days, with suspensions, by bulk insert; the stored clocks are
     then filled by the cases app's own set-based code (`count_suspension_workdays`, `refresh_case_clocks`)."""
+    from tongban.cases import reach
     from tongban.cases.clocks import count_suspension_workdays, refresh_case_clocks
     from tongban.cases.models import Case, Suspension
 
@@ -84,6 +85,7 @@ def _load(count: int, today: date, depts, windows, items, log) -> None:
             plans.append((accepted, ended, suspended_now, rng.randint(1, 10), rng.randint(1, 12)))
         Case.objects.bulk_create(rows, batch_size=BATCH)
         ids = dict(Case.objects.filter(number__in=[r.number for r in rows]).values_list("number", "pk"))
+        reach.fill(min(ids.values()), max(ids.values()))  # the units that see them (cases/reach.py)
         suspensions = []
         for row, (accepted, ended, now, offset, length) in zip(rows, plans):
             if ended:

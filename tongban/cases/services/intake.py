@@ -18,6 +18,7 @@ from tongban.cases.choices import (
     MaterialState,
     TaskStatus,
 )
+from tongban.cases import reach
 from tongban.cases.clocks import intake_clock
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.identity import (
@@ -442,8 +443,9 @@ def receive_case(*, by, window: Window, item: ServiceItem | None = None, bundle:
     for material in checklist:
         material.case = case
     CaseMaterial.objects.bulk_create(checklist)
-    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task)
-                                  for task in _tasks(item, bundle, window.unit)])
+    tasks = _tasks(item, bundle, window.unit)
+    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task) for task in tasks])
+    reach.add_new(case.pk, [case.intake_unit_id, *(task["unit_id"] for task in tasks)])
     event(case, "case.received", f"{window.name}收件：{case.title}", by=by, window=window.pk)
     # The number is claimed last: the sequence row stays locked only from here to the commit, so concurrent
     # intakes queue for that, not for the whole intake.

@@ -33,6 +33,7 @@ from tongban.cases.choices import (
     HopClock,
     MaterialState,
 )
+from tongban.cases import reach
 from tongban.cases.clocks import intake_clock
 from tongban.cases.error_codes import CaseError, case_error
 from tongban.cases.models import Case, CaseFile, CaseMaterial, CaseSettings, CaseTask, OutletAuthorisation
@@ -179,8 +180,9 @@ def submit_online(*, item: ServiceItem | None = None, bundle: Bundle | None = No
     by_code = {m.identity.code: m for m in rows}
     for code, upload in uploads.items():
         _store(case, by_code[code], upload, FileSource.APPLICANT)
-    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task)
-                                  for task in _tasks(item, bundle, window.unit)])
+    tasks = _tasks(item, bundle, window.unit)
+    CaseTask.objects.bulk_create([CaseTask(case=case, clock_workdays=task["budget_workdays"], **task) for task in tasks])
+    reach.add_new(case.pk, [case.intake_unit_id, *(task["unit_id"] for task in tasks)])
     label = Channel(channel).label
     event(case, "case.submitted_online", f"{label}申请：{case.title}（上传材料 {len(uploads)} 份）",
           channel=channel, window=window.pk)
@@ -310,4 +312,6 @@ def forward(case: Case, *, by, to_window: Window) -> Case:
           by=by, from_window=source.pk, to_window=to_window.pk, from_unit=source.unit_id, to_unit=to_window.unit_id)
     tell_users(staff_users(window=to_window.pk), title=f"转送件：{case.number}",
                body=f"{source.unit.name}转送“{case.title}”，请受理。", case=case, code="cases.forwarded")
-    return save_and_clock(case, fields)
+    case = save_and_clock(case, fields)
+    reach.sync([case.pk])  # the new intake unit and the tasks' units in, the units left behind out
+    return case

@@ -1,6 +1,7 @@
 """What one intake costs, and that the short path writes what the long one would: `receive_case` writes every row
 with its final values (the clock with the case's INSERT, the window's checklist with the materials' INSERT) and
-claims the number in one statement, so an intake of an item is seven statements on PostgreSQL. A regression (a
+claims the number in one statement, so an intake of an item is eight statements on PostgreSQL (the eighth: the
+case's units, cases/reach.py). A regression (a
 query per material, the clock refreshed afterwards, a lookup in a loop) fails the count."""
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def as_the_intake_page_reads_them(county, case_people, item):
     return window, clerk, ServiceItem.objects.get(pk=item.pk)
 
 
-def test_one_intake_of_an_item_is_seven_statements(county, case_people, restaurant):
+def test_one_intake_of_an_item_is_eight_statements(county, case_people, restaurant):
     food = restaurant.food  # three materials, one of them brought, one of them under 容缺 later
     with at("2026-12-01"):
         intake.receive_case(by=case_people.clerk, window=county.intake_window, item=food,
@@ -52,9 +53,10 @@ def test_one_intake_of_an_item_is_seven_statements(county, case_people, restaura
                                        materials={"health_cert": "received", "layout_plan": {"state": "missing",
                                                                                              "problem": "未盖章"}})
     done = statements(captured.captured_queries)
-    # settings with the delivery window and the calendar (one SELECT), checklist; case, materials, tasks, event;
-    # the number (on SQLite the claim and the case's UPDATE are two statements: writers take turns there anyway).
-    assert len(done) == (7 if connection.vendor == "postgresql" else 8), "\n".join(done)
+    # settings with the delivery window and the calendar (one SELECT), checklist; case, materials, tasks, the case's
+    # units (CaseUnit: the scope's index), event; the number (on SQLite the claim and the case's UPDATE are two
+    # statements: writers take turns there anyway).
+    assert len(done) == (8 if connection.vendor == "postgresql" else 9), "\n".join(done)
     assert case.number == "4100002026120100002"
     states = dict(case.materials.values_list("identity__code", "state"))
     assert states == {"business_licence": MaterialState.MISSING, "layout_plan": MaterialState.MISSING,

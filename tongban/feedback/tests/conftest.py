@@ -22,17 +22,20 @@ def service_item(county):
 
 @pytest.fixture
 def make_case(county, service_item):
+    from tongban.cases import reach
     from tongban.cases.models import Case
 
     def make(*, window=None, closed_on=None, id_number="", phone="13800001234", name="李四", status="closed", **kw):
         window = window or county.intake_window
         closed_on = closed_on if closed_on is not None else timezone.localdate() - timedelta(days=1)
         n = next(_numbers)
-        return Case.objects.create(
+        case = Case.objects.create(
             number=f"T{date.today():%Y%m%d}{n:05d}", item=service_item, title="食品经营许可",
             applicant_kind="person", applicant_name=name, id_number=id_number or f"1101051949123{n:05d}",
             phone=phone, intake_window=window, intake_unit=window.unit, received_on=closed_on - timedelta(days=3),
             status=status, closed_on=closed_on if status == "closed" else None, **kw)
+        reach.sync([case.pk])  # the units that see it, as the intake service writes them
+        return case
 
     return make
 
