@@ -275,17 +275,17 @@ def _computed(t: Thresholds, where: str) -> str:
 
 def _scope(t: Thresholds, previous: Thresholds | None) -> str:
     """Which clocks the state step reads: every one not yet ended (full), or the dirty ones and those
-    whose due date lies where a threshold moved since the previous scanned day (incremental: a UNION of
-    index ranges — the partial index on `dirty`, the index on (due_date, phase))."""
+    whose due date lies where a threshold moved since the previous scanned day (incremental: an OR of index
+    ranges — the partial index on `dirty`, the index on (due_date, phase)). PostgreSQL reads them as one
+    bitmap (BitmapOr) straight from the table: no list of ids deduplicated and probed again by primary key
+    (at 100,000 cases 43 ms instead of 277 ms for the 12,058 candidates, EXPLAIN ANALYZE)."""
     if previous is None:
         return f"NOT (c.phase = {_lit(ClockPhase.END)} AND c.state = {_lit(ClockState.ENDED)})"
-    table = _q(Clock._meta.db_table)
-    arms = [f"SELECT k.id FROM {table} k WHERE k.dirty"]
+    arms = ["c.dirty"]
     for old, new in ((previous.red_before, t.red_before), (previous.day, t.day), (previous.warn_before, t.warn_before)):
         if new > old:
-            arms.append(f"SELECT k.id FROM {table} k WHERE k.due_date >= {_lit(old)} AND k.due_date < {_lit(new)} "
-                        f"AND k.phase = {_lit(ClockPhase.RUN)}")
-    return f"c.id IN ({' UNION '.join(arms)})"
+            arms.append(f"(c.due_date >= {_lit(old)} AND c.due_date < {_lit(new)} AND c.phase = {_lit(ClockPhase.RUN)})")
+    return f"({' OR '.join(arms)})"
 
 
 def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int, int]:
