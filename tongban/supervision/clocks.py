@@ -358,6 +358,10 @@ def _write_changes_at_once(cursor, t: Thresholds, where: str) -> int:
 
     table, events, cards, timeline = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card, CaseEvent))
     day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    # Only a task's or a step's clock has a task: a case's card (most of them) needs no probe of its clock.
+    task_kinds = ", ".join(_lit(kind) for kind in (ClockKind.TASK_PROMISED, ClockKind.TASK_STEP))
+    task_of_card = (f"CASE WHEN k.kind IN ({task_kinds}) "
+                    f"THEN (SELECT c.task_id FROM {table} c WHERE c.id = k.clock_id) END")
     # The planner cannot tell how few clocks change (a CASE over the row) and would hash or sort the whole
     # table to join them back: a day changes a few percent of the clocks, each reached through the primary key.
     cursor.execute("SET LOCAL enable_hashjoin = off")
@@ -389,7 +393,7 @@ def _write_changes_at_once(cursor, t: Thresholds, where: str) -> int:
             RETURNING id, clock_id, case_id, kind, color, reason, due_date),
         told AS (
             INSERT INTO {timeline} (case_id, task_id, code, blzt, message, actor_id, {_q('at')}, data)
-            SELECT k.case_id, (SELECT c.task_id FROM {table} c WHERE c.id = k.clock_id), 'supervision.card', NULL,
+            SELECT k.case_id, {task_of_card}, 'supervision.card', NULL,
                    {_card_message()}, NULL, %s, '{{}}'
             FROM issued k ORDER BY k.id)
         SELECT COUNT(*) FROM logged""", [connection.ops.adapt_datetimefield_value(timezone.now())])
