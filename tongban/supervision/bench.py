@@ -12,6 +12,9 @@ set-based code; then, inside one transaction that is rolled back at the end:
     `ratio_with_resync`) and must change nothing;
   - the incremental pass of the day after (only clocks whose state can change that day); goal ≤ 5 s on
     PostgreSQL.
+Each timed scan includes the foreign-key checks PostgreSQL runs at commit (`fk_checks`: the days are rolled back,
+so they are run inside the timed span). `--committed` (a scratch database): the load and the first scan are
+committed and vacuumed first, as production has them the morning after; the bench's rows are deleted at the end.
 `tongban bench duedates [--cases 1000000] [--sample 2000] [--json]`: due dates for N clocks computed through
 the calendar table in one SELECT (`workdays.clocks.computed_due_dates`; none written, as the naive loop writes
 none) against a naive per-case loop that walks day by day over chinesecalendar, timed on a sample and scaled
