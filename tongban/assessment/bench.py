@@ -187,16 +187,14 @@ def _vacuum(log) -> None:
     comes by, a second run would read the first one's dead rows too (a million cases left 765 MB of them)."""
     from tongban.assessment.models import ScoreItem, ScoreSheet
     from tongban.cases.models import Case
+    from tongban.core.bench import vacuum
     from tongban.feedback.models import Rating
     from tongban.supervision.models import Card, Clock
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    seconds = vacuum((Case, Clock, Card, Rating, ScoreSheet, ScoreItem))
+    if not seconds:
         return
-    tick = time.perf_counter()
-    with connection.cursor() as cursor:
-        for model in (Case, Clock, Card, Rating, ScoreSheet, ScoreItem):
-            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
-    log(f"清理上次运行留下的行（VACUUM）：{time.perf_counter() - tick:.1f} 秒")
+    log(f"清理上次运行留下的行（VACUUM）：{seconds:.1f} 秒")
 
 
 def run_assessment_bench(cases: int = 1_000_000, *, units: int = 20, notice: bool = True,

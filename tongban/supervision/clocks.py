@@ -182,6 +182,9 @@ def sync(after_event: int | None = None) -> int:
     end = _lit(ClockPhase.END)
     columns = "kind, case_id, task_id, step_id, unit_id, phase, start, workdays, due_date, state, card, card_reason, dirty"
     values = f"src.case_id, src.task_id, src.step_id, src.unit_id, src.phase, src.start, src.workdays, NULL, {_lit(ClockState.NORMAL)}, '', '', TRUE"
+    # Each kind's unique index is partial (a case clock has no task, a task clock no step): saying so lets the
+    # lookup of a clock by its key use it (SQLite otherwise scanned every clock once per task in NOT EXISTS).
+    partial = {"case_id": " AND k.task_id IS NULL", "task_id": " AND k.step_id IS NULL", "step_id": ""}
     with connection.cursor() as cursor:
         for kind, key, source in _sources(after_event):
             if connection.vendor == "postgresql":
@@ -208,7 +211,7 @@ def sync(after_event: int | None = None) -> int:
                 SELECT {_lit(kind)}, {values}
                 FROM ({source}) src
                 WHERE src.phase <> {end}
-                  AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.{key} = src.{key} AND k.kind = {_lit(kind)})""")
+                  AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.{key} = src.{key} AND k.kind = {_lit(kind)}{partial[key]})""")
             touched += max(cursor.rowcount, 0)
             cursor.execute(f"""
                 UPDATE {table} SET phase = src.phase, start = src.start, workdays = src.workdays,
@@ -275,17 +278,17 @@ def _computed(t: Thresholds, where: str) -> str:
 
 def _scope(t: Thresholds, previous: Thresholds | None) -> str:
     """Which clocks the state step reads: every one not yet ended (full), or the dirty ones and those
-    whose due date lies where a threshold moved since the previous scanned day (incremental: a UNION of
-    index ranges — the partial index on `dirty`, the index on (due_date, phase))."""
+    whose due date lies where a threshold moved since the previous scanned day (incremental: an OR of index
+    ranges — the partial index on `dirty`, the index on (due_date, phase)). PostgreSQL reads them as one
+    bitmap (BitmapOr) straight from the table: no list of ids deduplicated and probed again by primary key
+    (at 100,000 cases 43 ms instead of 277 ms for the 12,058 candidates, EXPLAIN ANALYZE)."""
     if previous is None:
         return f"NOT (c.phase = {_lit(ClockPhase.END)} AND c.state = {_lit(ClockState.ENDED)})"
-    table = _q(Clock._meta.db_table)
-    arms = [f"SELECT k.id FROM {table} k WHERE k.dirty"]
+    arms = ["c.dirty"]
     for old, new in ((previous.red_before, t.red_before), (previous.day, t.day), (previous.warn_before, t.warn_before)):
         if new > old:
-            arms.append(f"SELECT k.id FROM {table} k WHERE k.due_date >= {_lit(old)} AND k.due_date < {_lit(new)} "
-                        f"AND k.phase = {_lit(ClockPhase.RUN)}")
-    return f"c.id IN ({' UNION '.join(arms)})"
+            arms.append(f"(c.due_date >= {_lit(old)} AND c.due_date < {_lit(new)} AND c.phase = {_lit(ClockPhase.RUN)})")
+    return f"({' OR '.join(arms)})"
 
 
 def apply_states(t: Thresholds, previous: Thresholds | None = None) -> tuple[int, int]:
@@ -358,6 +361,10 @@ def _write_changes_at_once(cursor, t: Thresholds, where: str) -> int:
 
     table, events, cards, timeline = (_q(m._meta.db_table) for m in (Clock, ClockEvent, Card, CaseEvent))
     day, month = _lit(t.day), _lit(t.day.replace(day=1))
+    # Only a task's or a step's clock has a task: a case's card (most of them) needs no probe of its clock.
+    task_kinds = ", ".join(_lit(kind) for kind in (ClockKind.TASK_PROMISED, ClockKind.TASK_STEP))
+    task_of_card = (f"CASE WHEN k.kind IN ({task_kinds}) "
+                    f"THEN (SELECT c.task_id FROM {table} c WHERE c.id = k.clock_id) END")
     # The planner cannot tell how few clocks change (a CASE over the row) and would hash or sort the whole
     # table to join them back: a day changes a few percent of the clocks, each reached through the primary key.
     cursor.execute("SET LOCAL enable_hashjoin = off")
@@ -389,7 +396,7 @@ def _write_changes_at_once(cursor, t: Thresholds, where: str) -> int:
             RETURNING id, clock_id, case_id, kind, color, reason, due_date),
         told AS (
             INSERT INTO {timeline} (case_id, task_id, code, blzt, message, actor_id, {_q('at')}, data)
-            SELECT k.case_id, (SELECT c.task_id FROM {table} c WHERE c.id = k.clock_id), 'supervision.card', NULL,
+            SELECT k.case_id, {task_of_card}, 'supervision.card', NULL,
                    {_card_message()}, NULL, %s, '{{}}'
             FROM issued k ORDER BY k.id)
         SELECT COUNT(*) FROM logged""", [connection.ops.adapt_datetimefield_value(timezone.now())])

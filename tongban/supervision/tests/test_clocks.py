@@ -177,3 +177,23 @@ def test_a_full_scan_syncs_the_cases_with_events_and_resync_compares_every_case(
     assert clock(case).workdays == 5
     scan(date(2025, 9, 30), full=True, resync=True)
     assert clock(case).workdays == 9 and clock(case).due_date == add_workdays(date(2025, 9, 26), 9).date
+
+
+def test_the_sqlite_sync_finds_each_clock_by_its_unique_index_not_by_scanning_every_clock():
+    """Each kind's unique index is partial; the NOT EXISTS of the insert must say so, else SQLite scanned the whole
+    clock table once per department task (quadratic at a county's size)."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.supervision.clocks import sync
+
+    if db.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    with CaptureQueriesContext(db) as captured:
+        sync()
+    inserts = [q["sql"] for q in captured.captured_queries if "NOT EXISTS" in q["sql"]]
+    assert len(inserts) == 5
+    with db.cursor() as cursor:
+        for sql in inserts:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            assert not [row[3] for row in cursor.fetchall() if row[3].startswith("SCAN k")], sql

@@ -61,6 +61,30 @@ def test_the_supervision_bench_agrees_with_its_reference_and_leaves_nothing_behi
     assert report["bench_cases_left"] == 0 and not Clock.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_committed_supervision_bench_agrees_deletes_its_rows_and_restores_the_repeat_rule():
+    """`--committed` commits the load and the first scan (vacuumed on PostgreSQL), times the days in a rolled-back
+    transaction and deletes its own rows: nothing of it may stay in the database."""
+    from django.utils import timezone
+
+    from tongban.cases.models import Case, CaseEvent, Suspension
+    from tongban.supervision.bench import run_supervision_bench
+    from tongban.supervision.models import Card, ClockEvent, ScanRun, SupervisionSettings
+
+    policy = SupervisionSettings.load()
+    policy.repeat_yellow_cards = 3
+    policy.save()
+    report = run_supervision_bench(300, units=2, committed=True, log=lambda text: None)
+    assert report["same_counts"] is True and report["committed"] is True and report["clocks"] == 600
+    assert report["changed_full"] > 0 and report["scanned_incremental"] >= report["changed_incremental"] > 0
+    for model in (Case, CaseEvent, Suspension, Clock, ClockEvent, Card, ScanRun):
+        assert not model.objects.exists(), model
+    assert SupervisionSettings.load().repeat_yellow_cards == 3
+    with pytest.raises(RuntimeError, match="scratch database"):
+        ScanRun.objects.create(on=date(2025, 1, 2), started_at=timezone.now())
+        run_supervision_bench(10, units=1, committed=True, log=lambda text: None)
+
+
 def test_the_supervision_bench_prints_the_issues_json_keys():
     out = StringIO()
     call_command("bench", "supervision", "--cases", "150", "--units", "2", "--json", stdout=out, stderr=StringIO())
