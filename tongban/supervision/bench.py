@@ -255,19 +255,19 @@ def _vacuum(log) -> None:
 
 def _delete_bench_rows(unit_ids: list[int], log) -> None:
     """`--committed`: the bench's own rows, children first, in set-based statements (its cases have clocks,
-    clock events, cards, card lines on their timelines and suspensions, nothing else), and the scan runs
-    (the database had none before)."""
-    from tongban.cases.models import Case, CaseEvent, Suspension
+    clock events, cards, card lines on their timelines, suspensions and the units that see them (`cases.reach`),
+    nothing else), and the scan runs (the database had none before)."""
+    from tongban.cases.models import Case, CaseEvent, CaseUnit, Suspension
     from tongban.supervision.models import Card, Clock, ClockEvent, ScanRun
 
     qn = connection.ops.quote_name
-    case, event, sus, clock, clock_event, card = (qn(m._meta.db_table) for m in (Case, CaseEvent, Suspension, Clock,
-                                                                                ClockEvent, Card))
+    case, event, sus, clock, clock_event, card, reach = (
+        qn(m._meta.db_table) for m in (Case, CaseEvent, Suspension, Clock, ClockEvent, Card, CaseUnit))
     mine = f"SELECT id FROM {case} WHERE number LIKE '888888%%'"
     tick = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {clock_event} WHERE clock_id IN (SELECT id FROM {clock} WHERE case_id IN ({mine}))")
-        for table in (card, clock, event, sus):
+        for table in (card, clock, event, sus, reach):
             cursor.execute(f"DELETE FROM {table} WHERE case_id IN ({mine})")
         cursor.execute(f"DELETE FROM {case} WHERE id IN ({mine})")
         ScanRun.objects.all().delete()
