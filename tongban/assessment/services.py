@@ -79,13 +79,17 @@ def score_month(month: Month, today: date, *, by=None) -> tuple[AssessmentMonth,
                    total=scheme.base_score, grade=scheme.grade_of(scheme.base_score))
         for unit_id, group in groups.items()])
     count = over = 0
-    for indicator in scheme.indicators.exclude(source=MANUAL):
-        if indicator.source not in sources.SOURCES:
-            continue
-        found = sources.SOURCES[indicator.source].collect(month.first, month.last)
-        written, beyond = _write_occurrences(found, indicator, [s for s in sheets
-                                                                if not indicator.group or indicator.group == s.group])
-        count, over = count + written, over + beyond
+    lines: list[ScoreItem] = []
+    with sources.one_scoring():  # what several sources compute alike, once (staffing's month of punches)
+        for indicator in scheme.indicators.exclude(source=MANUAL):
+            if indicator.source not in sources.SOURCES:
+                continue
+            found = sources.SOURCES[indicator.source].collect(month.first, month.last)
+            written, beyond = _write_occurrences(found, indicator, [s for s in sheets
+                                                                    if not indicator.group or indicator.group == s.group],
+                                                 lines)
+            count, over = count + written, over + beyond
+    ScoreItem.objects.bulk_create(lines)  # every indicator's over-cap lines, one insert
     recompute(ScoreSheet.objects.filter(assessment=assessment))
     record_event(assessment, "assessment.month.scored",
                  f"按“{scheme.name}”评分：{len(sheets)} 个单位，{count} 项计分"
@@ -133,23 +137,24 @@ class _Kept:
     counted: Decimal
 
 
-def _write_occurrences(found, indicator, sheets: list[ScoreSheet]) -> tuple[int, int]:
-    """Write the month's items of one automatic indicator for `sheets`: (items written, occurrences beyond the
-    cap). A `Rows` source without a cap: every occurrence counts, ONE `INSERT … SELECT` (`_insert_items`).
-    Otherwise the cap rule runs once over all the occurrences, reading only what it orders by (`_cap_rule`),
-    then the occurrences that carry points are written with their labels (`_insert_kept`), then one over-cap
-    line per sheet that had more."""
+def _write_occurrences(found, indicator, sheets: list[ScoreSheet], lines: list[ScoreItem]) -> tuple[int, int]:
+    """Write the month's items of one automatic indicator for `sheets`: (items, occurrences beyond the cap). A
+    `Rows` source without a cap: every occurrence counts, ONE `INSERT … SELECT` (`_insert_items`). Otherwise
+    the cap rule runs once over all the occurrences, reading only what it orders by (`_cap_rule`), then the
+    occurrences that carry points are written with their labels (`_insert_kept`); the over-cap line of each
+    sheet that had more is added to `lines` (the caller writes every indicator's in one insert)."""
     if not sheets:
         return 0, 0
     if isinstance(found, sources.Rows) and indicator.cap is None:
         return _insert_items(found, indicator, sheets), 0
     if not isinstance(found, sources.Rows):
         found = list(found)
+        if not found:  # nothing to count: no statement
+            return 0, 0
     kept, over = _cap_rule(found, indicator, sheets)
     written = _insert_kept(found, indicator, kept)
-    lines = [_over_cap_line(indicator, sheet_id, *beyond) for sheet_id, beyond in over.items()]
-    ScoreItem.objects.bulk_create(lines)
-    return written + len(lines), sum(n for n, _, _ in over.values())
+    lines.extend(_over_cap_line(indicator, sheet_id, *beyond) for sheet_id, beyond in over.items())
+    return written + len(over), sum(n for n, _, _ in over.values())
 
 
 def _occurrence_sql(found, unit_id: int | None) -> tuple[str, list]:
@@ -198,8 +203,8 @@ def _cap_rule(found, indicator, sheets: list[ScoreSheet], *, excluded: list[str]
     candidates = (
         f"SELECT o.sheet_id AS sheet_id, {int(indicator.pk)} AS indicator_id, o.occurred_on AS occurred_on, "
         f"o.record_id AS record_id, 0 AS item_id, {points} AS points, {cap} AS cap, {_false()} AS cancelled, "
-        f"o.occ_pk AS occ_pk FROM o JOIN b ON b.sheet_id = o.sheet_id AND b.occurred_on = o.occurred_on "
-        f"WHERE b.before = 0 OR {cap} IS NULL OR b.before * ABS({points}) < ABS({cap})")
+        f"o.occ_pk AS occ_pk FROM o WHERE (o.sheet_id, o.occurred_on) IN (SELECT b.sheet_id, b.occurred_on FROM b "
+        f"WHERE b.before = 0 OR {cap} IS NULL OR b.before * ABS({points}) < ABS({cap}))")
     within = "(c.cap IS NULL OR c.used < ABS(c.cap) OR c.used = 0)"
     sql = (f"WITH sheets(unit_id, sheet_id) AS (VALUES {units}), "
            f"o AS MATERIALIZED (SELECT s.sheet_id AS sheet_id, q.occ_on AS occurred_on, q.occ_record AS record_id, "

@@ -15,7 +15,9 @@ callback dissatisfaction: see docs/assessment.md, "Sources").
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -106,6 +108,31 @@ def source(key: str, label: str) -> Callable:
         SOURCES[key] = Source(key, label, func)
         return func
     return register
+
+
+# What several sources of one scoring compute alike (staffing's lateness and inspection findings both come from
+# one pass over the month's punches): computed once per scoring, inside `one_scoring()`; outside it, every call.
+_SHARED: ContextVar[dict | None] = ContextVar("assessment_sources_shared", default=None)
+
+
+@contextmanager
+def one_scoring() -> Iterator[None]:
+    """The month's scoring runs its sources inside this: `shared(key, compute)` computes once for all of them."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per key within one scoring (`one_scoring`); every call outside one."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def label_of(key: str) -> str:

@@ -13,11 +13,13 @@ from typing import Iterable
 
 
 def register() -> None:
-    from tongban.assessment.sources import Occurrence, source
+    from tongban.assessment.sources import Occurrence, shared, source
     from tongban.staffing.indicators import month_indicators
 
     def occurrences(kind: str, start: date) -> Iterable[Occurrence]:
-        by_unit, _ = month_indicators(start.year, start.month)
+        # both sources come from one pass over the month's punches and findings: once per scoring
+        by_unit, _ = shared(("staffing.month_indicators", start.year, start.month),
+                            lambda: month_indicators(start.year, start.month))
         for unit_id, counts in by_unit.items():
             for detail in getattr(counts, kind):
                 # The label names the person, the day and what happened: its digest is the record's stable id.

@@ -276,3 +276,23 @@ def test_an_over_cap_line_takes_no_objection(tight, county):
     with pytest.raises(ValidationError) as exc:
         services.file_objection(line, reason="x", by=department_head(county), today=date(2025, 11, 3))
     assert exc.value.code == "objection_over_cap_line"
+
+
+def test_what_sources_share_is_computed_once_per_scoring():
+    """staffing's lateness and inspection findings both come from one pass over the month (`sources.shared`):
+    within one scoring it runs once; outside one (a page, a test calling a source), every time."""
+    from tongban.assessment import sources
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert sources.shared("k", compute) == 1 and sources.shared("k", compute) == 2
+    calls.clear()
+    with sources.one_scoring():
+        assert [sources.shared("k", compute), sources.shared("k", compute), sources.shared("other", compute)] == [1, 1, 2]
+    with sources.one_scoring():  # the next scoring computes afresh
+        assert sources.shared("k", compute) == 3
+    assert sources.shared("k", compute) == 4
