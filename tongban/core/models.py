@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
+
+# A person changed settings of a policy row (the admin, a regional profile): sent with sender=the model and
+# fields=the names whose value changed, after the save, in its transaction. An app whose stored dates a setting
+# feeds re-dates them in its receiver and returns how many records it re-dated (cases: the open cases' clocks).
+policy_changed = Signal()
 
 
 class TimeStampedModel(models.Model):

@@ -4,7 +4,7 @@ minutes at a million cases, 19 other intakes waiting on the row). The first inta
 costs, whatever the number of cases; a real change of a clock setting still re-dates the open cases."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -89,3 +89,18 @@ def test_a_real_change_of_the_warning_days_re_dates_the_open_cases(county, case_
     case.refresh_from_db()
     assert (case.warn_workdays, case.warn_date, case.due_date) == (3, date(2026, 12, 4), date(2026, 12, 8))
     assert any("1 件" in text for text in messages), messages
+
+
+def test_a_regional_profile_that_changes_the_warning_days_re_dates_the_open_cases_too(county, case_people, restaurant,
+                                                                                       admin_user):
+    import json
+
+    from tongban.assessment import profiles
+
+    case = intake.receive_case(by=case_people.clerk, window=county.intake_window, item=restaurant.fire,
+                               applicant=person_applicant(), received_on=date(2026, 12, 1))
+    profile = json.loads(profiles.export())
+    profile["settings"]["cases.CaseSettings"]["warn_workdays"] = 2
+    assert profiles.apply(json.dumps(profile).encode(), by=admin_user) == 1
+    case.refresh_from_db()
+    assert (case.warn_workdays, case.warn_date, case.due_date) == (3, date(2026, 12, 4), date(2026, 12, 8))
