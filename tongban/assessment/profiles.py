@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from tongban.core.models import PolicySettingsModel
+from tongban.core.models import PolicySettingsModel, policy_changed
 from tongban.history.services import record_event
 
 FORMAT = "tongban-policy-profile/1"
@@ -105,6 +105,7 @@ def apply(content: bytes, *, by) -> int:
             if c["model"] == label:
                 setattr(row, c["field"], c["value"])
         row.save()
+        policy_changed.send(sender=type(row), fields={c["field"] for c in changes if c["model"] == label})
         record_event(row, "assessment.profile.applied", "导入政策参数："
                      + "；".join(f"{c['label']} {c['old']} → {c['new']}" for c in changes if c["model"] == label)[:480], by=by)
     return len(changes)

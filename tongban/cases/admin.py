@@ -8,12 +8,16 @@ from tongban.cases import models as m
 @admin.register(m.CaseSettings)
 class CaseSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
-        """The §32 days and the warning days feed every open case's stored clock: rebuild them (set-based)."""
+        """The §32 days and the warning days feed every open case's stored clock: when one of them really
+        changed, rebuild the open cases' clocks (set-based: a few UPDATEs over the open cases, whatever their
+        number) and say so on the page. Any other change (the region code, the delivery days, which apply from
+        the next intake or decision) re-dates nothing (`clocks.settings_changed`, on `core.models.policy_changed`)."""
         super().save_model(request, obj, form, change)
-        from tongban.cases.choices import OPEN_STATUSES
-        from tongban.cases.clocks import refresh_case_clocks
+        from tongban.core.models import policy_changed
 
-        refresh_case_clocks(m.Case.objects.filter(status__in=OPEN_STATUSES))
+        for _, redated in policy_changed.send(sender=m.CaseSettings, fields=set(form.changed_data)):
+            if redated is not None:
+                self.message_user(request, f"已按新的设置重算 {redated} 件在办办件的期限和临期提醒日期。")
 
 
 admin.site.register(m.StageJoinRule, list_display=["bundle", "stage", "rule"])

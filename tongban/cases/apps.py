@@ -15,6 +15,10 @@ class CasesConfig(AppConfig):
 
         # A calendar change (a year imported, a day overridden …) re-derives the stored due dates.
         calendar_clocks.register("cases.case", clocks.recompute, model=m.Case)
+        # … and so does a real change of the §32 days or the warning days (the admin, a regional profile).
+        from tongban.core.models import policy_changed
+
+        policy_changed.connect(clocks.settings_changed, sender=m.CaseSettings, dispatch_uid="cases.settings_changed")
 
         audit(m.CaseSettings)
         audit(m.StageJoinRule)

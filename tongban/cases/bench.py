@@ -297,6 +297,11 @@ def _load(count: int, start: int, depts, windows, items, log) -> None:
 
     rng = random.Random(7 + start)
     today = timezone.localdate()
+    # The calendar of the loaded dates first, as every intake fills it: loaded into an empty calendar, the first
+    # intake filled it and re-dated every loaded clock inside its own transaction (ten minutes at a million).
+    from tongban.workdays.services import ensure_years
+
+    ensure_years((today - timedelta(days=BENCH_DAYS)).year, today.year + 1)
     statuses = ["received", "reviewing", "reviewing", "reviewing", "ready", "closed", "closed", "closed"]
     case_set = ["number", "item", "title", "applicant_kind", "applicant_name", "id_type", "id_number", "phone",
                 "intake_window", "intake_unit", "status", "received_on", "accepted_on", "clock_start",

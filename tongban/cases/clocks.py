@@ -145,3 +145,20 @@ def _ensure_calendar(cases: QuerySet[Case]) -> None:
     low, high = max(FIRST_YEAR, span["low"].year), min(LAST_YEAR, span["high"].year + 1)
     if low <= high:
         ensure_years(low, high)
+
+
+CLOCK_SETTINGS = {"intake_workdays", "warn_workdays"}  # what `refresh_case_clocks` reads from the policy
+
+
+def settings_changed(sender, fields, **kwargs) -> int | None:
+    """`core.models.policy_changed` of `CaseSettings`: when the §32 days or the warning days really changed,
+    re-date every open case's clocks (set-based, a few UPDATEs whatever their number); returns how many open
+    cases that was, None when no clock setting changed (the region code, the delivery days … apply from the
+    next intake or decision)."""
+    if not CLOCK_SETTINGS & set(fields):
+        return None
+    from tongban.cases.choices import OPEN_STATUSES
+
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    refresh_case_clocks(open_cases)
+    return open_cases.count()

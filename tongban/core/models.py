@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
+
+# A person changed settings of a policy row (the admin, a regional profile): sent with sender=the model and
+# fields=the names whose value changed, after the save, in its transaction. An app whose stored dates a setting
+# feeds re-dates them in its receiver and returns how many records it re-dated (cases: the open cases' clocks).
+policy_changed = Signal()
 
 
 class TimeStampedModel(models.Model):
@@ -27,16 +33,46 @@ class VersionedModel(TimeStampedModel):
 
 
 class PolicySettingsModel(TimeStampedModel):
-    """A database-editable policy of one app: a single row (pk 1), created with its defaults on first read.
-    Each field's help_text names its source (../shared/RULES.md)."""
+    """A database-editable policy of one app: a single row (pk 1) with its defaults, written by `migrate`
+    (`create_policy_rows`, on post_migrate), so a request only reads it. Each field's help_text names its
+    source (../shared/RULES.md).
+
+    Creating the row changes nothing: it holds the defaults the code would use anyway. A change of a setting
+    that feeds stored dates is re-dated by whoever changes it (the cases' admin re-dates the open cases'
+    clocks when the §32 days or the warning days change, docs/cases.md)."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The row; created with the defaults if a database lacks it (migrated without post_migrate, or the
+        row deleted). Concurrent first reads do not race: get_or_create inserts in a savepoint and, on the
+        IntegrityError of a concurrent insert of pk 1, reads the row that one committed."""
+        try:
+            return cls.objects.get(pk=1)
+        except cls.DoesNotExist:
+            return cls.objects.get_or_create(pk=1)[0]
+
+
+def create_policy_rows(using: str = "default", **kwargs) -> list[str]:
+    """post_migrate: the default row of every PolicySettingsModel whose table exists, in one INSERT per
+    table that skips a row already there (no signals, no history: the defaults are not a change). Returns
+    the models whose row was missing."""
+    from django.apps import apps
+    from django.db import connections
+
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    created = []
+    for model in apps.get_models():
+        if not issubclass(model, PolicySettingsModel) or model._meta.db_table not in tables:
+            continue
+        manager = model._default_manager.db_manager(using)
+        if not manager.filter(pk=1).exists():
+            manager.bulk_create([model(pk=1)], ignore_conflicts=True)
+            created.append(model._meta.label)
+    return created
 
 
 class ProgressModel(models.Model):
