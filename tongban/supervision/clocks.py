@@ -196,9 +196,11 @@ def sync(after_event: int | None = None) -> int:
                            OR (k.id IS NOT NULL AND k.phase <> {end}
                                AND (k.phase <> s.phase OR k.start IS DISTINCT FROM s.start
                                     OR k.workdays <> s.workdays OR k.unit_id <> s.unit_id))),
-                    added AS (
+                    added AS (  -- another transaction may add the same clock meanwhile (two calendar fills
+                                -- re-syncing at once): its row stands, this one is not needed
                         INSERT INTO {table} ({columns})
-                        SELECT {_lit(kind)}, {values} FROM src WHERE src.clock_id IS NULL RETURNING 1),
+                        SELECT {_lit(kind)}, {values} FROM src WHERE src.clock_id IS NULL
+                        ON CONFLICT DO NOTHING RETURNING 1),
                     changed AS (
                         UPDATE {table} SET phase = src.phase, start = src.start, workdays = src.workdays,
                                            unit_id = src.unit_id, dirty = TRUE
